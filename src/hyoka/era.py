@@ -1,0 +1,52 @@
+"""和暦 ⇄ date.
+
+Reports print dates as 令和7年8月29日, 令和元年5月1日, 平成28年1月1日 or
+2024/5/27; the store and the audit trail need real dates to sort and compare.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+
+# (era name, first day). Ordered newest first so that formatting picks the right era.
+ERAS: tuple[tuple[str, dt.date], ...] = (
+    ("令和", dt.date(2019, 5, 1)),
+    ("平成", dt.date(1989, 1, 8)),
+    ("昭和", dt.date(1926, 12, 25)),
+)
+
+_ERA_RE = re.compile(r"(令和|平成|昭和)\s*(元|\d{1,2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
+_ISO_RE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?")
+
+
+def parse_date(text: str) -> dt.date | None:
+    """The date printed in ``text`` (era or ISO-like), or None if there is none."""
+    folded = unicodedata.normalize("NFKC", text)
+    m = _ERA_RE.search(folded)
+    if m:
+        era, year_text, month, day = m.groups()
+        start = dict(ERAS)[era]
+        year = 1 if year_text == "元" else int(year_text)
+        try:
+            return dt.date(start.year + year - 1, int(month), int(day))
+        except ValueError:
+            return None
+    m = _ISO_RE.search(folded)
+    if m:
+        try:
+            return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+        except ValueError:
+            return None
+    return None
+
+
+def to_era(day: dt.date) -> str:
+    """令和7年11月1日 style; the first year of an era is 元年 as the forms print it."""
+    for era, start in ERAS:
+        if day >= start:
+            year = day.year - start.year + 1
+            year_text = "元" if year == 1 else str(year)
+            return f"{era}{year_text}年{day.month}月{day.day}日"
+    return f"{day.year}年{day.month}月{day.day}日"
