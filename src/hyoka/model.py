@@ -35,7 +35,7 @@ class ItemPath:
         if not self.segments:
             raise ValueError("an item path needs at least one segment")
         for seg in self.segments:
-            if not seg or PATH_SEP in seg or "\n" in seg:
+            if not seg or PATH_SEP in seg or "\n" in seg or "\r" in seg or seg != seg.strip():
                 raise ValueError(f"invalid path segment: {seg!r}")
 
     @classmethod
@@ -52,12 +52,23 @@ class ItemPath:
         return self.segments[: len(prefix.segments)] == prefix.segments
 
 
+def _require_line(*fields: str) -> None:
+    """Single-line fields keep the own text format exact; readers fold breaks before this."""
+    for text in fields:
+        if "\n" in text or "\r" in text:
+            raise ValueError(f"expected one line, got {text!r}")
+
+
 @dataclass(frozen=True)
 class Text:
-    """Free text; line breaks kept as printed (one "\\n" per break)."""
+    """Free text; line breaks kept as printed (one "\\n" per break, never "\\r")."""
 
     text: str
     kind: Literal["text"] = field(default="text", init=False)
+
+    def __post_init__(self) -> None:
+        if "\r" in self.text:
+            raise ValueError("text must use \\n line breaks only")
 
 
 @dataclass(frozen=True)
@@ -67,6 +78,9 @@ class Choice:
     selected: str
     options: tuple[str, ...] = ()
     kind: Literal["choice"] = field(default="choice", init=False)
+
+    def __post_init__(self) -> None:
+        _require_line(self.selected, *self.options)
 
 
 @dataclass(frozen=True)
@@ -78,11 +92,17 @@ class Count:
     options: tuple[str, ...] = ()
     kind: Literal["count"] = field(default="count", init=False)
 
+    def __post_init__(self) -> None:
+        _require_line(self.selected, *self.options)
+
 
 @dataclass(frozen=True)
 class Check:
     option: str
     ticked: bool
+
+    def __post_init__(self) -> None:
+        _require_line(self.option)
 
 
 @dataclass(frozen=True)
@@ -92,6 +112,9 @@ class Checks:
     boxes: tuple[Check, ...]
     other: str = ""
     kind: Literal["checks"] = field(default="checks", init=False)
+
+    def __post_init__(self) -> None:
+        _require_line(self.other)
 
     @property
     def ticked(self) -> tuple[str, ...]:
@@ -104,6 +127,9 @@ class Date:
 
     printed: str
     kind: Literal["date"] = field(default="date", init=False)
+
+    def __post_init__(self) -> None:
+        _require_line(self.printed)
 
     @property
     def iso(self) -> str | None:
@@ -204,8 +230,9 @@ class Item:
     value: Value
 
     def __post_init__(self) -> None:
-        if "\n" in self.label or self.label != self.label.strip():
-            raise ValueError(f"label must be one trimmed line: {self.label!r}")
+        _require_line(self.label)
+        if self.label != self.label.strip() or self.label.endswith("※"):
+            raise ValueError(f"label must be trimmed and carry ※ only in star: {self.label!r}")
 
 
 @dataclass(frozen=True)
@@ -219,6 +246,11 @@ class ChangeRow:
     timing: str
     reason: str
 
+    def __post_init__(self) -> None:
+        for text in (self.date, self.item, self.before, self.after, self.timing, self.reason):
+            if "\r" in text:
+                raise ValueError("appendix cells must use \\n line breaks only")
+
 
 @dataclass(frozen=True)
 class ReportMeta:
@@ -230,6 +262,11 @@ class ReportMeta:
     published: str = ""
     form: FormKind = "重点"
     files: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        _require_line(self.number, self.title, self.organisation, self.published, *self.files)
+        if self.form not in FORM_KINDS:
+            raise ValueError(f"unknown form kind: {self.form}")
 
 
 @dataclass(frozen=True)

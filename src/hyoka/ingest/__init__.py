@@ -1,0 +1,34 @@
+"""Readers: any supported input file → Report.
+
+One entry point so the CLI and the store never care which kind of file a
+user gave: the project's own format is recognised by its first line, anything
+else is read as published report text.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from hyoka.ingest.decode import decode_bytes, read_text_file
+from hyoka.ingest.native import dumps, loads, looks_native
+from hyoka.ingest.published import parse_published
+from hyoka.model import Report
+
+__all__ = ["dumps", "loads", "parse_text", "read_bytes", "read_report"]
+
+
+def parse_text(text: str, name: str = "入力") -> Report:
+    """A decoded file's text → Report, choosing the reader by content."""
+    text = text.lstrip("\ufeff")
+    if looks_native(text):
+        return loads(text)
+    return parse_published(text, name)
+
+
+def read_bytes(data: bytes, name: str = "入力") -> Report:
+    return parse_text(decode_bytes(data, name), name)
+
+
+def read_report(path: Path) -> Report:
+    """Read a report file of any supported kind; raises InputError (exit 2 in the CLI)."""
+    return parse_text(read_text_file(path), str(path))

@@ -1,0 +1,38 @@
+# Quick start: `make demo` (set up + run the sample history on SQLite), `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+HYOKA := $(abspath $(BIN)/hyoka)
+SAMPLES := $(abspath samples/sakuragawa)
+REPORT := sakuragawa
+
+.PHONY: demo test lint bench clean
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+demo: $(VENV)/.installed
+	rm -rf demo && mkdir demo
+	cd demo && $(HYOKA) init
+	cd demo && $(HYOKA) commit $(SAMPLES)/v1.txt --report $(REPORT) --author 山田 -m "初版"
+	cd demo && $(HYOKA) commit $(SAMPLES)/v2.txt --report $(REPORT) --author 山田 -m "誤字修正・組織改編"
+	cd demo && $(HYOKA) commit $(SAMPLES)/v3.txt --report $(REPORT) --author 佐藤 -m "ガバメントクラウド移行"
+	cd demo && $(HYOKA) commit $(SAMPLES)/v4.txt --report $(REPORT) --author 佐藤 -m "使用者数・連絡先の更新"
+	cd demo && $(HYOKA) log $(REPORT)
+	cd demo && $(HYOKA) show $(REPORT)@1 --item "II/3/③使用目的"
+	cd demo && $(HYOKA) export $(REPORT)@2 > v2.hyoka.txt
+	cd demo && $(HYOKA) commit v2.hyoka.txt --report $(REPORT)-copy --author 山田 -m "hyoka形式から"
+	cd demo && $(HYOKA) log $(REPORT)-copy
+
+test: $(VENV)/.installed
+	$(BIN)/ruff check src tests bench
+	$(BIN)/pytest
+
+bench: $(VENV)/.installed
+	$(BIN)/python bench/bench_commit.py
+
+clean:
+	rm -rf demo $(VENV) .pytest_cache .ruff_cache .hypothesis

@@ -1,0 +1,205 @@
+"""The `hyoka` command: parse options, call one library function, print.
+
+Every user-caused error is a HyokaError; it is printed as one line on stderr
+with exit code 2, and nothing is written (the store commits in one transaction).
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Callable
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, ParamSpec, TypeVar
+
+import typer
+
+from hyoka.errors import HyokaError, InputError
+from hyoka.ingest import dumps, read_report
+from hyoka.views import VersionRow, log_json, log_text, select_items, show_json, show_text
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+app = typer.Typer(
+    help="hyoka: 特定個人情報保護評価書の版管理と変更箇所 (versioned privacy impact assessments).",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+DbOption = Annotated[
+    str | None,
+    typer.Option("--db", envvar="HYOKA_DB", help="データベースURL (既定: ./hyoka.db の SQLite)"),
+]
+
+
+class OutputFormat(str, Enum):
+    text = "text"
+    json = "json"
+
+
+def fail(message: str) -> None:
+    """Print a one-line error and exit 2, the project's contract for bad input."""
+    typer.echo(f"エラー: {message}".replace("\n", " "), err=True)
+    raise typer.Exit(2)
+
+
+def user_errors(func: Callable[P, R]) -> Callable[P, R]:
+    """Map the project's own errors, and database connection errors, to exit code 2."""
+
+    @functools.wraps(func)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        from sqlalchemy.exc import ArgumentError, OperationalError
+
+        try:
+            return func(*args, **kwargs)
+        except HyokaError as exc:
+            fail(str(exc))
+        except (OperationalError, ArgumentError) as exc:
+            fail(f"データベースに接続できません / cannot open database: {str(exc).splitlines()[0]}")
+        raise AssertionError("unreachable")
+
+    return wrapper
+
+
+def parse_ref(ref: str) -> tuple[str, int | None]:
+    """"sakuragawa@2" → ("sakuragawa", 2); no "@" means the newest version."""
+    report_id, sep, number = ref.rpartition("@")
+    if not sep:
+        return ref, None
+    if not number.isdigit() or not report_id:
+        raise InputError(f"版の指定が不正です (例: 評価書ID@2) / bad version reference: {ref}")
+    return report_id, int(number)
+
+
+def _store(db: str | None):  # noqa: ANN202 - Store imported lazily to keep `--help` fast
+    from hyoka.store import Store
+
+    return Store(db)
+
+
+@app.command()
+@user_errors
+def init(db: DbOption = None) -> None:
+    """データベースを作成・更新する (alembic upgrade head)."""
+    from hyoka.store import init_db, resolve_url
+
+    init_db(db)
+    typer.echo(f"データベースを初期化しました: {resolve_url(db)}")
+
+
+@app.command()
+@user_errors
+def commit(
+    file: Annotated[Path, typer.Argument(help="評価書ファイル (公表版テキスト または hyoka 形式)")],
+    report: Annotated[str, typer.Option("--report", "-r", help="評価書ID (例: sakuragawa-keijidosha)")],
+    author: Annotated[str, typer.Option("--author", "-a", help="作成者")],
+    message: Annotated[str, typer.Option("--message", "-m", help="変更の説明")] = "",
+    db: DbOption = None,
+) -> None:
+    """評価書の新しい版を記録する."""
+    parsed = read_report(file)
+    store = _store(db)
+    try:
+        result = store.commit(report, parsed, author=author, message=message)
+    finally:
+        store.close()
+    v = result.version
+    if not result.created:
+        typer.echo(f"変更はありません: {report}@{v.number} と同じ内容です (新しい版は作りません)")
+        return
+    typer.echo(
+        f"{report}@{v.number} を記録しました  hash {v.hash[:10]}  "
+        f"項目 {v.item_count} (+{v.added} −{v.removed} ~{v.modified})  新しい値 {result.new_blobs}"
+    )
+
+
+def _rows(versions: list) -> list[VersionRow]:  # type: ignore[type-arg]
+    return [
+        VersionRow(
+            number=v.number,
+            created_at=v.created_at.isoformat(timespec="seconds"),
+            author=v.author,
+            message=v.message,
+            hash=v.hash,
+            item_count=v.item_count,
+            added=v.added,
+            removed=v.removed,
+            modified=v.modified,
+        )
+        for v in versions
+    ]
+
+
+@app.command()
+@user_errors
+def log(
+    report: Annotated[str, typer.Argument(help="評価書ID")],
+    format: Annotated[OutputFormat, typer.Option("--format", "-f")] = OutputFormat.text,
+    db: DbOption = None,
+) -> None:
+    """版の履歴 (番号・日時・作成者・メッセージ・ハッシュ・項目の増減)."""
+    store = _store(db)
+    try:
+        rows = _rows(store.log(report))
+    finally:
+        store.close()
+    typer.echo(log_json(report, rows) if format is OutputFormat.json else log_text(report, rows))
+
+
+@app.command()
+@user_errors
+def show(
+    ref: Annotated[str, typer.Argument(help="評価書ID@版 (版を省くと最新)")],
+    item: Annotated[str | None, typer.Option("--item", "-i", help='項目パス (例: "II/3/①入手元")')] = None,
+    format: Annotated[OutputFormat, typer.Option("--format", "-f")] = OutputFormat.text,
+    db: DbOption = None,
+) -> None:
+    """ある版の内容を表示する (項目パスで絞り込み可)."""
+    report_id, number = parse_ref(ref)
+    store = _store(db)
+    try:
+        info = store.version(report_id, number)
+        report = store.checkout(report_id, info.number)
+    finally:
+        store.close()
+    items = select_items(report, item)
+    if item and not items:
+        raise InputError(f"項目 {item} は {report_id}@{info.number} にありません / no such item")
+    render = show_json if format is OutputFormat.json else show_text
+    typer.echo(render(report_id, info.number, report, items))
+
+
+@app.command()
+@user_errors
+def export(
+    ref: Annotated[str, typer.Argument(help="評価書ID@版")],
+    db: DbOption = None,
+) -> None:
+    """ある版を hyoka 形式のテキストで出力する (編集して commit し直せる)."""
+    report_id, number = parse_ref(ref)
+    store = _store(db)
+    try:
+        report = store.checkout(report_id, number)
+    finally:
+        store.close()
+    sys.stdout.write(dumps(report))
+
+
+@app.command()
+@user_errors
+def parse(
+    file: Annotated[Path, typer.Argument(help="評価書ファイル")],
+) -> None:
+    """ファイルを読み込んで hyoka 形式で出力する (データベースは使わない)."""
+    sys.stdout.write(dumps(read_report(file)))
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

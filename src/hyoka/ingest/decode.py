@@ -1,0 +1,64 @@
+"""Bytes → text, refusing what is not a text report.
+
+Reports reach staff as UTF-8, UTF-8 with BOM or Shift_JIS/CP932 (Excel and
+older Word exports); anything else is refused before parsing so that a binary
+file can never produce a half-parsed version.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from hyoka.errors import InputError
+
+MAX_BYTES = 20 * 1024 * 1024
+_CONTROL_OK = {"\n", "\r", "\t", "\f"}
+
+
+def decode_bytes(data: bytes, name: str = "入力") -> str:
+    """Decode a report file; raise InputError with a one-line reason when it is not text."""
+    if not data.strip():
+        raise InputError(f"{name}: ファイルが空です / file is empty")
+    if len(data) > MAX_BYTES:
+        raise InputError(f"{name}: ファイルが大きすぎます (上限 {MAX_BYTES // 1024 // 1024} MB) / file too large")
+    if b"\x00" in data[:65536]:
+        raise InputError(f"{name}: バイナリファイルは読めません / binary file")
+    text = _decode(data, name)
+    controls = sum(1 for ch in text[:65536] if ch < " " and ch not in _CONTROL_OK)
+    if controls > max(8, len(text[:65536]) // 100):
+        raise InputError(f"{name}: 制御文字が多く、テキストではありません / not a text file")
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _decode(data: bytes, name: str) -> str:
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    undecodable = InputError(f"{name}: 文字コードを判別できません (UTF-8 / Shift_JIS のみ対応) / undecodable text")
+    try:
+        text = data.decode("cp932")
+    except UnicodeDecodeError:
+        raise undecodable from None
+    # Python's cp932 maps stray bytes (0x80, 0xA0, 0xFD-0xFF) to C1 controls and
+    # private-use code points; real Shift_JIS documents contain neither.
+    if any("\x80" <= ch <= "\x9f" or "\uf8f0" <= ch <= "\uf8ff" for ch in text):
+        raise undecodable
+    return text
+
+
+def read_text_file(path: Path) -> str:
+    """Read and decode a file, mapping OS errors to the project's own error."""
+    try:
+        if path.is_dir():
+            raise InputError(f"{path}: ディレクトリです / is a directory")
+        if path.stat().st_size > MAX_BYTES:
+            raise InputError(f"{path}: ファイルが大きすぎます / file too large")
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise InputError(f"{path}: ファイルがありません / no such file") from None
+    except OSError as exc:
+        raise InputError(f"{path}: 読めません / cannot read ({exc.strerror})") from None
+    return decode_bytes(data, str(path))

@@ -1,0 +1,122 @@
+"""Plain-text and JSON views of stored history, shared by the CLI and tests.
+
+Pure functions from values to strings: the CLI only prints what these return,
+so every view can be tested without a terminal.
+"""
+
+from __future__ import annotations
+
+import json
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from hyoka.model import Item, ItemPath, Report, meta_to_json, row_to_json, value_display, value_to_json
+from hyoka.normalize import label_key
+
+
+@dataclass(frozen=True)
+class VersionRow:
+    """What `hyoka log` shows of one version (a view of the store's VersionInfo)."""
+
+    number: int
+    created_at: str
+    author: str
+    message: str
+    hash: str
+    item_count: int
+    added: int
+    removed: int
+    modified: int
+
+
+FORM_NAMES = {"基礎": "基礎項目評価書", "重点": "重点項目評価書", "全項目": "全項目評価書"}
+
+
+def _width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * max(0, width - _width(text))
+
+
+def table(headers: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
+    """A left-aligned table that lines up Japanese (double-width) text."""
+    body = [list(r) for r in rows]
+    widths = [max([_width(h)] + [_width(r[i]) for r in body]) for i, h in enumerate(headers)]
+    lines = ["  ".join(_pad(h, w) for h, w in zip(headers, widths, strict=True)).rstrip()]
+    lines += ["  ".join(_pad(c, w) for c, w in zip(r, widths, strict=True)).rstrip() for r in body]
+    return "\n".join(lines)
+
+
+def log_text(report_id: str, versions: Sequence[VersionRow]) -> str:
+    headers = ("版", "日時", "作成者", "ハッシュ", "項目数", "追加", "削除", "変更", "メッセージ")
+    rows = [
+        (
+            str(v.number),
+            v.created_at[:16].replace("T", " "),
+            v.author,
+            v.hash[:10],
+            str(v.item_count),
+            f"+{v.added}",
+            f"−{v.removed}",
+            f"~{v.modified}",
+            v.message.replace("\n", " "),
+        )
+        for v in versions
+    ]
+    return f"評価書 {report_id}: {len(versions)} 版\n" + table(headers, rows)
+
+
+def log_json(report_id: str, versions: Sequence[VersionRow]) -> str:
+    data = {"report": report_id, "versions": [v.__dict__ for v in versions]}
+    return json.dumps(data, ensure_ascii=False, indent=2)
+
+
+def select_items(report: Report, item: str | None) -> list[Item]:
+    """Items at a path or under it; segments compare by normalised label so "③使用目的 ※" works."""
+    if not item:
+        return list(report.items)
+    wanted = tuple(label_key(s) for s in ItemPath.parse(item).segments)
+    found = []
+    for it in report.items:
+        keys = tuple(label_key(s) for s in it.path.segments)
+        if keys[: len(wanted)] == wanted:
+            found.append(it)
+    return found
+
+
+def show_text(report_id: str, number: int, report: Report, items: Sequence[Item]) -> str:
+    meta = report.meta
+    head = [
+        f"評価書 {report_id}@{number}",
+        f"  評価書番号: {meta.number}    種類: {FORM_NAMES[meta.form]}",
+        f"  評価書名: {meta.title}",
+        f"  評価実施機関: {meta.organisation}    公表日: {meta.published or '(未記載)'}",
+    ]
+    if meta.files:
+        head.append("  特定個人情報ファイル: " + "、".join(meta.files))
+    head.append(f"  項目数: {len(report.items)}    変更箇所の行: {len(report.appendix)}")
+    body = []
+    for it in items:
+        star = " ※" if it.star else ""
+        value = value_display(it.value)
+        first, *more = value.split("\n") if value else [""]
+        body.append(f"{it.path}  「{it.label}{star}」 {first}".rstrip())
+        body += [f"    {line}" for line in more]
+    return "\n".join(head + [""] + body)
+
+
+def show_json(report_id: str, number: int, report: Report, items: Sequence[Item]) -> str:
+    data = {
+        "report": report_id,
+        "version": number,
+        "meta": meta_to_json(report.meta),
+        "items": [
+            {"path": str(it.path), "label": it.label, "star": it.star, "value": value_to_json(it.value)}
+            for it in items
+        ],
+        "appendix": [row_to_json(r) for r in report.appendix],
+    }
+    return json.dumps(data, ensure_ascii=False, indent=2)
