@@ -9,7 +9,7 @@ from __future__ import annotations
 import functools
 import sys
 from collections.abc import Callable
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, ParamSpec, TypeVar
 
@@ -17,7 +17,17 @@ import typer
 
 from hyoka.errors import HyokaError, InputError
 from hyoka.ingest import dumps, read_report
-from hyoka.views import VersionRow, log_json, log_text, select_items, show_json, show_text
+from hyoka.model import Report
+from hyoka.views import (
+    VersionRow,
+    comparison_json,
+    comparison_text,
+    log_json,
+    log_text,
+    select_items,
+    show_json,
+    show_text,
+)
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -35,7 +45,7 @@ DbOption = Annotated[
 ]
 
 
-class OutputFormat(str, Enum):
+class OutputFormat(StrEnum):
     text = "text"
     json = "json"
 
@@ -74,7 +84,7 @@ def parse_ref(ref: str) -> tuple[str, int | None]:
     return report_id, int(number)
 
 
-def _store(db: str | None):  # noqa: ANN202 - Store imported lazily to keep `--help` fast
+def _store(db: str | None):
     from hyoka.store import Store
 
     return Store(db)
@@ -186,6 +196,92 @@ def export(
     finally:
         store.close()
     sys.stdout.write(dumps(report))
+
+
+def _load_side(ref: str, db: str | None) -> tuple[Report, str]:
+    """A diff side: a file on disk, or "id@n" from the store."""
+    path = Path(ref)
+    if path.exists() or "@" not in ref:
+        return read_report(path), ref
+    report_id, number = parse_ref(ref)
+    store = _store(db)
+    try:
+        info = store.version(report_id, number)
+        return store.checkout(report_id, info.number), f"{report_id}@{info.number}"
+    finally:
+        store.close()
+
+
+def _style(text: str, op: str) -> str:
+    if op == "delete":
+        return typer.style(f"[-{text}-]", fg="red")
+    return typer.style(f"{{+{text}+}}", fg="green")
+
+
+PolicyOption = Annotated[
+    Path | None, typer.Option("--policy", "-p", help="組織のポリシー (TOML)。省略時は既定")
+]
+
+
+@app.command()
+@user_errors
+def diff(
+    old: Annotated[str, typer.Argument(help="旧版: ファイル または 評価書ID@版")],
+    new: Annotated[str, typer.Argument(help="新版: ファイル または 評価書ID@版")],
+    format: Annotated[OutputFormat, typer.Option("--format", "-f")] = OutputFormat.text,
+    policy: PolicyOption = None,
+    all_prior: Annotated[
+        bool, typer.Option("--all-prior", help="重要な変更が1件でもあれば全行を事前とする")
+    ] = False,
+    db: DbOption = None,
+) -> None:
+    """二つの版の差分と、各変更の分類 (重要/形式的, 事前/事後, 理由, 規則)."""
+    from dataclasses import replace
+
+    from hyoka.classify import compare_reports
+
+    rules = _load_policy(policy)
+    if all_prior:
+        rules = replace(rules, all_prior_when_important=True)
+    old_report, old_name = _load_side(old, db)
+    new_report, new_name = _load_side(new, db)
+    comparison = compare_reports(old_report, new_report, rules)
+    if format is OutputFormat.json:
+        typer.echo(comparison_json(comparison, old_name, new_name))
+    else:
+        typer.echo(comparison_text(comparison, old_name, new_name, _style))
+
+
+@app.command("classify-row")
+@user_errors
+def classify_row_command(
+    form: Annotated[str, typer.Option("--form", help="様式: 基礎 / 重点 / 全項目")] = "重点",
+    item: Annotated[str | None, typer.Option("--item", help="変更箇所の「項目」欄")] = None,
+    before: Annotated[str, typer.Option("--before", help="変更前の記載")] = "",
+    after: Annotated[str, typer.Option("--after", help="変更後の記載")] = "",
+    jsonl: Annotated[
+        Path | None, typer.Option("--jsonl", help='1行1件の JSON ({"form","item","before","after"}); - で標準入力')
+    ] = None,
+    policy: PolicyOption = None,
+) -> None:
+    """変更箇所の1行 (または JSONL の各行) を分類する."""
+    from hyoka.classify.batch import classify_jsonl, classify_one
+
+    rules = _load_policy(policy)
+    if jsonl is not None:
+        source = sys.stdin if str(jsonl) == "-" else None
+        for line in classify_jsonl(jsonl, rules, source):
+            typer.echo(line)
+        return
+    if item is None:
+        raise InputError("--item か --jsonl が必要です / give --item or --jsonl")
+    typer.echo(classify_one(form, item, before, after, rules))
+
+
+def _load_policy(path: Path | None):
+    from hyoka.classify.policy import load_policy
+
+    return load_policy(path)
 
 
 @app.command()

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import json
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
+from hyoka.classify import ChangeRecord, Comparison
+from hyoka.diff.text import Span, spans_to_json
 from hyoka.model import Item, ItemPath, Report, meta_to_json, row_to_json, value_display, value_to_json
 from hyoka.normalize import label_key
 
@@ -105,7 +107,7 @@ def show_text(report_id: str, number: int, report: Report, items: Sequence[Item]
         first, *more = value.split("\n") if value else [""]
         body.append(f"{it.path}  「{it.label}{star}」 {first}".rstrip())
         body += [f"    {line}" for line in more]
-    return "\n".join(head + [""] + body)
+    return "\n".join([*head, "", *body])
 
 
 def show_json(report_id: str, number: int, report: Report, items: Sequence[Item]) -> str:
@@ -120,3 +122,77 @@ def show_json(report_id: str, number: int, report: Report, items: Sequence[Item]
         "appendix": [row_to_json(r) for r in report.appendix],
     }
     return json.dumps(data, ensure_ascii=False, indent=2)
+
+
+# -- diff views ---------------------------------------------------------------------------------
+
+CHANGE_NAMES = {"added": "追加", "removed": "削除", "modified": "変更", "moved": "移動"}
+
+
+def comparison_json(comparison: Comparison, old_name: str, new_name: str) -> str:
+    """The machine-readable diff (schema in docs/classification.md)."""
+    data = {
+        "from": old_name,
+        "to": new_name,
+        "form": comparison.form,
+        "policy": comparison.policy_source,
+        "threshold": [flag.__dict__ for flag in comparison.thresholds],
+        "changes": [record_json(r) for r in comparison.records],
+    }
+    return json.dumps(data, ensure_ascii=False, indent=2)
+
+
+def record_json(record: ChangeRecord) -> dict[str, object]:
+    d = record.decision
+    return {
+        "path": record.path,
+        "item": record.item,
+        "change": record.change,
+        "before": record.before,
+        "after": record.after,
+        "spans": spans_to_json(record.spans),
+        "star": record.star,
+        "important": d.important,
+        "category": d.category,
+        "timing": d.timing,
+        "reason": d.reason,
+        "rule": d.rule,
+        "evidence": d.evidence,
+    }
+
+
+def inline_spans(spans: Sequence[Span], style: Callable[[str, str], str] | None = None) -> str:
+    """Spans as one text with [-deleted-] and {+inserted+} marks (coloured when style is given)."""
+    out = []
+    for span in spans:
+        if span.op == "equal":
+            out.append(span.text)
+        elif span.op == "delete":
+            out.append(style(span.text, "delete") if style else f"[-{span.text}-]")
+        else:
+            out.append(style(span.text, "insert") if style else f"{{+{span.text}+}}")
+    return "".join(out)
+
+
+def comparison_text(
+    comparison: Comparison,
+    old_name: str,
+    new_name: str,
+    style: Callable[[str, str], str] | None = None,
+) -> str:
+    """A reviewer's view: しきい値 flags first, then one block per changed item."""
+    lines = [f"差分 {old_name} → {new_name}  ({FORM_NAMES[comparison.form]}, ポリシー: {comparison.policy_source})"]
+    for flag in comparison.thresholds:
+        lines.append(f"!! {flag.message} ({flag.path})")
+    counts: dict[str, int] = {}
+    for record in comparison.records:
+        d = record.decision
+        counts[d.category] = counts.get(d.category, 0) + 1
+        head = f"[{d.category} {d.timing}] {record.path} ({CHANGE_NAMES[record.change]})"
+        lines += ["", head, f"  項目: {record.item}"]
+        body = inline_spans(record.spans, style)
+        lines += [f"  | {line}" for line in body.split("\n")]
+        lines.append(f"  理由: {d.reason}  (規則 {d.rule}: {d.evidence})")
+    summary = "、".join(f"{k} {v}" for k, v in counts.items()) or "なし"
+    lines += ["", f"変更 {len(comparison.records)} 件 ({summary})"]
+    return "\n".join(lines)

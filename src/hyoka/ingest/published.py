@@ -250,7 +250,11 @@ def _cover(lines: Sequence[str]) -> tuple[dict[str, str], list[Item]]:
 
 def _body_start(lines: Sequence[str], form: FormKind) -> int | None:
     """Index of the section I heading that opens the body (the last one: the first is the contents list)."""
-    starts = [i for i, raw in enumerate(lines) if (h := section_heading(split_line(i, raw).joined, form)) and h[0] == "I"]
+    starts = []
+    for index, raw in enumerate(lines):
+        heading = section_heading(split_line(index, raw).joined, form)
+        if heading is not None and heading[0] == "I":
+            starts.append(index)
     return starts[-1] if starts else None
 
 
@@ -289,7 +293,9 @@ def parse_published(text: str, name: str = "入力") -> Report:
     body_end = appendix_at if appendix_at is not None else len(lines)
     body_start = _body_start(lines[:body_end], form) if form else None
     if form is None or body_start is None:
-        raise InputError(f"{name}: 特定個人情報保護評価書として読めません (様式・基本情報が見つかりません) / not a report")
+        raise InputError(
+            f"{name}: 特定個人情報保護評価書として読めません (様式・基本情報が見つかりません) / not a report"
+        )
     meta, cover_items = _cover(lines[:body_start])
     builder = _Builder(form)
     for idx in range(body_start, body_end):
