@@ -1,0 +1,184 @@
+"""Where the database is, how to connect to it, and how to bring it to the current schema.
+
+`hyoka init` is `alembic upgrade head` run from code: the migrations ship
+inside the wheel (hyoka/_migrations) or sit at the top of a source checkout,
+and the URL is handed over in the Alembic config, so neither an alembic.ini
+nor a particular working directory is needed.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from alembic.script import ScriptDirectory
+from sqlalchemy import Connection, Engine, column, create_engine, event, inspect, select, table
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
+
+import hyoka
+from hyoka.errors import StoreError
+
+ENV_VAR = "HYOKA_DB"
+DEFAULT_URL = "sqlite:///hyoka.db"
+VERSION_TABLE = "alembic_version"
+
+# Execution option naming a transaction that will write: on SQLite it starts
+# with BEGIN IMMEDIATE, so two writers queue on busy_timeout instead of one
+# failing when it upgrades its read lock.
+WRITE_OPTION = "hyoka_write"
+
+SQLITE_PRAGMAS = (
+    "PRAGMA journal_mode=WAL",
+    "PRAGMA foreign_keys=ON",
+    "PRAGMA busy_timeout=10000",
+    "PRAGMA synchronous=NORMAL",
+)
+
+
+def resolve_url(url: str | None = None) -> str:
+    """The database URL: explicit, else $HYOKA_DB, else ./hyoka.db.
+
+    A value without "://" is taken as a SQLite file path, so `--db work/h.db`
+    works without knowing SQLAlchemy's URL syntax.
+    """
+    chosen = (url or "").strip() or os.environ.get(ENV_VAR, "").strip() or DEFAULT_URL
+    if "://" in chosen:
+        return chosen
+    return f"sqlite:///{Path(chosen).expanduser()}"
+
+
+def display_url(url: str) -> str:
+    """The URL as safe to print: passwords masked."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return url
+
+
+def _sqlite_file(url: str) -> Path | None:
+    """The file a SQLite URL points at, or None for memory / URI databases and other backends."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite":
+        return None
+    database = parsed.database or ""
+    if database in ("", ":memory:") or database.startswith("file:") or parsed.query.get("uri"):
+        return None
+    return Path(database)
+
+
+def _on_sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    try:
+        for pragma in SQLITE_PRAGMAS:
+            cursor.execute(pragma)
+    finally:
+        cursor.close()
+    # Let SQLAlchemy, not the sqlite3 module, decide when a transaction begins
+    # (see _on_sqlite_begin); otherwise reads run outside any transaction.
+    dbapi_connection.isolation_level = None
+
+
+def _on_sqlite_begin(connection: Connection) -> None:
+    write = connection.get_execution_options().get(WRITE_OPTION, False)
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+
+def make_engine(url: str) -> Engine:
+    """An engine for `url`; on SQLite with WAL, foreign keys, a busy timeout and real transactions."""
+    try:
+        engine = create_engine(url)
+    except (ArgumentError, NoSuchModuleError) as exc:
+        raise StoreError(f"データベースURLが不正です / bad database URL: {display_url(url)}: {exc}") from exc
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _on_sqlite_connect)
+        if engine.dialect.driver == "pysqlite":
+            event.listen(engine, "begin", _on_sqlite_begin)
+    return engine
+
+
+def migrations_dir() -> Path:
+    """The Alembic script folder: inside the installed package, else at the top of the checkout."""
+    packaged = Path(hyoka.__file__).resolve().parent / "_migrations"
+    # src/hyoka/store/migrate.py -> parents: store, hyoka, src, <repo>
+    checkout = Path(__file__).resolve().parents[3] / "migrations"
+    for candidate in (packaged, checkout):
+        if (candidate / "env.py").is_file():
+            return candidate
+    raise StoreError(f"マイグレーションが見つかりません / migrations not found in {packaged} or {checkout}")
+
+
+def alembic_config(url: str | None = None) -> Config:
+    """An Alembic config for `url` that needs no alembic.ini; env.py reads attributes["url"]."""
+    resolved = resolve_url(url)
+    config = Config()
+    config.set_main_option("script_location", str(migrations_dir()))
+    # ConfigParser interpolates "%": escape it so URL-encoded passwords survive.
+    config.set_main_option("sqlalchemy.url", resolved.replace("%", "%%"))
+    config.attributes["url"] = resolved
+    return config
+
+
+def head_revision() -> str:
+    """The newest migration this hyoka knows; a usable database must be at it."""
+    script = ScriptDirectory.from_config(alembic_config(DEFAULT_URL))
+    head = script.get_current_head()
+    if head is None:
+        raise StoreError("マイグレーションがありません / no migrations found")
+    return head
+
+
+def init_db(url: str | None = None) -> None:
+    """Create or upgrade the database to the newest schema (`alembic upgrade head`).
+
+    Safe to run again: an up-to-date database is left as it is.
+    """
+    resolved = resolve_url(url)
+    path = _sqlite_file(resolved)
+    if path is not None and not path.parent.is_dir():
+        raise StoreError(f"フォルダがありません / directory does not exist: {path.parent}")
+    try:
+        command.upgrade(alembic_config(resolved), "head")
+    except OperationalError as exc:
+        first = str(exc.orig if exc.orig is not None else exc).splitlines()[0]
+        raise StoreError(
+            f"データベースを初期化できません / cannot initialise database: {display_url(resolved)}: {first}"
+        ) from exc
+
+
+def check_initialised(engine: Engine, url: str) -> None:
+    """Raise StoreError unless the database is at the head revision.
+
+    Called when a store is opened, so a missing `hyoka init` is reported as
+    such rather than as a "no such table" error halfway through a command.
+    """
+    shown = display_url(url)
+    not_initialised = f"データベースが初期化されていません (run `hyoka init`): {shown}"
+    path = _sqlite_file(url)
+    if path is not None and not path.is_file():
+        raise StoreError(not_initialised)
+    try:
+        with engine.connect() as connection:
+            if not inspect(connection).has_table(VERSION_TABLE):
+                raise StoreError(not_initialised)
+            version_num = column("version_num")
+            query = select(version_num).select_from(table(VERSION_TABLE, version_num))
+            revisions = set(connection.scalars(query))
+    except OperationalError as exc:
+        first = str(exc.orig if exc.orig is not None else exc).splitlines()[0]
+        raise StoreError(f"データベースに接続できません / cannot open database: {shown}: {first}") from exc
+    if not revisions:
+        raise StoreError(not_initialised)
+    head = head_revision()
+    if revisions == {head}:
+        return
+    script = ScriptDirectory.from_config(alembic_config(url))
+    known = {rev.revision for rev in script.walk_revisions()}
+    if revisions <= known:
+        raise StoreError(f"データベースのスキーマが古いです (run `hyoka init`): {shown}")
+    raise StoreError(
+        f"データベースはより新しい hyoka で作られています / database schema is newer than this hyoka: {shown}"
+    )

@@ -1,0 +1,457 @@
+"""Commit, log and check out versions of reports: the store's whole public behaviour.
+
+A commit is one transaction. Values are written as content-addressed blobs
+(only the ones the database lacks), the version row carries a hash over its
+parent's hash and its own content, and committing unchanged content is a
+no-op, so re-running a commit never creates noise versions.
+"""
+
+from __future__ import annotations
+
+import json
+import unicodedata
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from types import TracebackType
+from typing import Self
+
+from sqlalchemy import func, insert, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+
+from hyoka.errors import HyokaError, StoreError, UnknownReport, UnknownVersion
+from hyoka.model import (
+    ChangeRow,
+    Item,
+    ItemPath,
+    Report,
+    Value,
+    canonical_json,
+    meta_from_json,
+    meta_to_json,
+    row_from_json,
+    row_to_json,
+    sha256_text,
+    value_canonical,
+    value_from_json,
+    value_hash,
+)
+from hyoka.store.migrate import WRITE_OPTION, check_initialised, display_url, make_engine, resolve_url
+from hyoka.store.schema import (
+    APPENDIX_KIND,
+    REPORT_ID_LENGTH,
+    Blob,
+    ReportRecord,
+    VersionItemRecord,
+    VersionRecord,
+)
+
+# Bound parameters per IN (...) query: far below every backend's limit
+# (SQLite's is 32766 today, 999 on old builds).
+CHUNK = 500
+
+ItemRef = tuple[str, str, bool, str]
+"""(path, label, star, value hash): an item as a version references it."""
+
+
+@dataclass(frozen=True)
+class VersionInfo:
+    """One version as `log` and `show` describe it; counts are against the parent."""
+
+    report_id: str
+    number: int
+    parent_number: int | None
+    created_at: datetime
+    author: str
+    message: str
+    hash: str
+    item_count: int
+    added: int
+    removed: int
+    modified: int
+
+
+@dataclass(frozen=True)
+class CommitResult:
+    """What a commit did: created is False when the content equals the head's (nothing written)."""
+
+    version: VersionInfo
+    created: bool
+    new_blobs: int
+
+
+def _appendix_body(appendix: Sequence[ChangeRow]) -> str:
+    return canonical_json([row_to_json(row) for row in appendix])
+
+
+def _item_refs(report: Report) -> list[ItemRef]:
+    return [(str(item.path), item.label, item.star, value_hash(item.value)) for item in report.items]
+
+
+def _content_hash(meta: dict[str, object], refs: Sequence[ItemRef], appendix_hash: str) -> str:
+    data = {"meta": meta, "items": [list(ref) for ref in refs], "appendix": appendix_hash}
+    return sha256_text(canonical_json(data))
+
+
+def content_hash(report: Report) -> str:
+    """Hash of what the report says (cover, items, appendix), without history or author.
+
+    Equal content_hash means a commit would change nothing, which is how a
+    repeated commit is recognised and skipped.
+    """
+    appendix_hash = sha256_text(_appendix_body(report.appendix))
+    return _content_hash(meta_to_json(report.meta), _item_refs(report), appendix_hash)
+
+
+def version_hash(
+    *,
+    parent: str | None,
+    report_id: str,
+    number: int,
+    created_at: datetime,
+    author: str,
+    message: str,
+    meta: dict[str, object],
+    appendix_hash: str,
+    items: Sequence[ItemRef],
+) -> str:
+    """The version's identity: covers the parent's hash, so any change to history changes every later hash."""
+    data = {
+        "parent": parent,
+        "report": report_id,
+        "number": number,
+        "created_at": _iso(created_at),
+        "author": author,
+        "message": message,
+        "meta": meta,
+        "appendix": appendix_hash,
+        "items": [list(ref) for ref in items],
+    }
+    return sha256_text(canonical_json(data))
+
+
+def _iso(moment: datetime) -> str:
+    return moment.astimezone(UTC).isoformat()
+
+
+def _diff_counts(old: Sequence[ItemRef], new: Sequence[ItemRef]) -> tuple[int, int, int]:
+    """(added, removed, modified) by path; moving an item without changing it is no change."""
+    before = {path: rest for path, *rest in old}
+    after = {path: rest for path, *rest in new}
+    added = sum(1 for path in after if path not in before)
+    removed = sum(1 for path in before if path not in after)
+    modified = sum(1 for path, rest in after.items() if path in before and before[path] != rest)
+    return added, removed, modified
+
+
+def _chunks(values: Sequence[str], size: int = CHUNK) -> Iterator[Sequence[str]]:
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
+def check_report_id(report_id: str) -> None:
+    """Report ids appear in refs like `id@2` and in file names: one visible word, no '@'."""
+    bad = (
+        not report_id
+        or len(report_id) > REPORT_ID_LENGTH
+        or "@" in report_id
+        or any(ch.isspace() or unicodedata.category(ch).startswith("C") for ch in report_id)
+    )
+    if bad:
+        raise HyokaError(
+            f"評価書IDが不正です (空白・@・制御文字なし、{REPORT_ID_LENGTH}文字まで) / bad report id: {report_id!r}"
+        )
+
+
+class Store:
+    """A connection to one database of versioned reports.
+
+    Opening checks that the schema is at the current migration, so every
+    later call can assume the tables exist.
+    """
+
+    def __init__(self, url: str | None = None) -> None:
+        self.url = resolve_url(url)
+        self._engine = make_engine(self.url)
+        try:
+            check_initialised(self._engine, self.url)
+        except BaseException:
+            self._engine.dispose()
+            raise
+        self._read = sessionmaker(self._engine)
+        self._write = sessionmaker(self._engine.execution_options(**{WRITE_OPTION: True}))
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"Store({display_url(self.url)!r})"
+
+    def close(self) -> None:
+        """Release pooled connections (and SQLite's file handles)."""
+        self._engine.dispose()
+
+    # -- writing -----------------------------------------------------------------------------
+
+    def commit(
+        self,
+        report_id: str,
+        report: Report,
+        *,
+        author: str,
+        message: str,
+        when: datetime | None = None,
+    ) -> CommitResult:
+        """Record `report` as the next version of `report_id`, or nothing if it equals the head.
+
+        Everything happens in one transaction: the report row (on its first
+        commit), missing blobs, the version and its items. The next number is
+        read inside that transaction and (report_id, number) is unique, so a
+        concurrent commit can never fork the history: on SQLite writers queue
+        (BEGIN IMMEDIATE + busy_timeout); elsewhere the loser gets StoreError
+        and can retry.
+        """
+        check_report_id(report_id)
+        created_at = datetime.now(UTC) if when is None else when
+        if created_at.tzinfo is None:
+            raise ValueError("when must be timezone-aware")
+        created_at = created_at.astimezone(UTC)
+
+        meta = meta_to_json(report.meta)
+        refs = _item_refs(report)
+        appendix = _appendix_body(report.appendix)
+        appendix_hash = sha256_text(appendix)
+        new_content = _content_hash(meta, refs, appendix_hash)
+
+        seen_head: int | None = None
+        try:
+            with self._write.begin() as session:
+                head = self._head(session, report_id)
+                seen_head = None if head is None else head.number
+                head_refs = self._refs(session, head.id) if head is not None else []
+                if head is not None:
+                    head_content = _content_hash(json.loads(head.meta_json), head_refs, head.appendix_hash)
+                    if head_content == new_content:
+                        unchanged = _info(head, self._parent_number(session, head))
+                        return CommitResult(unchanged, created=False, new_blobs=0)
+                else:
+                    session.execute(insert(ReportRecord), [{"id": report_id, "created_at": created_at}])
+
+                values = {value_hash(item.value): item.value for item in report.items}
+                new_blobs = self._insert_missing_blobs(session, values, appendix_hash, appendix)
+
+                number = 1 if head is None else head.number + 1
+                added, removed, modified = _diff_counts(head_refs, refs)
+                record = VersionRecord(
+                    report_id=report_id,
+                    number=number,
+                    parent_id=None if head is None else head.id,
+                    created_at=created_at,
+                    author=author,
+                    message=message,
+                    meta_json=canonical_json(meta),
+                    appendix_hash=appendix_hash,
+                    item_count=len(refs),
+                    added=added,
+                    removed=removed,
+                    modified=modified,
+                    hash=version_hash(
+                        parent=None if head is None else head.hash,
+                        report_id=report_id,
+                        number=number,
+                        created_at=created_at,
+                        author=author,
+                        message=message,
+                        meta=meta,
+                        appendix_hash=appendix_hash,
+                        items=refs,
+                    ),
+                )
+                session.add(record)
+                session.flush()
+                if refs:
+                    session.execute(
+                        insert(VersionItemRecord),
+                        [
+                            {
+                                "version_id": record.id,
+                                "ordinal": ordinal,
+                                "path": path,
+                                "label": label,
+                                "star": star,
+                                "value_hash": hash_,
+                            }
+                            for ordinal, (path, label, star, hash_) in enumerate(refs)
+                        ],
+                    )
+                info = _info(record, None if head is None else head.number)
+        except IntegrityError as exc:
+            # A unique key taken by someone else shows as a moved head; anything else is a real bug.
+            if self._head_number(report_id) == seen_head:
+                raise
+            raise StoreError(
+                f"同時に別の commit が行われました。もう一度実行してください / "
+                f"concurrent commit to {report_id}, please retry"
+            ) from exc
+        return CommitResult(info, created=True, new_blobs=new_blobs)
+
+    @staticmethod
+    def _insert_missing_blobs(session: Session, values: dict[str, Value], appendix_hash: str, appendix: str) -> int:
+        """Insert the blobs the database lacks, found with chunked IN queries; returns how many."""
+        wanted = sorted({*values, appendix_hash})
+        existing: set[str] = set()
+        for chunk in _chunks(wanted):
+            existing.update(session.scalars(select(Blob.hash).where(Blob.hash.in_(chunk))))
+        rows = []
+        for hash_ in wanted:
+            if hash_ in existing:
+                continue
+            if hash_ == appendix_hash:
+                rows.append({"hash": hash_, "kind": APPENDIX_KIND, "body": appendix})
+            else:
+                value = values[hash_]
+                rows.append({"hash": hash_, "kind": value.kind, "body": value_canonical(value)})
+        if rows:
+            session.execute(insert(Blob), rows)
+        return len(rows)
+
+    # -- reading -----------------------------------------------------------------------------
+
+    def report_ids(self) -> list[str]:
+        """Every stored report id, sorted."""
+        with self._read() as session:
+            return list(session.scalars(select(ReportRecord.id).order_by(ReportRecord.id)))
+
+    def log(self, report_id: str) -> list[VersionInfo]:
+        """Every version of the report, oldest first."""
+        with self._read() as session:
+            self._require_report(session, report_id)
+            query = select(VersionRecord).where(VersionRecord.report_id == report_id).order_by(VersionRecord.number)
+            records = session.scalars(query).all()
+            numbers = {record.id: record.number for record in records}
+            return [
+                _info(record, None if record.parent_id is None else numbers[record.parent_id]) for record in records
+            ]
+
+    def version(self, report_id: str, number: int | None = None) -> VersionInfo:
+        """One version's description; number None means the newest."""
+        with self._read() as session:
+            record = self._find(session, report_id, number)
+            return _info(record, self._parent_number(session, record))
+
+    def checkout(self, report_id: str, number: int | None = None) -> Report:
+        """The Report exactly as committed: cover, items in order with labels, ※ and values, appendix."""
+        with self._read() as session:
+            record = self._find(session, report_id, number)
+            rows = session.execute(
+                select(
+                    VersionItemRecord.path,
+                    VersionItemRecord.label,
+                    VersionItemRecord.star,
+                    VersionItemRecord.value_hash,
+                    Blob.body,
+                )
+                .join(Blob, Blob.hash == VersionItemRecord.value_hash)
+                .where(VersionItemRecord.version_id == record.id)
+                .order_by(VersionItemRecord.ordinal)
+            ).all()
+            appendix_body = session.scalar(select(Blob.body).where(Blob.hash == record.appendix_hash))
+            meta_json = record.meta_json
+        if appendix_body is None:
+            raise StoreError(f"付録が見つかりません / appendix blob missing: {record.appendix_hash}")
+        values: dict[str, Value] = {}
+        items: list[Item] = []
+        for path, label, star, hash_, body in rows:
+            if hash_ not in values:
+                values[hash_] = value_from_json(json.loads(body))
+            items.append(Item(ItemPath.parse(path), label, bool(star), values[hash_]))
+        return Report(
+            meta=meta_from_json(json.loads(meta_json)),
+            items=tuple(items),
+            appendix=tuple(row_from_json(row) for row in json.loads(appendix_body)),
+        )
+
+    # -- helpers -----------------------------------------------------------------------------
+
+    @staticmethod
+    def _head(session: Session, report_id: str) -> VersionRecord | None:
+        return session.scalar(
+            select(VersionRecord)
+            .where(VersionRecord.report_id == report_id)
+            .order_by(VersionRecord.number.desc())
+            .limit(1)
+        )
+
+    def _head_number(self, report_id: str) -> int | None:
+        with self._read() as session:
+            return session.scalar(select(func.max(VersionRecord.number)).where(VersionRecord.report_id == report_id))
+
+    @staticmethod
+    def _refs(session: Session, version_id: int) -> list[ItemRef]:
+        rows = session.execute(
+            select(
+                VersionItemRecord.path,
+                VersionItemRecord.label,
+                VersionItemRecord.star,
+                VersionItemRecord.value_hash,
+            )
+            .where(VersionItemRecord.version_id == version_id)
+            .order_by(VersionItemRecord.ordinal)
+        )
+        return [(path, label, bool(star), hash_) for path, label, star, hash_ in rows]
+
+    @staticmethod
+    def _require_report(session: Session, report_id: str) -> None:
+        if session.get(ReportRecord, report_id) is None:
+            raise UnknownReport(f"評価書 '{report_id}' は登録されていません / unknown report: {report_id}")
+
+    def _find(self, session: Session, report_id: str, number: int | None) -> VersionRecord:
+        self._require_report(session, report_id)
+        if number is None:
+            head = self._head(session, report_id)
+            if head is None:
+                raise UnknownVersion(f"評価書 '{report_id}' に版がありません / no versions of {report_id}")
+            return head
+        record = session.scalar(
+            select(VersionRecord).where(VersionRecord.report_id == report_id, VersionRecord.number == number)
+        )
+        if record is None:
+            low, high = session.execute(
+                select(func.min(VersionRecord.number), func.max(VersionRecord.number)).where(
+                    VersionRecord.report_id == report_id
+                )
+            ).one()
+            available = "なし / none" if low is None else f"{low}–{high}"
+            raise UnknownVersion(
+                f"評価書 '{report_id}' に版 {number} はありません (あるのは {available}) / "
+                f"unknown version: {report_id}@{number} (available: {available})"
+            )
+        return record
+
+    @staticmethod
+    def _parent_number(session: Session, record: VersionRecord) -> int | None:
+        if record.parent_id is None:
+            return None
+        return session.scalar(select(VersionRecord.number).where(VersionRecord.id == record.parent_id))
+
+
+def _info(record: VersionRecord, parent_number: int | None) -> VersionInfo:
+    return VersionInfo(
+        report_id=record.report_id,
+        number=record.number,
+        parent_number=parent_number,
+        created_at=record.created_at,
+        author=record.author,
+        message=record.message,
+        hash=record.hash,
+        item_count=record.item_count,
+        added=record.added,
+        removed=record.removed,
+        modified=record.modified,
+    )

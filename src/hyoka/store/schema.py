@@ -1,0 +1,135 @@
+"""The tables of the store, declared once for the repository and for Alembic.
+
+The layout follows git: values and appendices are content-addressed blobs
+shared by every version of every report, a version is a small row plus an
+ordered list of (path, label, ※, value hash) references, and each version's
+hash covers its parent's, so history cannot be rewritten unnoticed.
+
+Only portable column types are used: the same tables run on SQLite (the
+default) and PostgreSQL.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import (
+    Boolean,
+    DateTime,
+    Dialect,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+# Named constraints let Alembic's batch mode (SQLite) find and alter them later.
+NAMING_CONVENTION = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+HASH_LENGTH = 64
+REPORT_ID_LENGTH = 200
+APPENDIX_KIND = "appendix"
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """An aware UTC datetime on every backend.
+
+    SQLite has no time zones and hands back naive values; version hashes are
+    computed from the ISO string, so the value read back must equal the one
+    written, offset included.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError(f"naive datetime given where UTC is required: {value!r}")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class ReportRecord(Base):
+    """A report id the user chose; created by its first commit."""
+
+    __tablename__ = "reports"
+
+    id: Mapped[str] = mapped_column(String(REPORT_ID_LENGTH), primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
+
+
+class Blob(Base):
+    """One canonical JSON document, stored once however many versions use it."""
+
+    __tablename__ = "blobs"
+
+    hash: Mapped[str] = mapped_column(String(HASH_LENGTH), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16), nullable=False)
+    body: Mapped[str] = mapped_column(Text, nullable=False)
+
+
+class VersionRecord(Base):
+    """One committed version of a report.
+
+    added / removed / modified are the item counts against the parent, kept
+    here so `log` never has to re-read and compare whole item lists.
+    """
+
+    __tablename__ = "versions"
+    __table_args__ = (UniqueConstraint("report_id", "number"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    report_id: Mapped[str] = mapped_column(ForeignKey("reports.id"), nullable=False)
+    number: Mapped[int] = mapped_column(Integer, nullable=False)
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("versions.id"), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
+    author: Mapped[str] = mapped_column(Text, nullable=False)
+    message: Mapped[str] = mapped_column(Text, nullable=False)
+    meta_json: Mapped[str] = mapped_column(Text, nullable=False)
+    appendix_hash: Mapped[str] = mapped_column(ForeignKey("blobs.hash"), nullable=False)
+    item_count: Mapped[int] = mapped_column(Integer, nullable=False)
+    added: Mapped[int] = mapped_column(Integer, nullable=False)
+    removed: Mapped[int] = mapped_column(Integer, nullable=False)
+    modified: Mapped[int] = mapped_column(Integer, nullable=False)
+    hash: Mapped[str] = mapped_column(String(HASH_LENGTH), nullable=False, unique=True)
+
+
+class VersionItemRecord(Base):
+    """One item of a version, in print order; the value lives in `blobs`."""
+
+    __tablename__ = "version_items"
+    __table_args__ = (Index(None, "version_id", "path"),)
+
+    version_id: Mapped[int] = mapped_column(ForeignKey("versions.id"), primary_key=True)
+    ordinal: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    path: Mapped[str] = mapped_column(Text, nullable=False)
+    label: Mapped[str] = mapped_column(Text, nullable=False)
+    star: Mapped[bool] = mapped_column(Boolean, nullable=False)
+    value_hash: Mapped[str] = mapped_column(ForeignKey("blobs.hash"), nullable=False)
+
+
+metadata = Base.metadata
