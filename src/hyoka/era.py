@@ -17,7 +17,7 @@ ERAS: tuple[tuple[str, dt.date], ...] = (
     ("昭和", dt.date(1926, 12, 25)),
 )
 
-_ERA_RE = re.compile(r"(令和|平成|昭和)\s*(元|\d{1,2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
+_ERA_RE = re.compile(r"(令和|平成|昭和)\s*(元|\d{1,3})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 _ISO_RE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?")
 
 

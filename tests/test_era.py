@@ -1,0 +1,45 @@
+"""和暦 ⇄ date conversion, both ways."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from hyoka.era import parse_date, to_era
+
+
+@pytest.mark.parametrize(
+    ("text", "iso"),
+    [
+        ("令和7年8月29日", "2025-08-29"),
+        ("令和元年5月1日", "2019-05-01"),
+        ("平成31年4月30日", "2019-04-30"),
+        ("平成28年1月1日", "2016-01-01"),
+        ("令和 6 年 11 月 15 日", "2024-11-15"),
+        ("令和７年１０月１日", "2025-10-01"),
+        ("2024/5/27", "2024-05-27"),
+        ("2024年12月1日", "2024-12-01"),
+    ],
+)
+def test_parse(text: str, iso: str) -> None:
+    day = parse_date(text)
+    assert day is not None and day.isoformat() == iso
+
+
+@pytest.mark.parametrize("text", ["", "令和7年13月1日", "未定", "令和7年2月30日"])
+def test_parse_rejects(text: str) -> None:
+    assert parse_date(text) is None
+
+
+def test_format_first_year_is_gannen() -> None:
+    assert to_era(dt.date(2019, 5, 1)) == "令和元年5月1日"
+    assert to_era(dt.date(2019, 4, 30)) == "平成31年4月30日"
+    assert to_era(dt.date(2025, 11, 1)) == "令和7年11月1日"
+
+
+@given(st.dates(min_value=dt.date(1926, 12, 25), max_value=dt.date(2200, 12, 31)))
+def test_round_trip(day: dt.date) -> None:
+    assert parse_date(to_era(day)) == day
