@@ -23,9 +23,9 @@ demo: $(VENV)/.installed
 	cd demo && $(HYOKA) commit $(SAMPLES)/v4.txt --report $(REPORT) --author 佐藤 -m "使用者数・連絡先の更新"
 	cd demo && $(HYOKA) log $(REPORT)
 	cd demo && $(HYOKA) show $(REPORT)@1 --item "II/3/③使用目的"
-	cd demo && $(HYOKA) export $(REPORT)@2 > v2.hyoka.txt
-	cd demo && $(HYOKA) commit v2.hyoka.txt --report $(REPORT)-copy --author 山田 -m "hyoka形式から"
-	cd demo && $(HYOKA) log $(REPORT)-copy
+	cd demo && $(HYOKA) export $(REPORT)@4 > v4.hyoka.txt
+	cd demo && $(HYOKA) commit v4.hyoka.txt --report $(REPORT) --author 山田 -m "再コミット (変更なし)"
+	cd demo && $(HYOKA) diff $(REPORT)@2 $(REPORT)@3
 
 test: $(VENV)/.installed
 	$(BIN)/ruff check src tests bench
