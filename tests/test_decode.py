@@ -12,7 +12,7 @@ def test_shift_jis_and_bom_are_decoded() -> None:
     text = "特定個人情報保護評価書(重点項目評価書)\n"
     assert decode_bytes(text.encode("cp932")) == text
     assert decode_bytes(b"\xef\xbb\xbf" + text.encode("utf-8")) == text
-    assert decode_bytes("a\r\nb\rc".encode()) == "a\nb\nc"
+    assert decode_bytes(b"a\r\nb\rc") == "a\nb\nc"
 
 
 @pytest.mark.parametrize(

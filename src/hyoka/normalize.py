@@ -72,3 +72,20 @@ def roman_value(token: str) -> str | None:
 def clean_cell(text: str) -> str:
     """A cell's text without surrounding blanks and with spaces folded."""
     return collapse_space(text.replace("\u200b", ""))
+
+
+_NOTATION_DROP_RE = re.compile(r"[\s・･•\-‐－―—–:：;；、,，。.．「」『』\"'“”‘’]")
+_LIST_MARK_RE = re.compile(r"(?:(?<=^)|(?<=\n))\s*(?:[・･•\-‐*＊]|\(\d+\)|\d+[.)．])\s*")
+_LONG_VOWEL_RE = re.compile(r"(?<=[\u30a1-\u30fa])ー(?![\u30a1-\u30fa\u30fc])")
+
+
+def notation_key(text: str) -> str:
+    """What is left of a text when notation is ignored: width, spacing, line breaks,
+    list markers, punctuation, 〜/～ and the trailing ー of katakana words (サーバ/サーバー).
+
+    Two texts with equal keys differ in notation only (形式的: 表記の揺れ).
+    """
+    text = nfkc_keep_circled(text)
+    text = _LIST_MARK_RE.sub("", text)
+    text = _LONG_VOWEL_RE.sub("", text)
+    return _NOTATION_DROP_RE.sub("", text).replace("〜", "")

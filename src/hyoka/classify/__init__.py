@@ -1,0 +1,118 @@
+"""Classify aligned changes: 重要/形式的, 事前/事後, reason, and the rule that decided.
+
+Plain values in, plain values out: the differ's ItemChanges, the form catalogue
+and the policy go in; ChangeRecords and しきい値 flags come out.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from hyoka.classify.policy import Policy
+from hyoka.classify.rules import Decision, RuleInput, decide
+from hyoka.classify.thresholds import ThresholdFlag, threshold_flags
+from hyoka.diff.align import ItemChange, align
+from hyoka.diff.text import Span, diff_text
+from hyoka.forms import Catalogue, form_path, load_catalogue
+from hyoka.model import FormKind, Item, Report, Text, value_display
+
+__all__ = ["ChangeRecord", "Comparison", "classify_row", "compare_reports"]
+
+
+@dataclass(frozen=True)
+class ChangeRecord:
+    """One classified change: what the 変更箇所 row and the diff views are made from."""
+
+    path: str
+    item: str
+    change: str
+    before: str
+    after: str
+    spans: tuple[Span, ...]
+    star: bool
+    decision: Decision
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """Everything `hyoka diff` reports for a pair of versions."""
+
+    form: FormKind
+    records: tuple[ChangeRecord, ...]
+    thresholds: tuple[ThresholdFlag, ...]
+    policy_source: str
+
+
+def _text(item: Item | None) -> str:
+    return value_display(item.value) if item is not None else ""
+
+
+def is_star(item: Item, catalogue: Catalogue, policy: Policy) -> bool:
+    """The catalogue decides for the items it knows; otherwise the ※ printed on the item."""
+    key = form_path(item.path)
+    if key in policy.star_add:
+        return True
+    if key in policy.star_remove:
+        return False
+    if catalogue.entry(item.path) is not None:
+        return catalogue.is_star(item.path)
+    return item.star or catalogue.is_star(item.path)
+
+
+def _record(change: ItemChange, form: FormKind, catalogue: Catalogue, policy: Policy) -> ChangeRecord:
+    item = change.after or change.before
+    assert item is not None
+    before, after = _text(change.before), _text(change.after)
+    spans = diff_text(before, after)
+    star = is_star(item, catalogue, policy)
+    inp = RuleInput(form, str(change.path), star, change.change, before, after, spans)
+    return ChangeRecord(
+        path=str(change.path),
+        item=catalogue.printed_path(item.path),
+        change=change.change,
+        before=before,
+        after=after,
+        spans=spans,
+        star=star,
+        decision=decide(inp, policy),
+    )
+
+
+def compare_reports(old: Report, new: Report, policy: Policy) -> Comparison:
+    """Align, diff and classify two versions of one report."""
+    form = new.meta.form
+    catalogue = load_catalogue(form)
+    changes = [c for c in align(old, new) if c.change == "moved" or _text(c.before) or _text(c.after)]
+    records = [_record(c, form, catalogue, policy) for c in changes]
+    if policy.all_prior_when_important and any(r.decision.important for r in records):
+        records = [
+            r if r.decision.timing == "事前" else replace(r, decision=replace(r.decision, timing="事前"))
+            for r in records
+        ]
+    return Comparison(form, tuple(records), tuple(threshold_flags(changes)), policy.source)
+
+
+def classify_row(form: FormKind, item: str, before: str, after: str, policy: Policy) -> ChangeRecord:
+    """Classify one 変更箇所 row given as printed text (item cell, before, after).
+
+    The ※ status comes from the catalogue when the printed item names a known
+    path, else from a ※ printed in the item cell itself.
+    """
+    catalogue = load_catalogue(form)
+    path = catalogue.find_printed(item)
+    star = ("※" in item) if path is None else is_star(Item(path, "x", "※" in item, Text("")), catalogue, policy)
+    empty_marks = {"", "-", "記載なし", "(記載なし)", "（記載なし）", "なし"}
+    removed_marks = {"(削除)", "（削除）", "削除"}
+    change = "added" if before.strip() in empty_marks else "removed" if after.strip() in removed_marks else "modified"
+    spans = diff_text(before, after)
+    inp = RuleInput(form, str(path) if path else item, star, change, before, after, spans)
+    return ChangeRecord(
+        path=str(path) if path else "",
+        item=item,
+        change=change,
+        before=before,
+        after=after,
+        spans=spans,
+        star=star,
+        decision=decide(inp, policy),
+    )

@@ -1,0 +1,140 @@
+"""An organisation's classification policy: a TOML file, validated before use.
+
+Bodies disagree on where the line between 重要 and 形式的 runs (DOMAIN.md §2
+rule 4), rename departments, and word their reasons differently. All of that is
+data the organisation owns, so it lives in a policy file, not in the rules.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from hyoka.errors import HyokaError
+
+MAX_POLICY_BYTES = 1024 * 1024
+
+RULE_IDS = (
+    "renumbered",
+    "non_star",
+    "notation_only",
+    "typo",
+    "org_rename",
+    "law_citation",
+    "date_contact",
+    "additive_measure",
+    "substantive_star",
+)
+
+DEFAULT_REASONS: dict[str, str] = {
+    "important": "重要な変更に当たるため",
+    "non_star": "重要な変更の対象外の項目の変更であるため",
+    "notation_only": "形式的な変更であるため、重要な変更に当たらない",
+    "typo": "誤字脱字の修正であり、形式的な変更であるため、重要な変更に当たらない",
+    "org_rename": "組織改編による",
+    "law_citation": "番号法の改正による",
+    "date_contact": "日付・連絡先の更新であり、重要な変更に当たらない",
+    "additive_measure": "リスク対策の追加であり、重要な変更に当たらない",
+}
+
+
+class PolicyError(HyokaError):
+    """The policy file is missing, not TOML, or has an unknown key or a wrong type."""
+
+
+@dataclass(frozen=True)
+class Policy:
+    """What the rules read; the built-in default is the conservative reading of the forms."""
+
+    additive_measures_are_formal: bool = False
+    all_prior_when_important: bool = False
+    disabled_rules: frozenset[str] = frozenset()
+    star_add: frozenset[str] = frozenset()
+    star_remove: frozenset[str] = frozenset()
+    renames: tuple[tuple[str, str], ...] = ()
+    reasons: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_REASONS))
+    source: str = "(既定)"
+
+    def reason(self, key: str) -> str:
+        return self.reasons.get(key, DEFAULT_REASONS[key])
+
+    def enabled(self, rule: str) -> bool:
+        return rule not in self.disabled_rules
+
+
+def _expect(value: Any, kind: type, where: str) -> Any:
+    if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+        raise PolicyError(f"ポリシー {where}: {kind.__name__} が必要です / {where} must be {kind.__name__}")
+    return value
+
+
+def _strings(value: Any, where: str) -> list[str]:
+    items = _expect(value, list, where)
+    return [_expect(v, str, f"{where}[]") for v in items]
+
+
+_SECTIONS = {
+    "classification": {"additive_measures_are_formal", "all_prior_when_important", "disabled_rules"},
+    "star": {"add", "remove"},
+    "renames": None,
+    "reasons": set(DEFAULT_REASONS),
+}
+
+
+def policy_from_dict(data: dict[str, Any], source: str = "(既定)") -> Policy:
+    """Validate a parsed policy; every unknown key is an error so typos never pass silently."""
+    for key in data:
+        if key not in _SECTIONS:
+            raise PolicyError(f"ポリシー: 不明な項目 [{key}] / unknown section [{key}]")
+        _expect(data[key], dict, f"[{key}]")
+        allowed = _SECTIONS[key]
+        for sub in data[key]:
+            if allowed is not None and sub not in allowed:
+                raise PolicyError(f"ポリシー: 不明なキー {key}.{sub} / unknown key {key}.{sub}")
+    cls = data.get("classification", {})
+    disabled = _strings(cls.get("disabled_rules", []), "classification.disabled_rules")
+    for rule in disabled:
+        if rule not in RULE_IDS:
+            raise PolicyError(f"ポリシー: 不明な規則 {rule} (有効: {', '.join(RULE_IDS)}) / unknown rule")
+    renames = tuple(
+        (old, _expect(new, str, f"renames.{old}")) for old, new in data.get("renames", {}).items()
+    )
+    reasons = dict(DEFAULT_REASONS)
+    for key, text in data.get("reasons", {}).items():
+        reasons[key] = _expect(text, str, f"reasons.{key}")
+    star = data.get("star", {})
+    return Policy(
+        additive_measures_are_formal=_expect(
+            cls.get("additive_measures_are_formal", False), bool, "classification.additive_measures_are_formal"
+        ),
+        all_prior_when_important=_expect(
+            cls.get("all_prior_when_important", False), bool, "classification.all_prior_when_important"
+        ),
+        disabled_rules=frozenset(disabled),
+        star_add=frozenset(_strings(star.get("add", []), "star.add")),
+        star_remove=frozenset(_strings(star.get("remove", []), "star.remove")),
+        renames=renames,
+        reasons=reasons,
+        source=source,
+    )
+
+
+def load_policy(path: Path | None) -> Policy:
+    """The policy at ``path`` or the built-in default; PolicyError names what is wrong."""
+    if path is None:
+        return Policy()
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise PolicyError(f"ポリシー {path}: 読めません / cannot read ({exc.strerror})") from None
+    if len(raw) > MAX_POLICY_BYTES:
+        raise PolicyError(f"ポリシー {path}: 大きすぎます / too large")
+    try:
+        data = tomllib.loads(raw.decode("utf-8-sig"))
+    except UnicodeDecodeError:
+        raise PolicyError(f"ポリシー {path}: UTF-8 ではありません / not UTF-8") from None
+    except (tomllib.TOMLDecodeError, RecursionError) as exc:
+        raise PolicyError(f"ポリシー {path}: TOML として読めません / invalid TOML: {exc}") from None
+    return policy_from_dict(data, str(path))

@@ -1,0 +1,255 @@
+"""The classification rules: small named functions, tried in order, first answer wins.
+
+Each rule states in words (its docstring) a reading of DOMAIN.md §2 that a
+reviewer can accept or overturn; its id and evidence travel with every
+decision. Rules see one changed item at a time (:class:`RuleInput`).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from hyoka.classify.policy import Policy
+from hyoka.diff.text import Span
+from hyoka.model import FormKind
+from hyoka.normalize import notation_key
+
+Timing = Literal["事前", "事後"]
+IMPORTANT = "重要な変更"
+FORMAL = "形式的な変更"
+OUT_OF_SCOPE = "重要な変更の対象外"
+
+
+@dataclass(frozen=True)
+class RuleInput:
+    """One changed item as the rules see it."""
+
+    form: FormKind
+    path: str
+    star: bool
+    change: str
+    before: str
+    after: str
+    spans: tuple[Span, ...]
+
+
+@dataclass(frozen=True)
+class Decision:
+    important: bool
+    category: str
+    timing: Timing
+    reason: str
+    rule: str
+    evidence: str
+
+
+def _formal(rule: str, policy: Policy, evidence: str, reason_key: str | None = None) -> Decision:
+    return Decision(False, FORMAL, "事後", policy.reason(reason_key or rule), rule, evidence)
+
+
+def _edits(spans: Sequence[Span]) -> list[Span]:
+    return [s for s in spans if s.op != "equal"]
+
+
+def _edit_summary(spans: Sequence[Span], limit: int = 60) -> str:
+    parts = [f"{'+' if s.op == 'insert' else '−'}「{s.text[:20]}」" for s in _edits(spans)]
+    text = " ".join(parts)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _edits_within(spans: Sequence[Span], old_regions: list[range], new_regions: list[range]) -> bool:
+    """Whether every deleted span lies in an old region and every inserted span in a new one."""
+    pos_old = pos_new = 0
+    for span in spans:
+        size = len(span.text)
+        if span.op == "equal":
+            pos_old += size
+            pos_new += size
+            continue
+        start, regions = (pos_old, old_regions) if span.op == "delete" else (pos_new, new_regions)
+        if not any(start >= r.start and start + size <= r.stop for r in regions):
+            return False
+        if span.op == "delete":
+            pos_old += size
+        else:
+            pos_new += size
+    return True
+
+
+def _regions(pattern: re.Pattern[str], text: str, glue: re.Pattern[str] | None = None) -> list[range]:
+    """Match regions in ``text`` (same length after NFKC per character), merged across glue words."""
+    folded = "".join(unicodedata.normalize("NFKC", ch)[:1] or ch for ch in text)
+    found = [range(m.start(), m.end()) for m in pattern.finditer(folded) if m.end() > m.start()]
+    merged: list[range] = []
+    for region in found:
+        if merged:
+            gap = folded[merged[-1].stop : region.start]
+            if gap == "" or (glue is not None and glue.fullmatch(gap)):
+                merged[-1] = range(merged[-1].start, region.stop)
+                continue
+        merged.append(region)
+    return merged
+
+
+# -- rules ---------------------------------------------------------------------------------------
+
+
+def renumbered(inp: RuleInput, policy: Policy) -> Decision | None:
+    """A group instance moved to another number with its content unchanged (an instance was
+    inserted or removed before it): the record is the same, only its position changed."""
+    if inp.change != "moved":
+        return None
+    return _formal("renumbered", policy, "番号の繰り下がり/繰り上がり", "notation_only")
+
+
+def notation_only(inp: RuleInput, policy: Policy) -> Decision | None:
+    """Only notation differs (width, spacing, line breaks, list markers, punctuation, 〜/～,
+    サーバ/サーバー): the meaning is untouched, so the change is formal (DOMAIN §2 rule 2)."""
+    if inp.change != "modified" or notation_key(inp.before) != notation_key(inp.after):
+        return None
+    return _formal("notation_only", policy, "表記のみの差異")
+
+
+def typo(inp: RuleInput, policy: Policy) -> Decision | None:
+    """A 誤字脱字 fix: characters swapped inside a word (シテスム → システム), or one or two
+    single characters inserted, dropped or replaced, no digits, in a text of some length.
+    Replacing a whole word (未来 → 市長) is not a typo, even when short."""
+    edits = _edits(inp.spans)
+    if inp.change != "modified" or not edits or len(inp.before) < 5:
+        return None
+    if any(ch.isdigit() for s in edits for ch in s.text):
+        return None
+    deleted = "".join(s.text for s in edits if s.op == "delete")
+    inserted = "".join(s.text for s in edits if s.op == "insert")
+    swapped = sorted(deleted) == sorted(inserted) and 2 <= len(deleted) <= 4
+    single = len(edits) <= 4 and all(len(s.text) == 1 for s in edits) and max(len(deleted), len(inserted)) <= 2
+    if not (swapped or single):
+        return None
+    return _formal("typo", policy, _edit_summary(inp.spans))
+
+
+_ORG_WORD_RE = re.compile(r"[^\s、。,.・()（）「」<>＜＞〒]+")
+_ORG_END_RE = re.compile(r"(?:部|課|局|室|係|班|担当|センター|支所|事務所|グループ|委員会|事務局)$")
+
+
+def _org_regions(text: str) -> list[range]:
+    return [range(m.start(), m.end()) for m in _ORG_WORD_RE.finditer(text) if _ORG_END_RE.search(m.group())]
+
+
+def org_rename(inp: RuleInput, policy: Policy) -> Decision | None:
+    """The name of an organisation or department changed (組織改編): either a rename listed in
+    the policy, or every edit replaces part of a word ending in 部/課/局/室/センター… by another."""
+    if inp.change != "modified":
+        return None
+    for old, new in policy.renames:
+        if old in inp.before and notation_key(inp.before.replace(old, new)) == notation_key(inp.after):
+            return _formal("org_rename", policy, f"{old} → {new} (ポリシーの名称変更)")
+    edits = _edits(inp.spans)
+    has_delete = any(s.op == "delete" for s in edits)
+    has_insert = any(s.op == "insert" for s in edits)
+    if not (has_delete and has_insert):
+        return None
+    if _edits_within(inp.spans, _org_regions(inp.before), _org_regions(inp.after)):
+        return _formal("org_rename", policy, _edit_summary(inp.spans))
+    return None
+
+
+_CITATION_RE = re.compile(
+    r"別表(?:第[一二])?(?:の)?(?:第)?[\d、,]*(?:の)?項?"
+    r"|主務省令第\d+条(?:の表)?(?:[\d、,]+(?:の)?項?)?"
+    r"|第\d+条(?:の\d+)?(?:第\d+項)?(?:第\d+号)?"
+    r"|番号法"
+)
+_CITATION_GLUE_RE = re.compile(r"(?:及び|並びに|に基づく|の|、|,|\s)+")
+
+
+def law_citation(inp: RuleInput, policy: Policy) -> Decision | None:
+    """Only law citations were renumbered (番号法 別表第一の16の項 → 別表の24の項, 別表第二 →
+    主務省令第2条の表): every edit lies inside a citation, so the meaning is unchanged."""
+    if inp.change != "modified" or not _edits(inp.spans):
+        return None
+    old = _regions(_CITATION_RE, inp.before, _CITATION_GLUE_RE)
+    new = _regions(_CITATION_RE, inp.after, _CITATION_GLUE_RE)
+    if old and new and _edits_within(inp.spans, old, new):
+        return _formal("law_citation", policy, _edit_summary(inp.spans))
+    return None
+
+
+_DATE_CONTACT_RE = re.compile(
+    r"(?:令和|平成|昭和)\s*(?:元|\d{1,2})\s*年(?:\s*\d{1,2}\s*月)?(?:\s*\d{1,2}\s*日)?"
+    r"|\d{4}\s*[/.\-年]\s*\d{1,2}(?:\s*[/.\-月]\s*\d{1,2}\s*日?)?"
+    r"|(?:TEL|Tel|tel|電話|FAX|Fax|ファクス)?\s*[:：]?\s*\d{2,5}\s*[-ー‐]\s*\d{1,4}\s*[-ー‐]\s*\d{3,4}"
+    r"|〒?\s*\d{3}\s*[-ー‐]\s*\d{4}"
+    r"|[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
+)
+
+
+def date_contact(inp: RuleInput, policy: Policy) -> Decision | None:
+    """Only dates, telephone numbers, postal codes or mail addresses changed (DOMAIN §2 rule 2:
+    dates and contacts are formal)."""
+    if inp.change != "modified" or not _edits(inp.spans):
+        return None
+    old = _regions(_DATE_CONTACT_RE, inp.before)
+    new = _regions(_DATE_CONTACT_RE, inp.after)
+    if old and new and _edits_within(inp.spans, old, new):
+        return _formal("date_contact", policy, _edit_summary(inp.spans))
+    return None
+
+
+def non_star(inp: RuleInput, policy: Policy) -> Decision | None:
+    """Not a ※ item: the change is not a 重要な変更 whatever its content; it is a correction
+    of the report published after the change (DOMAIN §2 rule 1)."""
+    if inp.star:
+        return None
+    return Decision(False, OUT_OF_SCOPE, "事後", policy.reason("non_star"), "non_star", f"{inp.path} は※項目ではない")
+
+
+def additive_measure(inp: RuleInput, policy: Policy) -> Decision | None:
+    """Policy switch (DOMAIN §2 rule 4), off by default: when on, a change under the risk
+    sections that only adds text (new measures, nothing removed) is treated as formal."""
+    if not policy.additive_measures_are_formal:
+        return None
+    section = inp.path.split("/")[0].split("(")[0]
+    risk_sections = {"III"} if inp.form == "重点" else {"III", "IV"}
+    if section not in risk_sections:
+        return None
+    deletes = [s for s in _edits(inp.spans) if s.op == "delete" and notation_key(s.text)]
+    if inp.change in {"added", "modified"} and not deletes and inp.after:
+        return _formal("additive_measure", policy, _edit_summary(inp.spans))
+    return None
+
+
+def substantive_star(inp: RuleInput, policy: Policy) -> Decision:
+    """A ※ item whose substance changed: a 重要な変更, to be assessed and submitted before the
+    change takes effect (DOMAIN §2 rule 3). The rule of last resort for ※ items."""
+    evidence = _edit_summary(inp.spans) or inp.change
+    return Decision(True, IMPORTANT, "事前", policy.reason("important"), "substantive_star", evidence)
+
+
+Rule = Callable[[RuleInput, Policy], Decision | None]
+
+RULES: tuple[tuple[str, Rule], ...] = (
+    ("renumbered", renumbered),
+    ("notation_only", notation_only),
+    ("org_rename", org_rename),
+    ("typo", typo),
+    ("law_citation", law_citation),
+    ("date_contact", date_contact),
+    ("non_star", non_star),
+    ("additive_measure", additive_measure),
+)
+
+
+def decide(inp: RuleInput, policy: Policy) -> Decision:
+    """The first rule that answers decides; a ※ item no rule excuses is 重要."""
+    for rule_id, rule in RULES:
+        if not policy.enabled(rule_id):
+            continue
+        decision = rule(inp, policy)
+        if decision is not None:
+            return decision
+    return substantive_star(inp, policy)

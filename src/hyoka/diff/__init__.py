@@ -1,0 +1,1 @@
+"""Differ: align items across two versions and diff their text."""

@@ -1,0 +1,156 @@
+"""Align the items of two versions and say which changed, and how.
+
+Items are matched by canonical path, except inside repeating groups (システムN,
+委託事項N, 提供先N, 移転先N, リスクN): there an inserted or removed instance
+shifts the numbering, so instances are matched by content first, and a pure
+renumbering is reported as a move instead of a rewrite of every later instance.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Literal
+
+from hyoka.model import Item, ItemPath, Report, value_display
+from hyoka.normalize import notation_key
+
+ChangeKind = Literal["added", "removed", "modified", "moved"]
+_INSTANCE_RE = re.compile(r"^(システム|委託事項|提供先|移転先|リスク)(\d+)$")
+_KEEP_NUMBER = 0.6
+_MATCH_MIN = 0.5
+
+GroupKey = tuple[tuple[str, ...], str]
+
+
+@dataclass(frozen=True)
+class ItemChange:
+    """One changed item: old and new side (None when added/removed) and its kind."""
+
+    path: ItemPath
+    change: ChangeKind
+    before: Item | None
+    after: Item | None
+    notation_only: bool = False
+
+    @property
+    def old_path(self) -> ItemPath | None:
+        return self.before.path if self.before else None
+
+
+def _instance_of(path: ItemPath) -> tuple[GroupKey, int, int] | None:
+    """(group key, instance number, index of the instance segment) for items inside a group."""
+    for idx, seg in enumerate(path.segments):
+        m = _INSTANCE_RE.match(seg)
+        if m:
+            return (path.segments[:idx], m.group(1)), int(m.group(2)), idx
+    return None
+
+
+def _instances(report: Report) -> dict[GroupKey, dict[int, str]]:
+    """Text signature of every group instance, for content matching."""
+    parts: dict[GroupKey, dict[int, list[str]]] = defaultdict(lambda: defaultdict(list))
+    for item in report.items:
+        found = _instance_of(item.path)
+        if found:
+            key, number, idx = found
+            rel = "/".join(item.path.segments[idx + 1 :])
+            parts[key][number].append(f"{rel}={value_display(item.value)}")
+    return {key: {n: "\n".join(v) for n, v in inst.items()} for key, inst in parts.items()}
+
+
+def _similarity(a: str, b: str) -> float:
+    if a == b:
+        return 1.0
+    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
+    return matcher.ratio() if matcher.quick_ratio() >= _MATCH_MIN else 0.0
+
+
+def match_instances(old: dict[int, str], new: dict[int, str]) -> dict[int, int]:
+    """Old instance number → new instance number.
+
+    Same-numbered instances stay paired when still similar; the rest pair by best
+    similarity, so inserting システム2 maps old 2→3, 3→4 instead of rewriting them.
+    """
+    mapping: dict[int, int] = {}
+    for number in sorted(old.keys() & new.keys()):
+        if _similarity(old[number], new[number]) >= _KEEP_NUMBER:
+            mapping[number] = number
+    free_old = [n for n in old if n not in mapping]
+    free_new = {n for n in new if n not in mapping.values()}
+    scored = sorted(
+        ((_similarity(old[o], new[n]), -abs(o - n), o, n) for o in free_old for n in free_new),
+        reverse=True,
+    )
+    for score, _, o, n in scored:
+        if score < _MATCH_MIN:
+            break
+        if o not in mapping and n in free_new:
+            mapping[o] = n
+            free_new.discard(n)
+    # Unmatched instances that keep their number are compared in place (an edit, not add+remove).
+    for number in sorted(old.keys() & new.keys()):
+        if number not in mapping and number in free_new:
+            mapping[number] = number
+            free_new.discard(number)
+    return mapping
+
+
+def _renumber(path: ItemPath, maps: dict[GroupKey, dict[int, int]]) -> ItemPath | None:
+    """The path an old item has in the new version (None when its instance was removed)."""
+    found = _instance_of(path)
+    if not found:
+        return path
+    key, number, idx = found
+    if key not in maps:
+        return path
+    target = maps[key].get(number)
+    if target is None:
+        return None
+    seg = f"{key[1]}{target}"
+    return ItemPath((*path.segments[:idx], seg, *path.segments[idx + 1 :]))
+
+
+def _is_instance_header(path: ItemPath) -> bool:
+    found = _instance_of(path)
+    return found is not None and found[2] == len(path.segments) - 1
+
+
+def _same(a: Item, b: Item) -> bool:
+    return a.value == b.value and a.star == b.star
+
+
+def _notation_only(a: Item, b: Item) -> bool:
+    return notation_key(value_display(a.value)) == notation_key(value_display(b.value))
+
+
+def align(old: Report, new: Report) -> list[ItemChange]:
+    """Changed items between two versions, in the new version's order (removals at their old place)."""
+    old_groups, new_groups = _instances(old), _instances(new)
+    maps = {key: match_instances(old_groups[key], new_groups.get(key, {})) for key in old_groups}
+    new_by_path = new.by_path()
+    matched: dict[ItemPath, Item] = {}
+    placed: list[tuple[float, ItemChange]] = []
+    new_index = {item.path: i for i, item in enumerate(new.items)}
+    last_index = -1.0
+    for item in old.items:
+        target = _renumber(item.path, maps)
+        counterpart = new_by_path.get(target) if target is not None else None
+        if counterpart is None:
+            placed.append((last_index + 0.5, ItemChange(item.path, "removed", item, None)))
+            continue
+        matched[counterpart.path] = item
+        last_index = float(new_index[counterpart.path])
+    for idx, item in enumerate(new.items):
+        before = matched.get(item.path)
+        if before is None:
+            placed.append((float(idx), ItemChange(item.path, "added", None, item)))
+        elif not _same(before, item):
+            notation = _notation_only(before, item)
+            placed.append((float(idx), ItemChange(item.path, "modified", before, item, notation)))
+        elif before.path != item.path and _is_instance_header(item.path):
+            placed.append((float(idx), ItemChange(item.path, "moved", before, item)))
+    placed.sort(key=lambda pair: pair[0])
+    return [change for _, change in placed]

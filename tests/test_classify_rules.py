@@ -1,0 +1,127 @@
+"""Each classification rule on the cases DOMAIN.md §2 names, and the policy switches."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from hyoka.classify.policy import Policy, PolicyError, load_policy, policy_from_dict
+from hyoka.classify.rules import RuleInput, decide
+from hyoka.diff.text import diff_text
+
+
+def decide_on(before: str, after: str, *, star: bool = True, path: str = "II/3/③使用目的",
+              change: str = "modified", policy: Policy | None = None, form: str = "重点"):
+    inp = RuleInput(form, path, star, change, before, after, diff_text(before, after))  # type: ignore[arg-type]
+    return decide(inp, policy or Policy())
+
+
+def test_non_star_item_is_not_important_and_after() -> None:
+    d = decide_on("税務課の職員", "全職員", star=False, path="II/3/④使用の主体/使用部署")
+    assert (d.rule, d.important, d.timing) == ("non_star", False, "事後")
+
+
+def test_substantive_change_to_star_item_is_important_and_prior() -> None:
+    d = decide_on("市税の正確な収納事務のため。", "市税及び森林環境税の正確な収納事務のため。")
+    assert (d.rule, d.important, d.timing, d.category) == ("substantive_star", True, "事前", "重要な変更")
+    assert "森林環境税" in d.evidence
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        ("中間サーバ・プラットフォームで保管する。", "中間サーバー・プラットフォームで保管する。"),
+        ("ＩＳＭＡＰに登録された事業者", "ISMAPに登録された事業者"),
+        ("・紙媒体は施錠保管\n・電子データは暗号化", "紙媒体は施錠保管 電子データは暗号化"),
+        ("期間は1年〜5年", "期間は1年～5年"),
+    ],
+)
+def test_notation_only(before: str, after: str) -> None:
+    assert decide_on(before, after).rule == "notation_only"
+
+
+def test_typo_inside_a_word_is_formal() -> None:
+    d = decide_on("収納管理シテスムで管理する。", "収納管理システムで管理する。")
+    assert (d.rule, d.timing) == ("typo", "事後")
+
+
+def test_number_edit_is_not_a_typo() -> None:
+    assert decide_on("保存期間は5年とする。", "保存期間は7年とする。").rule == "substantive_star"
+
+
+def test_department_rename_detected_by_pattern() -> None:
+    d = decide_on("桜川市財務部税務課", "桜川市市民生活部税務課")
+    assert (d.rule, d.timing) == ("org_rename", "事後")
+
+
+def test_department_rename_from_policy_map() -> None:
+    policy = policy_from_dict({"renames": {"未来政策部": "市長政策部"}})
+    d = decide_on("未来政策部情報政策課が保管する", "市長政策部情報政策課が保管する", policy=policy)
+    assert d.rule == "org_rename" and "ポリシー" in d.evidence
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        ("番号法第9条第1項及び別表第一の16の項", "番号法第9条第1項及び別表の24の項"),
+        ("番号法第19条第7号及び別表第二の27の項", "番号法第19条第8号に基づく主務省令第2条の表48の項"),
+    ],
+)
+def test_law_citation_renumbering_is_formal(before: str, after: str) -> None:
+    d = decide_on(before, after, path="I/4/法令上の根拠")
+    assert (d.rule, d.timing) == ("law_citation", "事後")
+
+
+def test_contact_change_is_formal() -> None:
+    d = decide_on("桜川市情報政策課 TEL 0000-00-0000", "桜川市情報政策課 TEL 0000-11-1111")
+    assert d.rule == "date_contact"
+
+
+def test_added_measure_follows_the_policy_switch() -> None:
+    before = "<桜川市における措置>\n施錠保管する。"
+    after = before + "\n<ガバメントクラウドにおける措置>\n国内で保管する。"
+    path = "III/7/リスク/⑤物理的対策"
+    assert decide_on(before, after, path=path).rule == "substantive_star"
+    lenient = Policy(additive_measures_are_formal=True)
+    d = decide_on(before, after, path=path, policy=lenient)
+    assert (d.rule, d.timing) == ("additive_measure", "事後")
+    # Outside the risk sections the switch changes nothing.
+    assert decide_on(before, after, path="II/6/保管場所", policy=lenient).rule == "substantive_star"
+
+
+def test_disabled_rule_is_skipped() -> None:
+    policy = replace(Policy(), disabled_rules=frozenset({"typo"}))
+    assert decide_on("収納管理シテスムで管理する。", "収納管理システムで管理する。", policy=policy).rule == (
+        "substantive_star"
+    )
+
+
+def test_reason_phrases_come_from_the_policy() -> None:
+    policy = policy_from_dict({"reasons": {"important": "重要な変更による"}})
+    assert decide_on("市税", "市税及び森林環境税", policy=policy).reason == "重要な変更による"
+
+
+@pytest.mark.parametrize(
+    ("text", "needle"),
+    [
+        ("[classification]\nadditive = true\n", "classification.additive"),
+        ("[classification]\nadditive_measures_are_formal = 'yes'\n", "bool"),
+        ("[classification]\ndisabled_rules = ['nosuch']\n", "nosuch"),
+        ("[colour]\n", "colour"),
+        ("[renames]\n'a' = 1\n", "renames.a"),
+        ("not = [toml\n", "TOML"),
+    ],
+)
+def test_invalid_policy_is_refused(tmp_path: Path, text: str, needle: str) -> None:
+    path = tmp_path / "policy.toml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(PolicyError, match=needle):
+        load_policy(path)
+
+
+def test_sample_policy_loads() -> None:
+    sample = Path(__file__).resolve().parents[1] / "samples" / "policy.toml"
+    policy = load_policy(sample)
+    assert policy.renames and policy.source.endswith("policy.toml")
