@@ -177,3 +177,11 @@ def known_label(text: str) -> bool:
     """A bare form label, or one of the "…におけるその他のリスク及び…措置" headings."""
     key = nfkc_keep_circled(text).replace(" ", "").replace("※", "")
     return key in KNOWN_LABELS or ("他のリスク及び" in key and key.endswith("措置"))
+
+
+_RISK_LEVEL = frozenset({"リスクに対する措置の内容", "リスクへの対策は十分か", "その他の措置の内容"})
+
+
+def risk_level_label(text: str) -> bool:
+    """Labels that belong to the risk itself, never to the circled question before them."""
+    return nfkc_keep_circled(text).replace(" ", "").replace("※", "") in _RISK_LEVEL

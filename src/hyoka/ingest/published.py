@@ -25,6 +25,7 @@ from hyoka.ingest.lines import (
     group_range,
     is_noise,
     known_label,
+    risk_level_label,
     numbered,
     risk_heading,
     section_heading,
@@ -193,6 +194,8 @@ class _Builder:
             return
         if "その他のリスク" in first and self.numbered:
             self.group = self.circled = None
+        elif risk_level_label(first) and self.group:
+            self.circled = None
         self._new((*self._parent(), self._segment(first)), first).add(" ".join(line.rest))
 
     @staticmethod
