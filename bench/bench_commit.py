@@ -84,8 +84,11 @@ def main() -> None:
 
     n = len(versions)
     print(f"report: {SEED.name} ({size_kb:.0f} KB as published, {len(base.items)} items), {n} versions")
-    print(f"hyoka commit : {hyoka_seconds / n * 1000:8.1f} ms/version  {hyoka_bytes / n / 1024:8.1f} KiB/version (SQLite)")
-    print(f"git commit   : {git_seconds / n * 1000:8.1f} ms/version  {git_bytes / n / 1024:8.1f} KiB/version (loose objects)")
+    for name, seconds, size, where in (
+        ("hyoka commit", hyoka_seconds, hyoka_bytes, "SQLite"),
+        ("git commit  ", git_seconds, git_bytes, "loose objects"),
+    ):
+        print(f"{name} : {seconds / n * 1000:8.1f} ms/version  {size / n / 1024:8.1f} KiB/version ({where})")
     print(f"ratio hyoka/git: time {hyoka_seconds / git_seconds:.2f}x, bytes {hyoka_bytes / git_bytes:.2f}x")
 
 

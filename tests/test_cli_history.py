@@ -103,7 +103,7 @@ def test_shift_jis_file_commits_like_utf8(db: str, tmp_path: Path) -> None:
 def test_bad_files_exit_2_and_write_nothing(db: str, tmp_path: Path, content: bytes, needle: str) -> None:
     bad = tmp_path / "bad.txt"
     bad.write_bytes(content)
-    code, out, err = run("commit", str(bad), "--report", "x", "--author", "山田", "--db", db)
+    code, _out, err = run("commit", str(bad), "--report", "x", "--author", "山田", "--db", db)
     assert code == 2
     assert needle in err and len(err.strip().splitlines()) == 1
     assert count(db, "versions") == 0 and count(db, "blobs") == 0

@@ -25,9 +25,9 @@ from hyoka.ingest.lines import (
     group_range,
     is_noise,
     known_label,
-    risk_level_label,
     numbered,
     risk_heading,
+    risk_level_label,
     section_heading,
     split_line,
 )

@@ -1,0 +1,205 @@
+"""Form catalogues: every item of 様式3 (重点) and 様式4 (全項目) with its ※ status.
+
+Whether a change is even eligible to be a 重要な変更 depends on the form, not
+on what a report happens to print (OCR drops ※ marks, bodies copy old forms).
+The catalogues are data files next to this module so that a reviewer can read
+and correct them without reading code; this module only resolves item paths
+against them, tolerating the label variants real reports print.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+from hyoka.model import FormKind, ItemPath
+from hyoka.normalize import CIRCLED, label_key
+
+__all__ = ["Catalogue", "Entry", "form_path", "load_catalogue"]
+
+CATALOGUE_FILES: dict[str, str] = {"重点": "yoshiki3.toml", "全項目": "yoshiki4.toml"}
+
+_INSTANCE_RE = re.compile(r"^(システム|委託事項|提供先|移転先)(?:\d+|N)$")
+_DUPLICATE_RE = re.compile(r"#\d+$")
+_FILE_RE = re.compile(r"^(I{1,3}|IV|V|VI)\((.+)\)$")
+_TRAILING_NOISE_RE = re.compile(r"[—\-–―ー:：.。、,]+$")
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One item of a form as the catalogue lists it."""
+
+    path: tuple[str, ...]
+    title: str = ""
+    star: bool | None = None
+    aliases: tuple[str, ...] = ()
+
+    @property
+    def segment(self) -> str:
+        return self.path[-1]
+
+
+def _generic(segment: str) -> str:
+    """A path segment with its instance number, file name and duplicate counter dropped."""
+    segment = _DUPLICATE_RE.sub("", segment)
+    file_match = _FILE_RE.match(segment)
+    if file_match:
+        return file_match.group(1)
+    instance = _INSTANCE_RE.match(segment)
+    return f"{instance.group(1)}N" if instance else segment
+
+
+def form_path(path: ItemPath | str) -> str:
+    """The path as the form knows it: "II(住民票ファイル)/4/委託事項3/⑦再委託の有無#2" →
+    "II/4/委託事項N/⑦再委託の有無". Policies name items this way."""
+    item_path = ItemPath.parse(path) if isinstance(path, str) else path
+    return "/".join(_generic(s) for s in item_path.segments)
+
+
+def _key(label: str) -> str:
+    return _TRAILING_NOISE_RE.sub("", label_key(label))
+
+
+def _split_circled(key: str) -> tuple[str, str]:
+    return (key[0], key[1:]) if key and key[0] in CIRCLED else ("", key)
+
+
+def _label_match(entry: Entry, segment: str) -> bool:
+    """Same label, an alias, or one label a prefix of the other (OCR'd tails, merged values)."""
+    seg_num, seg_label = _split_circled(_key(segment))
+    for name in (entry.segment, *entry.aliases):
+        num, label = _split_circled(_key(name))
+        if num and seg_num and num != seg_num:
+            continue
+        if label == seg_label:
+            return True
+        if min(len(label), len(seg_label)) >= 3 and (label.startswith(seg_label) or seg_label.startswith(label)):
+            return True
+    return False
+
+
+class Catalogue:
+    """A form's items as a tree; lookups take hyoka item paths (with real instance numbers)."""
+
+    def __init__(self, form: str, name: str, entries: tuple[Entry, ...]) -> None:
+        self.form = form
+        self.name = name
+        self.entries = entries
+        self._children: dict[tuple[str, ...], list[Entry]] = {}
+        for entry in entries:
+            self._children.setdefault(entry.path[:-1], []).append(entry)
+
+    def _child(self, parent: tuple[str, ...], segment: str) -> Entry | None:
+        generic = _generic(segment)
+        children = self._children.get(parent, [])
+        for entry in children:
+            if entry.segment == generic:
+                return entry
+        for entry in children:
+            if _label_match(entry, generic):
+                return entry
+        num, _ = _split_circled(_key(generic))
+        if num:
+            numbered = [e for e in children if _split_circled(_key(e.segment))[0] == num]
+            if len(numbered) == 1:
+                return numbered[0]
+        return None
+
+    def resolve(self, path: ItemPath) -> tuple[list[Entry], list[Entry]]:
+        """The catalogue entries matching the path's leading segments: the whole chain, and the
+        entry of each matched segment. A segment that matches no child may match a grandchild
+        under a リスク node, because printed 項目 cells often leave the リスク out."""
+        chain: list[Entry] = []
+        aligned: list[Entry] = []
+        parent: tuple[str, ...] = ()
+        for segment in path.segments:
+            found = self._child(parent, segment)
+            if found is None:
+                for risk in (e for e in self._children.get(parent, []) if e.segment.startswith("リスク")):
+                    found = self._child(risk.path, segment)
+                    if found is not None:
+                        chain.append(risk)
+                        break
+            if found is None:
+                break
+            chain.append(found)
+            aligned.append(found)
+            parent = found.path
+        return chain, aligned
+
+    def entry(self, path: ItemPath) -> Entry | None:
+        """The catalogue's entry for exactly this item, or None if the form does not list it."""
+        _, aligned = self.resolve(path)
+        return aligned[-1] if aligned and len(aligned) == len(path.segments) else None
+
+    def is_star(self, path: ItemPath) -> bool:
+        """※ as the form decides: the nearest listed item (or ancestor) with a ※ status."""
+        chain, _ = self.resolve(path)
+        for entry in reversed(chain):
+            if entry.star is not None:
+                return entry.star
+        return False
+
+    def printed_path(self, path: ItemPath) -> str:
+        """The item as a 変更箇所 項目 cell words it: "II 特定個人情報ファイルの概要 3. 特定個人情報の
+        入手・使用 ③使用目的 ※", with the file name and real instance numbers of this report."""
+        _, aligned = self.resolve(path)
+        words: list[str] = []
+        for index, segment in enumerate(path.segments):
+            clean = _DUPLICATE_RE.sub("", segment)
+            entry = aligned[index] if index < len(aligned) else None
+            if entry is None:
+                words.append(clean)
+                continue
+            file_match = _FILE_RE.match(clean)
+            if index == 0 and entry.title:
+                suffix = f"({file_match.group(2)})" if file_match else ""
+                words.append(f"{entry.path[0]} {entry.title}{suffix}")
+            elif entry.title and clean.isdigit():
+                words.append(f"{clean}. {entry.title}")
+            else:
+                words.append(clean)
+            if index > 0 and entry.star is True:
+                words[-1] += " ※"
+        return " ".join(words)
+
+    def find_printed(self, item_text: str) -> ItemPath | None:
+        """The item a printed 項目 cell names, as a catalogue path (instances as N); unmatched
+        trailing words are kept so that ※ inheritance still applies. None if no section is found."""
+        from hyoka.classify.printed import printed_to_form_path
+
+        segments = printed_to_form_path(item_text, self.form)  # type: ignore[arg-type]
+        if not segments:
+            return None
+        chain, aligned = self.resolve(ItemPath(segments))
+        if not chain:
+            return None
+        canonical = list(chain[-1].path) + list(segments[len(aligned) :])
+        return ItemPath(tuple(canonical))
+
+
+def _entry_from_toml(raw: dict[str, object], source: str) -> Entry:
+    path = raw.get("path")
+    if not isinstance(path, str) or not path:
+        raise ValueError(f"{source}: item without a path: {raw}")
+    star = raw.get("star")
+    aliases = raw.get("aliases", [])
+    if star is not None and not isinstance(star, bool):
+        raise ValueError(f"{source}: star must be true/false in {path}")
+    if not isinstance(aliases, list) or not all(isinstance(a, str) for a in aliases):
+        raise ValueError(f"{source}: aliases must be a list of strings in {path}")
+    return Entry(ItemPath.parse(path).segments, str(raw.get("title", "")), star, tuple(aliases))
+
+
+@cache
+def load_catalogue(form: FormKind | str) -> Catalogue:
+    """The packaged catalogue of a form kind; 基礎項目評価書 has no ※ items, so its catalogue is empty."""
+    filename = CATALOGUE_FILES.get(form)
+    if filename is None:
+        return Catalogue(form, f"{form}項目評価書", ())
+    data = tomllib.loads(resources.files(__package__).joinpath(filename).read_text("utf-8"))
+    entries = tuple(_entry_from_toml(raw, filename) for raw in data["items"])
+    return Catalogue(data["form"], data["name"], entries)
