@@ -3,7 +3,9 @@
 For each seed: the 変更箇所 rows as the body wrote them (item, before, after,
 timing) are classified by hyoka with the default policy (or --policy), and the
 table shows rows, agreement, the confusion matrix and every disagreement with
-the rule that decided. docs/classification.md discusses the figures.
+the rule that decided. Seeds whose body follows a documented practice other than
+the default (bench/seed_policies/NNN.toml) are evaluated a second time with it.
+docs/classification.md discusses the figures.
 
     .venv/bin/python bench/evaluate_seeds.py [--policy FILE] [--quiet]
 """
@@ -14,31 +16,58 @@ import argparse
 from pathlib import Path
 
 from hyoka.classify.evaluate import Evaluation, evaluate_rows, format_evaluation
-from hyoka.classify.policy import load_policy
+from hyoka.classify.policy import Policy, load_policy
 from hyoka.ingest import read_report
 
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+SEED_POLICIES = Path(__file__).resolve().parent / "seed_policies"
+TARGET_PAIR = ("002", "004")
 
 
-def evaluate_seed(path: Path, policy_path: Path | None) -> Evaluation:
+def evaluate_seed(path: Path, policy: Policy) -> Evaluation:
     report = read_report(path)
-    return evaluate_rows(path.name, report.meta.form, report.appendix, load_policy(policy_path))
+    return evaluate_rows(path.name, report.meta.form, report.appendix, policy)
+
+
+def body_policy(seed: Path) -> Path | None:
+    """The policy that states how this seed's body works, when it departs from the default."""
+    candidate = SEED_POLICIES / f"{seed.name[:3]}.toml"
+    return candidate if candidate.exists() else None
+
+
+def summary(label: str, results: dict[str, Evaluation]) -> str:
+    pair = [results[k] for k in TARGET_PAIR if k in results]
+    rows = sum(r.rows for r in pair)
+    agree = sum(r.agree for r in pair)
+    share = agree / rows if rows else 0.0
+    return f"{label}: 002 + 004 {agree}/{rows} 一致 ({share:.1%}); 目標 90%"
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--policy", type=Path, default=None)
+    parser.add_argument("--policy", type=Path, default=None, help="one policy for every seed instead")
     parser.add_argument("--quiet", action="store_true", help="omit the list of disagreements")
     args = parser.parse_args()
-    results = {p.name[:3]: evaluate_seed(p, args.policy) for p in sorted(SEEDS.glob("*.txt"))}
-    for result in results.values():
-        print(format_evaluation(result, not args.quiet))
-        print()
-    pair = [results[k] for k in ("002", "004") if k in results]
-    rows = sum(r.rows for r in pair)
-    agree = sum(r.agree for r in pair)
-    if rows:
-        print(f"002 + 004: {agree}/{rows} 一致 ({agree / rows:.1%}); 目標 90%")
+    seeds = sorted(SEEDS.glob("*.txt"))
+    default = load_policy(args.policy)
+    plain = {p.name[:3]: evaluate_seed(p, default) for p in seeds}
+    print(f"# ポリシー: {default.source}")
+    for result in plain.values():
+        print(format_evaluation(result, not args.quiet), end="\n\n")
+    if args.policy is not None:
+        print(summary("指定ポリシー", plain))
+        return
+    own: dict[str, Evaluation] = {}
+    for seed in seeds:
+        policy_path = body_policy(seed)
+        if policy_path is None:
+            own[seed.name[:3]] = plain[seed.name[:3]]
+            continue
+        own[seed.name[:3]] = evaluate_seed(seed, load_policy(policy_path))
+        print(f"# 団体の運用に合わせたポリシー: {policy_path.relative_to(SEED_POLICIES.parent.parent)}")
+        print(format_evaluation(own[seed.name[:3]], not args.quiet), end="\n\n")
+    print(summary("既定ポリシー", plain))
+    print(summary("団体ごとのポリシー", own))
 
 
 if __name__ == "__main__":

@@ -14,9 +14,11 @@ from hyoka.classify.thresholds import ThresholdFlag, threshold_flags
 from hyoka.diff.align import ItemChange, align
 from hyoka.diff.text import Span, diff_text
 from hyoka.forms import Catalogue, form_path, load_catalogue
-from hyoka.model import FormKind, Item, Report, Text, value_display
+from hyoka.model import FormKind, Item, ItemPath, Report, Text, value_display
 
-__all__ = ["ChangeRecord", "Comparison", "classify_row", "compare_reports"]
+__all__ = ["ChangeRecord", "Comparison", "classify_row", "compare_reports", "prior_for_revision"]
+
+PROCEDURE_TITLE = "評価実施手続"
 
 
 @dataclass(frozen=True)
@@ -83,13 +85,35 @@ def compare_reports(old: Report, new: Report, policy: Policy) -> Comparison:
     form = new.meta.form
     catalogue = load_catalogue(form)
     changes = [c for c in align(old, new) if c.change == "moved" or _text(c.before) or _text(c.after)]
-    records = [_record(c, form, catalogue, policy) for c in changes]
-    if policy.all_prior_when_important and any(r.decision.important for r in records):
-        records = [
-            r if r.decision.timing == "事前" else replace(r, decision=replace(r.decision, timing="事前"))
-            for r in records
-        ]
+    records = prior_for_revision([_record(c, form, catalogue, policy) for c in changes], form, policy)
     return Comparison(form, tuple(records), tuple(threshold_flags(changes)), policy.source)
+
+
+def _is_procedure(path: str, catalogue: Catalogue) -> bool:
+    if not path:
+        return False
+    chain, _ = catalogue.resolve(ItemPath.parse(path))
+    return bool(chain) and chain[0].title == PROCEDURE_TITLE
+
+
+def prior_for_revision(records: list[ChangeRecord], form: FormKind, policy: Policy) -> list[ChangeRecord]:
+    """Policy switch all_prior_when_important: a revision that contains a 重要な変更 is submitted
+    as a whole before the change, so every row of it is 事前 (rule ``all_prior``). The
+    評価実施手続 section is left alone: it records the re-assessment itself (実施日, 意見聴取,
+    第三者点検), which can only be written once that procedure has happened."""
+    if not policy.all_prior_when_important or not any(r.decision.important for r in records):
+        return records
+    catalogue = load_catalogue(form)
+    out: list[ChangeRecord] = []
+    for record in records:
+        d = record.decision
+        if d.timing == "事前" or _is_procedure(record.path, catalogue):
+            out.append(record)
+            continue
+        evidence = f"同じ改訂に重要な変更あり (元の規則 {d.rule})"
+        out.append(replace(record, decision=replace(d, timing="事前", reason=policy.reason("all_prior"),
+                                                    rule="all_prior", evidence=evidence)))
+    return out
 
 
 def classify_row(form: FormKind, item: str, before: str, after: str, policy: Policy) -> ChangeRecord:

@@ -11,7 +11,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from hyoka.classify import classify_row
+from hyoka.classify import ChangeRecord, classify_row, prior_for_revision
 from hyoka.classify.policy import Policy
 from hyoka.model import ChangeRow, FormKind
 
@@ -45,26 +45,45 @@ class Evaluation:
         return self.agree / self.rows if self.rows else 0.0
 
 
-def evaluate_rows(name: str, form: FormKind, rows: Sequence[ChangeRow], policy: Policy) -> Evaluation:
-    """Classify each published row and compare its timing with the body's."""
-    result = Evaluation(name)
+def revisions(rows: Sequence[ChangeRow]) -> list[list[tuple[int, ChangeRow]]]:
+    """Rows grouped by revision: consecutive rows of one 変更日. A blank date continues the
+    group above it, because the appendix prints a merged date cell once per revision."""
+    groups: list[list[tuple[int, ChangeRow]]] = []
+    current: str | None = None
     for index, row in enumerate(rows, 1):
-        if row.timing not in TIMINGS:
-            result.skipped += 1
-            continue
-        record = classify_row(form, row.item.replace("\n", " "), row.before, row.after, policy)
-        tool = record.decision.timing
-        result.rows += 1
-        result.confusion[(row.timing, tool)] += 1
-        result.rules[record.decision.rule] += 1
-        if tool == row.timing:
-            result.agree += 1
-        else:
-            result.disagreements.append(
-                Disagreement(index, row.item.replace("\n", " ")[:80], row.timing, tool, record.decision.rule,
-                             record.decision.evidence[:80])
-            )
+        date = "".join(row.date.split())
+        if not groups or (date and date != current):
+            groups.append([])
+            current = date or current
+        groups[-1].append((index, row))
+    return groups
+
+
+def evaluate_rows(name: str, form: FormKind, rows: Sequence[ChangeRow], policy: Policy) -> Evaluation:
+    """Classify each published row and compare its timing with the body's; the per-revision
+    policy switch (all_prior_when_important) sees the rows of one revision together."""
+    result = Evaluation(name)
+    for group in revisions(rows):
+        usable = [(i, row) for i, row in group if row.timing in TIMINGS]
+        result.skipped += len(group) - len(usable)
+        records = [classify_row(form, row.item.replace("\n", " "), row.before, row.after, policy) for _, row in usable]
+        for (index, row), record in zip(usable, prior_for_revision(records, form, policy), strict=True):
+            _score(result, index, row, record)
     return result
+
+
+def _score(result: Evaluation, index: int, row: ChangeRow, record: ChangeRecord) -> None:
+    tool = record.decision.timing
+    result.rows += 1
+    result.confusion[(row.timing, tool)] += 1
+    result.rules[record.decision.rule] += 1
+    if tool == row.timing:
+        result.agree += 1
+        return
+    item = row.item.replace("\n", " ")[:80]
+    result.disagreements.append(
+        Disagreement(index, item, row.timing, tool, record.decision.rule, record.decision.evidence[:80])
+    )
 
 
 def format_evaluation(result: Evaluation, show_disagreements: bool = True) -> str:

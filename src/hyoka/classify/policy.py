@@ -37,6 +37,7 @@ DEFAULT_REASONS: dict[str, str] = {
     "law_citation": "番号法の改正による",
     "date_contact": "日付・連絡先の更新であり、重要な変更に当たらない",
     "additive_measure": "リスク対策の追加であり、重要な変更に当たらない",
+    "all_prior": "重要な変更を含む改訂の一部として事前に提出するため",
 }
 
 

@@ -14,12 +14,13 @@ from hyoka.ingest.cells import strip_markup
 from hyoka.model import FormKind
 from hyoka.normalize import CIRCLED, collapse_space, label_key, nfkc_keep_circled
 
-# Title keywords decide the section; printed numerals are unreliable in OCR'd cells.
+# Title keywords decide the section; printed numerals are unreliable in OCR'd cells
+# ("Jスク対策" is how one OCR reads リスク対策, hence the shorter keyword).
 _SECTION_KEYWORDS: dict[str, tuple[tuple[str, str], ...]] = {
-    "重点": (("基本情報", "I"), ("概要", "II"), ("リスク対策", "III"), ("開示請求", "IV"), ("問合せ", "IV"),
-             ("評価実施手続", "V")),
+    "重点": (("基本情報", "I"), ("概要", "II"), ("リスク対策", "III"), ("スク対策", "III"),
+             ("開示請求", "IV"), ("問合せ", "IV"), ("評価実施手続", "V")),
     "全項目": (("基本情報", "I"), ("概要", "II"), ("その他のリスク対策", "IV"), ("取扱いプロセス", "III"),
-              ("リスク対策", "III"), ("開示請求", "V"), ("問合せ", "V"), ("評価実施手続", "VI")),
+              ("リスク対策", "III"), ("スク対策", "III"), ("開示請求", "V"), ("問合せ", "V"), ("評価実施手続", "VI")),
     "基礎": (("基本情報", "I"), ("しきい値判断項目", "II"), ("しきい値判断結果", "III"), ("リスク対策", "IV"),
              ("開示請求", "V"), ("評価実施手続", "VI")),
 }

@@ -25,6 +25,8 @@ CATALOGUE_FILES: dict[str, str] = {"重点": "yoshiki3.toml", "全項目": "yosh
 _INSTANCE_RE = re.compile(r"^(システム|委託事項|提供先|移転先)(?:\d+|N)$")
 _DUPLICATE_RE = re.compile(r"#\d+$")
 _FILE_RE = re.compile(r"^(I{1,3}|IV|V|VI)\((.+)\)$")
+# Nodes a printed or OCR'd path may leave out: risk headings and repeating-group instances.
+_SKIPPABLE_RE = re.compile(r"^(リスク\d*|システムN|委託事項N|提供先N|移転先N)$")
 _TRAILING_NOISE_RE = re.compile(r"[—\-–―ー:：.。、,]+$")
 
 
@@ -118,17 +120,34 @@ class Catalogue:
         for segment in path.segments:
             found = self._child(parent, segment)
             if found is None:
-                for risk in (e for e in self._children.get(parent, []) if e.segment.startswith("リスク")):
-                    found = self._child(risk.path, segment)
+                for group in (e for e in self._children.get(parent, []) if _SKIPPABLE_RE.match(e.segment)):
+                    found = self._child(group.path, segment)
                     if found is not None:
-                        chain.append(risk)
+                        chain.append(group)
                         break
             if found is None:
                 break
             chain.append(found)
             aligned.append(found)
             parent = found.path
+        if chain and len(aligned) < len(path.segments):
+            for depth in range(len(chain), 1, -1):
+                root = chain[depth - 1].path
+                leaf = self._unique_descendant(root, path.segments[-1])
+                if leaf is not None:
+                    return chain[:depth] + self._lineage(root, leaf), aligned
         return chain, aligned
+
+    def _unique_descendant(self, root: tuple[str, ...], segment: str) -> Entry | None:
+        """When OCR garbled a label in between, the item is still known by its own label if that
+        label occurs once below a heading that did match (deepest first, never a whole section)."""
+        below = [e for e in self.entries if len(e.path) > len(root) + 1 and e.path[: len(root)] == root]
+        hits = [e for e in below if _label_match(e, _generic(segment))]
+        return hits[0] if len(hits) == 1 else None
+
+    def _lineage(self, root: tuple[str, ...], leaf: Entry) -> list[Entry]:
+        by_path = {e.path: e for e in self.entries}
+        return [by_path[leaf.path[:n]] for n in range(len(root) + 1, len(leaf.path) + 1) if leaf.path[:n] in by_path]
 
     def entry(self, path: ItemPath) -> Entry | None:
         """The catalogue's entry for exactly this item, or None if the form does not list it."""
