@@ -30,6 +30,7 @@ class ItemPath:
     """
 
     segments: tuple[str, ...]
+    _hash: int = field(default=0, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if not self.segments:
@@ -37,6 +38,18 @@ class ItemPath:
         for seg in self.segments:
             if not seg or PATH_SEP in seg or "\n" in seg or "\r" in seg or seg != seg.strip():
                 raise ValueError(f"invalid path segment: {seg!r}")
+        object.__setattr__(self, "_hash", hash(self.segments))
+
+    def __hash__(self) -> int:
+        """Computed once: paths are dictionary keys on every alignment and lookup."""
+        return self._hash
+
+    def __eq__(self, other: object) -> bool:
+        if self is other:
+            return True
+        if not isinstance(other, ItemPath):
+            return NotImplemented
+        return self._hash == other._hash and self.segments == other.segments
 
     @classmethod
     def parse(cls, text: str) -> ItemPath:

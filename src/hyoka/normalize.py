@@ -15,6 +15,7 @@ ROMAN_CHARS = {"Ⅰ": "I", "Ⅱ": "II", "Ⅲ": "III", "Ⅳ": "IV", "Ⅴ": "V", "
 ROMAN_VALUES = ("I", "II", "III", "IV", "V", "VI", "VII")
 
 _WAVE = str.maketrans({"～": "〜", "~": "〜", "∼": "〜", "〰": "〜"})
+_CIRCLED_SPLIT_RE = re.compile(f"([{CIRCLED}])")
 _SPACE_RE = re.compile(r"[ \t\u3000\u00a0]+")
 
 
@@ -24,17 +25,9 @@ def nfkc_keep_circled(text: str) -> str:
     Circled numbers are structural in these forms (they number the items),
     so losing them would merge "①入手元" with a list item "1 入手元".
     """
-    out: list[str] = []
-    buf: list[str] = []
-    for ch in text:
-        if ch in CIRCLED:
-            out.append(unicodedata.normalize("NFKC", "".join(buf)))
-            buf.clear()
-            out.append(ch)
-        else:
-            buf.append(ch)
-    out.append(unicodedata.normalize("NFKC", "".join(buf)))
-    return "".join(out).translate(_WAVE)
+    parts = _CIRCLED_SPLIT_RE.split(text)
+    # Odd indexes are the circled numbers themselves (the split keeps them).
+    return "".join(p if i % 2 else unicodedata.normalize("NFKC", p) for i, p in enumerate(parts)).translate(_WAVE)
 
 
 def collapse_space(text: str) -> str:

@@ -8,7 +8,6 @@ decision. Rules see one changed item at a time (:class:`RuleInput`).
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Literal
@@ -80,9 +79,14 @@ def _edits_within(spans: Sequence[Span], old_regions: list[range], new_regions: 
     return True
 
 
+# Full-width ASCII (ＡＢＣ１２３－) and the ideographic space folded one-to-one, so that match
+# positions in the folded text are positions in the original.
+_WIDTH_FOLD = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
+
+
 def _regions(pattern: re.Pattern[str], text: str, glue: re.Pattern[str] | None = None) -> list[range]:
     """Match regions in ``text`` (same length after NFKC per character), merged across glue words."""
-    folded = "".join(unicodedata.normalize("NFKC", ch)[:1] or ch for ch in text)
+    folded = text.translate(_WIDTH_FOLD)
     found = [range(m.start(), m.end()) for m in pattern.finditer(folded) if m.end() > m.start()]
     merged: list[range] = []
     for region in found:
@@ -167,10 +171,24 @@ _CITATION_RE = re.compile(
 _CITATION_GLUE_RE = re.compile(r"(?:及び|並びに|に基づく|の|、|,|\s)+")
 
 
+_DIGITS = "0123456789０１２３４５６７８９"
+_CITATION_CHARS = frozenset(_DIGITS + "別表第一二の項主務省令条番号法及び並に基づく、,， 　")
+_DATE_CONTACT_CHARS = frozenset(
+    _DIGITS + "元年月日令和平成昭/.-‐ー－:：〒@+_ 　()（）TELFAXelaxファクス電話"
+    + "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+)
+
+
+def _edit_chars_within(spans: Sequence[Span], allowed: frozenset[str]) -> bool:
+    """Cheap necessary condition for the region rules: every edited character could belong to
+    such a region. Saves scanning long texts with the region patterns for ordinary edits."""
+    return all(ch in allowed for s in spans if s.op != "equal" for ch in s.text)
+
+
 def law_citation(inp: RuleInput, policy: Policy) -> Decision | None:
     """Only law citations were renumbered (番号法 別表第一の16の項 → 別表の24の項, 別表第二 →
     主務省令第2条の表): every edit lies inside a citation, so the meaning is unchanged."""
-    if inp.change != "modified" or not _edits(inp.spans):
+    if inp.change != "modified" or not _edits(inp.spans) or not _edit_chars_within(inp.spans, _CITATION_CHARS):
         return None
     old = _regions(_CITATION_RE, inp.before, _CITATION_GLUE_RE)
     new = _regions(_CITATION_RE, inp.after, _CITATION_GLUE_RE)
@@ -191,7 +209,7 @@ _DATE_CONTACT_RE = re.compile(
 def date_contact(inp: RuleInput, policy: Policy) -> Decision | None:
     """Only dates, telephone numbers, postal codes or mail addresses changed (DOMAIN §2 rule 2:
     dates and contacts are formal)."""
-    if inp.change != "modified" or not _edits(inp.spans):
+    if inp.change != "modified" or not _edits(inp.spans) or not _edit_chars_within(inp.spans, _DATE_CONTACT_CHARS):
         return None
     old = _regions(_DATE_CONTACT_RE, inp.before)
     new = _regions(_DATE_CONTACT_RE, inp.after)

@@ -19,6 +19,7 @@ from hyoka.normalize import notation_key
 
 ChangeKind = Literal["added", "removed", "modified", "moved"]
 _INSTANCE_RE = re.compile(r"^(システム|委託事項|提供先|移転先|リスク)(\d+)$")
+_GROUP_INITIALS = frozenset("シ委提移リ")
 _KEEP_NUMBER = 0.6
 _MATCH_MIN = 0.5
 
@@ -33,7 +34,13 @@ class ItemChange:
     change: ChangeKind
     before: Item | None
     after: Item | None
-    notation_only: bool = False
+
+    @property
+    def notation_only(self) -> bool:
+        """Only notation differs (width, spacing, breaks, list marks): computed on demand."""
+        if self.change != "modified" or self.before is None or self.after is None:
+            return False
+        return notation_key(value_display(self.before.value)) == notation_key(value_display(self.after.value))
 
     @property
     def old_path(self) -> ItemPath | None:
@@ -43,17 +50,56 @@ class ItemChange:
 def _instance_of(path: ItemPath) -> tuple[GroupKey, int, int] | None:
     """(group key, instance number, index of the instance segment) for items inside a group."""
     for idx, seg in enumerate(path.segments):
+        if seg[0] not in _GROUP_INITIALS or not seg[-1].isdigit():
+            continue
         m = _INSTANCE_RE.match(seg)
         if m:
             return (path.segments[:idx], m.group(1)), int(m.group(2)), idx
     return None
 
 
-def _instances(report: Report) -> dict[GroupKey, dict[int, str]]:
+Located = list[tuple[Item, tuple[GroupKey, int, int] | None]]
+
+
+def _affected_groups(old_map: dict[ItemPath, Item], new_map: dict[ItemPath, Item]) -> set[GroupKey]:
+    """Groups with a changed, added or removed item: only these can have shifted numbering."""
+    keys: set[GroupKey] = set()
+    for path, item in old_map.items():
+        other = new_map.get(path)
+        if other is None or not _same(item, other):
+            found = _instance_of(path)
+            if found:
+                keys.add(found[0])
+    for path in new_map.keys() - old_map.keys():
+        found = _instance_of(path)
+        if found:
+            keys.add(found[0])
+    return keys
+
+
+def _locate(report: Report, affected: set[GroupKey]) -> Located:
+    """Each item with its instance in an affected group (else None). Unaffected groups keep
+    their numbering by construction, so most items of a revision skip the instance work."""
+    if not affected:
+        return [(item, None) for item in report.items]
+    prefixes = {key[0] for key in affected}
+    lengths = {len(prefix) for prefix in prefixes}
+    located: Located = []
+    for item in report.items:
+        segments = item.path.segments
+        found = None
+        if any(segments[:n] in prefixes for n in lengths):
+            found = _instance_of(item.path)
+            if found and found[0] not in affected:
+                found = None
+        located.append((item, found))
+    return located
+
+
+def _instances(located: Located) -> dict[GroupKey, dict[int, str]]:
     """Text signature of every group instance, for content matching."""
     parts: dict[GroupKey, dict[int, list[str]]] = defaultdict(lambda: defaultdict(list))
-    for item in report.items:
-        found = _instance_of(item.path)
+    for item, found in located:
         if found:
             key, number, idx = found
             rel = "/".join(item.path.segments[idx + 1 :])
@@ -62,10 +108,18 @@ def _instances(report: Report) -> dict[GroupKey, dict[int, str]]:
 
 
 def _similarity(a: str, b: str) -> float:
+    """Similarity of two instance signatures: by item lines first (cheap, and what a reviewer
+    counts), by characters only when few lines match but the texts may still be close."""
     if a == b:
         return 1.0
+    lines_a, lines_b = a.split("\n"), b.split("\n")
+    by_lines = difflib.SequenceMatcher(None, lines_a, lines_b, autojunk=False).ratio()
+    if by_lines >= _KEEP_NUMBER:
+        return by_lines
     matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
-    return matcher.ratio() if matcher.quick_ratio() >= _MATCH_MIN else 0.0
+    if matcher.real_quick_ratio() < _MATCH_MIN or matcher.quick_ratio() < _MATCH_MIN:
+        return by_lines
+    return max(by_lines, matcher.ratio())
 
 
 def match_instances(old: dict[int, str], new: dict[int, str]) -> dict[int, int]:
@@ -98,9 +152,10 @@ def match_instances(old: dict[int, str], new: dict[int, str]) -> dict[int, int]:
     return mapping
 
 
-def _renumber(path: ItemPath, maps: dict[GroupKey, dict[int, int]]) -> ItemPath | None:
+def _renumber(
+    path: ItemPath, found: tuple[GroupKey, int, int] | None, maps: dict[GroupKey, dict[int, int]]
+) -> ItemPath | None:
     """The path an old item has in the new version (None when its instance was removed)."""
-    found = _instance_of(path)
     if not found:
         return path
     key, number, idx = found
@@ -109,12 +164,13 @@ def _renumber(path: ItemPath, maps: dict[GroupKey, dict[int, int]]) -> ItemPath 
     target = maps[key].get(number)
     if target is None:
         return None
+    if target == number:
+        return path
     seg = f"{key[1]}{target}"
     return ItemPath((*path.segments[:idx], seg, *path.segments[idx + 1 :]))
 
 
-def _is_instance_header(path: ItemPath) -> bool:
-    found = _instance_of(path)
+def _is_instance_header(path: ItemPath, found: tuple[GroupKey, int, int] | None) -> bool:
     return found is not None and found[2] == len(path.segments) - 1
 
 
@@ -122,35 +178,32 @@ def _same(a: Item, b: Item) -> bool:
     return a.value == b.value and a.star == b.star
 
 
-def _notation_only(a: Item, b: Item) -> bool:
-    return notation_key(value_display(a.value)) == notation_key(value_display(b.value))
-
-
 def align(old: Report, new: Report) -> list[ItemChange]:
     """Changed items between two versions, in the new version's order (removals at their old place)."""
-    old_groups, new_groups = _instances(old), _instances(new)
+    old_by_path, new_by_path = old.by_path(), new.by_path()
+    affected = _affected_groups(old_by_path, new_by_path)
+    old_located, new_located = _locate(old, affected), _locate(new, affected)
+    old_groups, new_groups = _instances(old_located), _instances(new_located)
     maps = {key: match_instances(old_groups[key], new_groups.get(key, {})) for key in old_groups}
-    new_by_path = new.by_path()
     matched: dict[ItemPath, Item] = {}
     placed: list[tuple[float, ItemChange]] = []
     new_index = {item.path: i for i, item in enumerate(new.items)}
     last_index = -1.0
-    for item in old.items:
-        target = _renumber(item.path, maps)
+    for item, found in old_located:
+        target = _renumber(item.path, found, maps)
         counterpart = new_by_path.get(target) if target is not None else None
         if counterpart is None:
             placed.append((last_index + 0.5, ItemChange(item.path, "removed", item, None)))
             continue
         matched[counterpart.path] = item
         last_index = float(new_index[counterpart.path])
-    for idx, item in enumerate(new.items):
+    for idx, (item, found) in enumerate(new_located):
         before = matched.get(item.path)
         if before is None:
             placed.append((float(idx), ItemChange(item.path, "added", None, item)))
         elif not _same(before, item):
-            notation = _notation_only(before, item)
-            placed.append((float(idx), ItemChange(item.path, "modified", before, item, notation)))
-        elif before.path != item.path and _is_instance_header(item.path):
+            placed.append((float(idx), ItemChange(item.path, "modified", before, item)))
+        elif before.path != item.path and _is_instance_header(item.path, found):
             placed.append((float(idx), ItemChange(item.path, "moved", before, item)))
     placed.sort(key=lambda pair: pair[0])
     return [change for _, change in placed]

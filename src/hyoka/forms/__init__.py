@@ -61,6 +61,7 @@ def form_path(path: ItemPath | str) -> str:
     return "/".join(_generic(s) for s in item_path.segments)
 
 
+@cache
 def _key(label: str) -> str:
     return _TRAILING_NOISE_RE.sub("", label_key(label))
 
@@ -91,6 +92,7 @@ class Catalogue:
         self.name = name
         self.entries = entries
         self._children: dict[tuple[str, ...], list[Entry]] = {}
+        self._resolved: dict[ItemPath, tuple[list[Entry], list[Entry]]] = {}
         for entry in entries:
             self._children.setdefault(entry.path[:-1], []).append(entry)
 
@@ -111,6 +113,15 @@ class Catalogue:
         return None
 
     def resolve(self, path: ItemPath) -> tuple[list[Entry], list[Entry]]:
+        """Cached :meth:`_resolve`: a report asks about the same paths over and over."""
+        if path not in self._resolved:
+            if len(self._resolved) > 100_000:
+                self._resolved.clear()
+            self._resolved[path] = self._resolve(path)
+        chain, aligned = self._resolved[path]
+        return list(chain), list(aligned)
+
+    def _resolve(self, path: ItemPath) -> tuple[list[Entry], list[Entry]]:
         """The catalogue entries matching the path's leading segments: the whole chain, and the
         entry of each matched segment. A segment that matches no child may match a grandchild
         under a リスク node, because printed 項目 cells often leave the リスク out."""
