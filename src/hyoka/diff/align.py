@@ -96,40 +96,56 @@ def _locate(report: Report, affected: set[GroupKey]) -> Located:
     return located
 
 
-def _instances(located: Located) -> dict[GroupKey, dict[int, str]]:
-    """Text signature of every group instance, for content matching."""
-    parts: dict[GroupKey, dict[int, list[str]]] = defaultdict(lambda: defaultdict(list))
+Signature = tuple[tuple[str, str], ...]
+
+
+def _instances(located: Located) -> dict[GroupKey, dict[int, Signature]]:
+    """Content of every group instance, (relative path, value) per item, for content matching."""
+    parts: dict[GroupKey, dict[int, list[tuple[str, str]]]] = defaultdict(lambda: defaultdict(list))
     for item, found in located:
         if found:
             key, number, idx = found
             rel = "/".join(item.path.segments[idx + 1 :])
-            parts[key][number].append(f"{rel}={value_display(item.value)}")
-    return {key: {n: "\n".join(v) for n, v in inst.items()} for key, inst in parts.items()}
+            parts[key][number].append((rel, value_display(item.value)))
+    return {key: {n: tuple(v) for n, v in inst.items()} for key, inst in parts.items()}
 
 
-def _similarity(a: str, b: str) -> float:
-    """Similarity of two instance signatures: by item lines first (cheap, and what a reviewer
-    counts), by characters only when few lines match but the texts may still be close."""
+def _similarity(a: Signature, b: Signature) -> float:
+    """Similarity of two instances: by items first (cheap, and what a reviewer counts), then by
+    the characters of their values. Labels are left out of the character comparison: every
+    instance of a group prints the same labels, so they would make strangers look alike."""
     if a == b:
         return 1.0
-    lines_a, lines_b = a.split("\n"), b.split("\n")
-    by_lines = difflib.SequenceMatcher(None, lines_a, lines_b, autojunk=False).ratio()
-    if by_lines >= _KEEP_NUMBER:
-        return by_lines
-    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
+    by_items = difflib.SequenceMatcher(None, a, b, autojunk=False).ratio()
+    if by_items >= _KEEP_NUMBER:
+        return by_items
+    text_a = "\n".join(value for _, value in a)
+    text_b = "\n".join(value for _, value in b)
+    matcher = difflib.SequenceMatcher(None, text_a, text_b, autojunk=False)
     if matcher.real_quick_ratio() < _MATCH_MIN or matcher.quick_ratio() < _MATCH_MIN:
-        return by_lines
-    return max(by_lines, matcher.ratio())
+        return by_items
+    return max(by_items, matcher.ratio())
 
 
-def match_instances(old: dict[int, str], new: dict[int, str]) -> dict[int, int]:
+def match_instances(old: dict[int, Signature], new: dict[int, Signature]) -> dict[int, int]:
     """Old instance number → new instance number.
 
     Same-numbered instances stay paired when still similar; the rest pair by best
     similarity, so inserting システム2 maps old 2→3, 3→4 instead of rewriting them.
     """
     mapping: dict[int, int] = {}
+    # Identical instances pair first (same number if possible, else the nearest), so that an
+    # inserted instance never steals its shifted neighbour's number on mere likeness.
+    identical: dict[Signature, list[int]] = defaultdict(list)
+    for number in sorted(new):
+        identical[new[number]].append(number)
+    for number in sorted(old):
+        candidates = [n for n in identical.get(old[number], []) if n not in mapping.values()]
+        if candidates:
+            mapping[number] = min(candidates, key=lambda n: (abs(n - number), n))
     for number in sorted(old.keys() & new.keys()):
+        if number in mapping or number in mapping.values():
+            continue
         if _similarity(old[number], new[number]) >= _KEEP_NUMBER:
             mapping[number] = number
     free_old = [n for n in old if n not in mapping]
