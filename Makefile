@@ -33,6 +33,8 @@ test: $(VENV)/.installed
 
 bench: $(VENV)/.installed
 	$(BIN)/python bench/bench_commit.py
+	$(BIN)/python bench/bench_text_diff.py
+	$(BIN)/python bench/evaluate_seeds.py --quiet
 
 clean:
 	rm -rf demo $(VENV) .pytest_cache .ruff_cache .hypothesis
