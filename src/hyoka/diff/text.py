@@ -14,7 +14,8 @@ replacement), while its raw output is confetti of one-character matches
    to replacements so that pure insertions keep their context);
 3. each remaining single edit slides to the most natural boundary: line
    breaks, then punctuation and spaces, then changes of script (漢字/かな/カナ/
-   英数), the way a person would underline it.
+   英数), the way a person would underline it;
+4. an edit never cuts a number: 「10人」 → 「50人」 replaces the whole number.
 
 Whatever the cleanup, the spans always rebuild the new text from the old one
 (property-tested).
@@ -137,6 +138,50 @@ def _dissolve(diffs: Diff) -> tuple[Diff, bool]:
     return diffs, False
 
 
+def _digit_run(text: str, from_end: bool) -> int:
+    run = 0
+    chars = reversed(text) if from_end else iter(text)
+    for ch in chars:
+        if not ch.isdigit():
+            break
+        run += 1
+    return run
+
+
+def _group(diffs: Diff, start: int, step: int) -> list[str]:
+    """Texts of the edit group next to an equality (walking from ``start`` by ``step``)."""
+    texts = []
+    k = start
+    while 0 <= k < len(diffs) and diffs[k][0] != EQUAL:
+        texts.append(str(diffs[k][1]))
+        k += step
+    return texts
+
+
+def _whole_numbers(diffs: Diff) -> Diff:
+    """Edits never cut a number: 「10人」→「50人」 is one replaced number, not 1 → 5 in front of
+    a kept 0. Digits of an equality that touch an edited digit move into the edit."""
+    out: Diff = []
+    for i, (op, value) in enumerate(diffs):
+        text = str(value)
+        if op != EQUAL:
+            out.append([op, text])
+            continue
+        touches_before = any(t and t[-1].isdigit() for t in _group(diffs, i - 1, -1))
+        touches_after = any(t and t[0].isdigit() for t in _group(diffs, i + 1, 1))
+        head = _digit_run(text, from_end=False) if touches_before else 0
+        tail = _digit_run(text, from_end=True) if touches_after else 0
+        if head + tail >= len(text):
+            head, tail = len(text), 0
+        if head:
+            out += [[DELETE, text[:head]], [INSERT, text[:head]]]
+        if text[head : len(text) - tail]:
+            out.append([EQUAL, text[head : len(text) - tail]])
+        if tail:
+            out += [[DELETE, text[len(text) - tail :]], [INSERT, text[len(text) - tail :]]]
+    return _merge(out)
+
+
 def _dissolve_all(diffs: Diff) -> Diff:
     changed = True
     while changed:
@@ -171,7 +216,7 @@ def diff_text(old: str, new: str, *, timeout: float = 1.0) -> tuple[Span, ...]:
     dmp = diff_match_patch()
     dmp.Diff_Timeout = timeout
     diffs = _dissolve_all(_merge([[op, text] for op, text in dmp.diff_main(old, new)]))
-    diffs = _dissolve_all(_slide(diffs))  # sliding can leave a short equality between edits
+    diffs = _dissolve_all(_whole_numbers(_slide(diffs)))  # both can leave short equalities between edits
     return tuple(Span(_OPS[int(op)], str(text)) for op, text in diffs if text)
 
 
