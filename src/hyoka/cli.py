@@ -278,6 +278,79 @@ def classify_row_command(
     typer.echo(classify_one(form, item, before, after, rules))
 
 
+FromOption = Annotated[
+    int | None, typer.Option("--from", help="起点の版 (省略時: 変更箇所は初版から、他は --to の前の版)")
+]
+ToOption = Annotated[int | None, typer.Option("--to", help="終点の版 (省略時: 最新)")]
+OutOption = Annotated[Path | None, typer.Option("--output", "-o", help="出力ファイル (省略時: 標準出力)")]
+
+
+def _table_command(
+    kind: str, report_id: str, start: int | None, stop: int | None, date: str | None,
+    fmt: str | None, output: Path | None, policy: Path | None, db: str | None,
+) -> None:
+    from hyoka.era import parse_date
+    from hyoka.tables.build import build_table
+    from hyoka.tables.output import choose_format, table_bytes, write_output
+
+    if date is not None and parse_date(date) is None:
+        raise InputError(f"日付が読めません (例: 令和7年11月1日) / cannot read date: {date}")
+    chosen = choose_format(fmt, output, "md" if kind == "appendix" else "html")
+    rules = _load_policy(policy)
+    store = _store(db)
+    try:
+        table = build_table(store, report_id, kind, rules, start, stop, date)
+    finally:
+        store.close()
+    write_output(table_bytes(table, kind, chosen), output, chosen)
+    if output is not None:
+        typer.echo(f"{table.title} ({len(table.rows)} 行) を書き出しました: {output}", err=True)
+
+
+@app.command()
+@user_errors
+def appendix(
+    report_id: Annotated[str, typer.Argument(help="評価書ID")],
+    start: FromOption = None,
+    stop: ToOption = None,
+    date: Annotated[str | None, typer.Option("--date", help="最新の改訂の変更日 (例: 令和7年11月1日)")] = None,
+    format: Annotated[str | None, typer.Option("--format", "-f", help="md / csv / html / xlsx")] = None,
+    output: OutOption = None,
+    policy: PolicyOption = None,
+    db: DbOption = None,
+) -> None:
+    """変更箇所 (別添) を作る: 初版からの累積、または --from 〜 --to の改訂."""
+    _table_command("appendix", report_id, start, stop, date, format, output, policy, db)
+
+
+@app.command()
+@user_errors
+def shinkyu(
+    report_id: Annotated[str, typer.Argument(help="評価書ID")],
+    start: FromOption = None,
+    stop: ToOption = None,
+    output: OutOption = None,
+    policy: PolicyOption = None,
+    db: DbOption = None,
+) -> None:
+    """新旧対照表 (HTML): 変更された項目ごとに旧・新を並べ、変更箇所に印を付ける."""
+    _table_command("shinkyu", report_id, start, stop, None, "html", output, policy, db)
+
+
+@app.command()
+@user_errors
+def ichiran(
+    report_id: Annotated[str, typer.Argument(help="評価書ID")],
+    start: FromOption = None,
+    stop: ToOption = None,
+    output: OutOption = None,
+    policy: PolicyOption = None,
+    db: DbOption = None,
+) -> None:
+    """変更箇所一覧 (HTML): 項目、箇所、理由、追加した記載に下線."""
+    _table_command("ichiran", report_id, start, stop, None, "html", output, policy, db)
+
+
 def _load_policy(path: Path | None):
     from hyoka.classify.policy import load_policy
 

@@ -33,6 +33,7 @@ class ChangeRecord:
     spans: tuple[Span, ...]
     star: bool
     decision: Decision
+    old_item: str = ""
 
 
 @dataclass(frozen=True)
@@ -77,6 +78,7 @@ def _record(change: ItemChange, form: FormKind, catalogue: Catalogue, policy: Po
         spans=spans,
         star=star,
         decision=decide(inp, policy),
+        old_item=catalogue.printed_path(change.before.path) if change.before is not None else "",
     )
 
 

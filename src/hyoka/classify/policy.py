@@ -46,6 +46,15 @@ class PolicyError(HyokaError):
 
 
 @dataclass(frozen=True)
+class AppendixStyle:
+    """How the generated 変更箇所 writes its cells; bodies differ, the forms do not say."""
+
+    abridge_context: int = 0  # 0: full texts; n: keep n characters around each change, 「…」 elsewhere
+    new_item: str = "記載なし"  # 変更前 of an item that did not exist
+    removed_item: str = "(削除)"  # 変更後 of an item that was removed
+
+
+@dataclass(frozen=True)
 class Policy:
     """What the rules read; the built-in default is the conservative reading of the forms."""
 
@@ -56,6 +65,7 @@ class Policy:
     star_remove: frozenset[str] = frozenset()
     renames: tuple[tuple[str, str], ...] = ()
     reasons: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_REASONS))
+    appendix: AppendixStyle = field(default_factory=lambda: AppendixStyle())
     source: str = "(既定)"
 
     def reason(self, key: str) -> str:
@@ -81,6 +91,7 @@ _SECTIONS = {
     "star": {"add", "remove"},
     "renames": None,
     "reasons": set(DEFAULT_REASONS),
+    "appendix": {"abridge_context", "new_item", "removed_item"},
 }
 
 
@@ -106,6 +117,15 @@ def policy_from_dict(data: dict[str, Any], source: str = "(既定)") -> Policy:
     for key, text in data.get("reasons", {}).items():
         reasons[key] = _expect(text, str, f"reasons.{key}")
     star = data.get("star", {})
+    style = data.get("appendix", {})
+    context = _expect(style.get("abridge_context", 0), int, "appendix.abridge_context")
+    if not 0 <= context <= 10_000:
+        raise PolicyError("ポリシー appendix.abridge_context: 0〜10000 / must be 0..10000")
+    appendix = AppendixStyle(
+        abridge_context=context,
+        new_item=_expect(style.get("new_item", "記載なし"), str, "appendix.new_item"),
+        removed_item=_expect(style.get("removed_item", "(削除)"), str, "appendix.removed_item"),
+    )
     return Policy(
         additive_measures_are_formal=_expect(
             cls.get("additive_measures_are_formal", False), bool, "classification.additive_measures_are_formal"
@@ -118,6 +138,7 @@ def policy_from_dict(data: dict[str, Any], source: str = "(既定)") -> Policy:
         star_remove=frozenset(_strings(star.get("remove", []), "star.remove")),
         renames=renames,
         reasons=reasons,
+        appendix=appendix,
         source=source,
     )
 

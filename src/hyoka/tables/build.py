@@ -1,0 +1,93 @@
+"""Assemble the tables of a stored report over a range of versions.
+
+The store gives the versions; each consecutive pair is compared and classified
+with the organisation's policy; rows of the first version's imported appendix
+come first when the table starts at the beginning of the history.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from hyoka.classify import compare_reports
+from hyoka.classify.policy import Policy
+from hyoka.errors import InputError
+from hyoka.store import Store
+from hyoka.tables.render import Table
+from hyoka.tables.rows import Revision, TableRow, revision_date, table_rows
+
+TITLES = {"appendix": "変更箇所", "shinkyu": "新旧対照表", "ichiran": "変更箇所一覧"}
+
+
+@dataclass(frozen=True)
+class VersionRange:
+    """The versions a table covers: revisions start→start+1 … stop-1→stop."""
+
+    start: int
+    stop: int
+    cumulative: bool
+
+
+def version_range(numbers: list[int], start: int | None, stop: int | None, cumulative: bool) -> VersionRange:
+    """Check --from/--to against the stored versions; without --from a cumulative table starts
+    at the first version and the others at the version before --to."""
+    head = numbers[-1]
+    stop = head if stop is None else stop
+    if stop not in numbers:
+        raise InputError(f"版 {stop} はありません (1〜{head}) / no version {stop}")
+    if start is None:
+        start = numbers[0] if cumulative else max(numbers[0], stop - 1)
+        from_beginning = cumulative
+    else:
+        from_beginning = False
+    if start not in numbers or start > stop:
+        raise InputError(f"--from {start} は 1〜{stop} の版です / --from must be a version up to {stop}")
+    if start == stop and not from_beginning:
+        raise InputError("--from と --to が同じ版です / --from and --to are the same version")
+    return VersionRange(start, stop, from_beginning)
+
+
+def _notes(policy: Policy, rows: list[TableRow], flags: list[str]) -> list[str]:
+    notes = list(flags)
+    if policy.appendix.abridge_context:
+        notes.append(
+            f"変更前・変更後の記載は、変更箇所の前後{policy.appendix.abridge_context}文字を残し、"
+            "それ以外を「…」で省略しています。"
+        )
+    if any(r.imported for r in rows):
+        notes.append("hyoka に記録する前の変更箇所は、公表された評価書の記載のとおり掲げています。")
+    return notes
+
+
+def build_table(
+    store: Store,
+    report_id: str,
+    kind: str,
+    policy: Policy,
+    start: int | None = None,
+    stop: int | None = None,
+    date: str | None = None,
+) -> Table:
+    """The appendix (cumulative by default), 新旧対照表 or 一覧 of ``report_id``.
+
+    ``date`` replaces the 変更日 of the newest revision in the range (the one being published).
+    """
+    infos = store.log(report_id)
+    numbers = [info.number for info in infos]
+    span = version_range(numbers, start, stop, cumulative=kind == "appendix")
+    by_number = {info.number: info for info in infos}
+    reports = {n: store.checkout(report_id, n) for n in numbers if span.start <= n <= span.stop}
+    revisions: list[Revision] = []
+    flags: list[str] = []
+    for n in range(span.start + 1, span.stop + 1):
+        comparison = compare_reports(reports[n - 1], reports[n], policy)
+        override = date if n == span.stop else None
+        revisions.append(Revision(revision_date(reports[n], by_number[n].created_at, override), comparison))
+        flags += [f"第{n}版: {flag.message}" for flag in comparison.thresholds]
+    imported = reports[span.start].appendix if span.cumulative else ()
+    rows = table_rows(imported, revisions, policy.appendix)
+    if kind != "appendix":
+        rows = [r for r in rows if not r.imported]
+    first = "初版" if span.cumulative else f"第{span.start}版"
+    scope = f"{first}から第{span.stop}版までの変更 (評価書ID {report_id})"
+    return Table(TITLES[kind], reports[span.stop].meta, scope, rows, _notes(policy, rows, flags))
