@@ -122,10 +122,10 @@ def test_init_creates_tables_at_head_revision(url: str) -> None:
     engine = make_engine(url)
     try:
         tables = set(inspect(engine).get_table_names())
-        assert {"alembic_version", "reports", "blobs", "versions", "version_items"} <= tables
+        assert {"alembic_version", "reports", "blobs", "versions", "version_items", "events"} <= tables
         with engine.connect() as connection:
-            assert connection.execute(text("SELECT version_num FROM alembic_version")).scalars().all() == ["0001"]
-        assert head_revision() == "0001"
+            assert connection.execute(text("SELECT version_num FROM alembic_version")).scalars().all() == ["0002"]
+        assert head_revision() == "0002"
     finally:
         engine.dispose()
 

@@ -107,13 +107,19 @@ def commit(
     report: Annotated[str, typer.Option("--report", "-r", help="評価書ID (例: sakuragawa-keijidosha)")],
     author: Annotated[str, typer.Option("--author", "-a", help="作成者")],
     message: Annotated[str, typer.Option("--message", "-m", help="変更の説明")] = "",
+    policy: Annotated[
+        Path | None, typer.Option("--policy", "-p", help="改訂の分類に使うポリシー (TOML)。省略時は既定")
+    ] = None,
     db: DbOption = None,
 ) -> None:
-    """評価書の新しい版を記録する."""
+    """評価書の新しい版を記録する (前の版との変更を分類し、監査記録に残す)."""
+    from hyoka.audit.record import commit_report
+
     parsed = read_report(file)
+    rules = _load_policy(policy)
     store = _store(db)
     try:
-        result = store.commit(report, parsed, author=author, message=message)
+        result = commit_report(store, report, parsed, author=author, message=message, policy=rules)
     finally:
         store.close()
     v = result.version
@@ -283,14 +289,15 @@ FromOption = Annotated[
 ]
 ToOption = Annotated[int | None, typer.Option("--to", help="終点の版 (省略時: 最新)")]
 OutOption = Annotated[Path | None, typer.Option("--output", "-o", help="出力ファイル (省略時: 標準出力)")]
+ByOption = Annotated[str, typer.Option("--by", envvar="USER", help="実行者 (監査記録に残る。既定: $USER)")]
 
 
 def _table_command(
     kind: str, report_id: str, start: int | None, stop: int | None, date: str | None,
-    fmt: str | None, output: Path | None, policy: Path | None, db: str | None,
+    fmt: str | None, output: Path | None, policy: Path | None, db: str | None, by: str,
 ) -> None:
     from hyoka.era import parse_date
-    from hyoka.tables.build import build_table
+    from hyoka.tables.build import build_table, generated_event
     from hyoka.tables.output import choose_format, table_bytes, write_output
 
     if date is not None and parse_date(date) is None:
@@ -300,9 +307,11 @@ def _table_command(
     store = _store(db)
     try:
         table = build_table(store, report_id, kind, rules, start, stop, date)
+        data = table_bytes(table, kind, chosen)
+        write_output(data, output, chosen)
+        store.append(report_id, [generated_event(table, kind, chosen, data, output, by)])
     finally:
         store.close()
-    write_output(table_bytes(table, kind, chosen), output, chosen)
     if output is not None:
         typer.echo(f"{table.title} ({len(table.rows)} 行) を書き出しました: {output}", err=True)
 
@@ -317,10 +326,11 @@ def appendix(
     format: Annotated[str | None, typer.Option("--format", "-f", help="md / csv / html / xlsx")] = None,
     output: OutOption = None,
     policy: PolicyOption = None,
+    by: ByOption = "",
     db: DbOption = None,
 ) -> None:
     """変更箇所 (別添) を作る: 初版からの累積、または --from 〜 --to の改訂."""
-    _table_command("appendix", report_id, start, stop, date, format, output, policy, db)
+    _table_command("appendix", report_id, start, stop, date, format, output, policy, db, by)
 
 
 @app.command()
@@ -331,10 +341,11 @@ def shinkyu(
     stop: ToOption = None,
     output: OutOption = None,
     policy: PolicyOption = None,
+    by: ByOption = "",
     db: DbOption = None,
 ) -> None:
     """新旧対照表 (HTML): 変更された項目ごとに旧・新を並べ、変更箇所に印を付ける."""
-    _table_command("shinkyu", report_id, start, stop, None, "html", output, policy, db)
+    _table_command("shinkyu", report_id, start, stop, None, "html", output, policy, db, by)
 
 
 @app.command()
@@ -345,10 +356,141 @@ def ichiran(
     stop: ToOption = None,
     output: OutOption = None,
     policy: PolicyOption = None,
+    by: ByOption = "",
     db: DbOption = None,
 ) -> None:
     """変更箇所一覧 (HTML): 項目、箇所、理由、追加した記載に下線."""
-    _table_command("ichiran", report_id, start, stop, None, "html", output, policy, db)
+    _table_command("ichiran", report_id, start, stop, None, "html", output, policy, db, by)
+
+
+def _yes_no(value: str | None, name: str) -> bool | None:
+    if value is None:
+        return None
+    answers = {"yes": True, "y": True, "はい": True, "true": True, "no": False, "n": False, "いいえ": False,
+               "false": False}
+    if value.lower() not in answers:
+        raise InputError(f"{name} は yes か no です / {name} must be yes or no: {value}")
+    return answers[value.lower()]
+
+
+@app.command()
+@user_errors
+def review(
+    ref: Annotated[str, typer.Argument(help="評価書ID@版 (その版で入った変更を見る)")],
+    change: Annotated[int | None, typer.Option("--change", help="判断を変える変更の番号")] = None,
+    timing: Annotated[str | None, typer.Option("--timing", help="事前 / 事後")] = None,
+    important: Annotated[str | None, typer.Option("--important", help="yes / no")] = None,
+    reason: Annotated[str, typer.Option("--reason", help="判断の理由")] = "",
+    by: Annotated[str, typer.Option("--by", help="判断した人")] = "",
+    format: Annotated[OutputFormat, typer.Option("--format", "-f")] = OutputFormat.text,
+    db: DbOption = None,
+) -> None:
+    """ある版の変更と分類を見る。--change で人の判断を記録する (機械の判断は消えない)."""
+    from hyoka.audit.review import override, reviewed_changes
+    from hyoka.audit.views import review_json, review_text
+
+    report_id, number = parse_ref(ref)
+    store = _store(db)
+    try:
+        version = store.version(report_id, number).number
+        if change is not None:
+            done = override(store, report_id, version, change, important=_yes_no(important, "--important"),
+                            timing=timing, reason=reason, by=by)
+            e = done.effective
+            typer.echo(f"{report_id}@{version} 変更 {change}: {e.category} / {e.timing} と記録しました ({e.by})")
+            return
+        changes = reviewed_changes(store, report_id, version)
+    finally:
+        store.close()
+    render = review_json if format is OutputFormat.json else review_text
+    typer.echo(render(report_id, version, changes))
+
+
+class AuditFormat(StrEnum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+@app.command()
+@user_errors
+def audit(
+    report: Annotated[str | None, typer.Option("--report", help="評価書ID")] = None,
+    item: Annotated[str | None, typer.Option("--item", help='項目パス (glob 可: "II/6/*")')] = None,
+    since: Annotated[str | None, typer.Option("--since", help="この日以降 (2025-04-01 / 令和7年4月1日)")] = None,
+    until: Annotated[str | None, typer.Option("--until", help="この日まで")] = None,
+    important: Annotated[str | None, typer.Option("--important", help="yes / no")] = None,
+    timing: Annotated[str | None, typer.Option("--timing", help="事前 / 事後")] = None,
+    category: Annotated[str | None, typer.Option("--category", help="重要な変更 / 形式的な変更 / …")] = None,
+    rule: Annotated[str | None, typer.Option("--rule", help="規則ID (override を含む)")] = None,
+    by: Annotated[str | None, typer.Option("--by", help="実行者")] = None,
+    event: Annotated[
+        str | None, typer.Option("--event", help="commit / classify / change / override / generate / publish")
+    ] = None,
+    limit: Annotated[int | None, typer.Option("--limit", help="最大件数")] = None,
+    format: Annotated[AuditFormat, typer.Option("--format", "-f")] = AuditFormat.table,
+    db: DbOption = None,
+) -> None:
+    """監査記録を検索する (時刻順)."""
+    from hyoka.audit.query import AuditFilter
+    from hyoka.audit.query import audit as run_audit
+    from hyoka.audit.views import audit_csv, audit_json, audit_table
+
+    flt = AuditFilter(report, item, since, until, _yes_no(important, "--important"), timing, category, rule, by,
+                      event, limit)
+    store = _store(db)
+    try:
+        rows = run_audit(store, flt)
+    finally:
+        store.close()
+    render = {AuditFormat.table: audit_table, AuditFormat.json: audit_json, AuditFormat.csv: audit_csv}[format]
+    typer.echo(render(rows), nl=format is not AuditFormat.csv)
+
+
+@app.command()
+@user_errors
+def due(
+    as_of: Annotated[str | None, typer.Option("--as-of", help="基準日 (省略時: 今日)")] = None,
+    all_reports: Annotated[bool, typer.Option("--all", help="期限が近くない評価書も表示する")] = False,
+    format: Annotated[OutputFormat, typer.Option("--format", "-f")] = OutputFormat.text,
+    policy: PolicyOption = None,
+    db: DbOption = None,
+) -> None:
+    """1年ごとの見直しと5年以内の再評価の期限 (ポリシー [deadlines] で変更可)."""
+    import datetime as dt
+
+    from hyoka.audit.due import due_reports
+    from hyoka.audit.views import due_json, due_text
+    from hyoka.era import parse_date
+
+    day = dt.date.today() if as_of is None else parse_date(as_of)
+    if day is None:
+        raise InputError(f"日付が読めません / cannot read date: {as_of}")
+    rules = _load_policy(policy)
+    store = _store(db)
+    try:
+        rows = due_reports(store, day, rules.deadlines, only_due=not all_reports)
+    finally:
+        store.close()
+    typer.echo((due_json if format is OutputFormat.json else due_text)(rows, day.isoformat()))
+
+
+@app.command()
+@user_errors
+def verify(db: DbOption = None) -> None:
+    """全ての版と監査記録のハッシュとつながりを検算する。壊れていれば最初の箇所を示して終了コード 1."""
+    from hyoka.audit.verify import verify as run_verify
+
+    store = _store(db)
+    try:
+        result = run_verify(store, progress=lambda line: typer.echo(line, err=True))
+    finally:
+        store.close()
+    if result.ok:
+        typer.echo(f"正常です: 評価書 {result.reports} 件、版 {result.versions}、監査記録 {result.events} 件")
+        return
+    typer.echo(f"改ざんまたは破損: {result.problem}", err=True)
+    raise typer.Exit(1)
 
 
 def _load_policy(path: Path | None):

@@ -55,6 +55,15 @@ class AppendixStyle:
 
 
 @dataclass(frozen=True)
+class Deadlines:
+    """DOMAIN.md: a yearly review (best effort) and re-assessment within 5 years of the last one."""
+
+    review_months: int = 12
+    reassess_years: int = 5
+    warn_days: int = 90
+
+
+@dataclass(frozen=True)
 class Policy:
     """What the rules read; the built-in default is the conservative reading of the forms."""
 
@@ -66,6 +75,7 @@ class Policy:
     renames: tuple[tuple[str, str], ...] = ()
     reasons: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_REASONS))
     appendix: AppendixStyle = field(default_factory=lambda: AppendixStyle())
+    deadlines: Deadlines = field(default_factory=lambda: Deadlines())
     source: str = "(既定)"
 
     def reason(self, key: str) -> str:
@@ -92,6 +102,7 @@ _SECTIONS = {
     "renames": None,
     "reasons": set(DEFAULT_REASONS),
     "appendix": {"abridge_context", "new_item", "removed_item"},
+    "deadlines": {"review_months", "reassess_years", "warn_days"},
 }
 
 
@@ -126,6 +137,14 @@ def policy_from_dict(data: dict[str, Any], source: str = "(既定)") -> Policy:
         new_item=_expect(style.get("new_item", "記載なし"), str, "appendix.new_item"),
         removed_item=_expect(style.get("removed_item", "(削除)"), str, "appendix.removed_item"),
     )
+    due = data.get("deadlines", {})
+    deadlines = Deadlines(
+        **{key: _expect(due.get(key, default), int, f"deadlines.{key}")
+           for key, default in (("review_months", 12), ("reassess_years", 5), ("warn_days", 90))}
+    )
+    if not (1 <= deadlines.review_months <= 120 and 1 <= deadlines.reassess_years <= 20
+            and 0 <= deadlines.warn_days <= 3650):
+        raise PolicyError("ポリシー [deadlines]: 値の範囲が不正です / deadlines out of range")
     return Policy(
         additive_measures_are_formal=_expect(
             cls.get("additive_measures_are_formal", False), bool, "classification.additive_measures_are_formal"
@@ -139,6 +158,7 @@ def policy_from_dict(data: dict[str, Any], source: str = "(既定)") -> Policy:
         renames=renames,
         reasons=reasons,
         appendix=appendix,
+        deadlines=deadlines,
         source=source,
     )
 

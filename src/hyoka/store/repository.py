@@ -11,9 +11,10 @@ from __future__ import annotations
 import json
 import unicodedata
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from types import TracebackType
+from types import EllipsisType, TracebackType
 from typing import Self
 
 from sqlalchemy import func, insert, select
@@ -37,6 +38,7 @@ from hyoka.model import (
     value_from_json,
     value_hash,
 )
+from hyoka.store.events import NewEvent, append_events
 from hyoka.store.migrate import WRITE_OPTION, check_initialised, display_url, make_engine, resolve_url
 from hyoka.store.schema import (
     APPENDIX_KIND,
@@ -207,6 +209,8 @@ class Store:
         author: str,
         message: str,
         when: datetime | None = None,
+        expected_parent: int | EllipsisType | None = ...,
+        events: Sequence[NewEvent] = (),
     ) -> CommitResult:
         """Record `report` as the next version of `report_id`, or nothing if it equals the head.
 
@@ -216,6 +220,13 @@ class Store:
         concurrent commit can never fork the history: on SQLite writers queue
         (BEGIN IMMEDIATE + busy_timeout); elsewhere the loser gets StoreError
         and can retry.
+
+        ``expected_parent`` (a version number, or None for a new report) refuses
+        the commit when the head has moved since the caller looked, like a
+        non-fast-forward push: classifications computed against that parent
+        would otherwise describe the wrong revision. ``events`` (the revision's
+        classified changes) are appended to the audit trail after the commit
+        event, in the same transaction.
         """
         check_report_id(report_id)
         created_at = datetime.now(UTC) if when is None else when
@@ -234,6 +245,11 @@ class Store:
             with self._write.begin() as session:
                 head = self._head(session, report_id)
                 seen_head = None if head is None else head.number
+                if expected_parent is not ... and seen_head != expected_parent:
+                    raise StoreError(
+                        f"{report_id} の最新版は {seen_head} 版になっています (想定 {expected_parent})。"
+                        f"もう一度実行してください / head moved to {seen_head}, not {expected_parent}: retry"
+                    )
                 head_refs = self._refs(session, head.id) if head is not None else []
                 if head is not None:
                     head_content = _content_hash(json.loads(head.meta_json), head_refs, head.appendix_hash)
@@ -291,6 +307,15 @@ class Store:
                         ],
                     )
                 info = _info(record, None if head is None else head.number)
+                commit_event = NewEvent(
+                    kind="commit",
+                    actor=author,
+                    at=created_at,
+                    version=number,
+                    payload={"message": message, "hash": record.hash, "items": len(refs),
+                             "added": added, "removed": removed, "modified": modified},
+                )
+                append_events(session, report_id, [commit_event, *events])
         except IntegrityError as exc:
             # A unique key taken by someone else shows as a moved head; anything else is a real bug.
             if self._head_number(report_id) == seen_head:
@@ -321,7 +346,19 @@ class Store:
             session.execute(insert(Blob), rows)
         return len(rows)
 
+    def append(self, report_id: str, events: Sequence[NewEvent]) -> None:
+        """Append events (overrides, generated tables) to an existing report's trail."""
+        with self._write.begin() as session:
+            self._require_report(session, report_id)
+            append_events(session, report_id, events)
+
     # -- reading -----------------------------------------------------------------------------
+
+    @contextmanager
+    def reading(self) -> Iterator[Session]:
+        """A read-only session for queries that live outside this class (audit, verify)."""
+        with self._read() as session:
+            yield session
 
     def report_ids(self) -> list[str]:
         """Every stored report id, sorted."""

@@ -133,3 +133,41 @@ class VersionItemRecord(Base):
 
 
 metadata = Base.metadata
+
+
+class EventRecord(Base):
+    """One entry of a report's append-only audit trail.
+
+    Commits, classifications (one row per classified change), overrides and
+    generated tables are events. Each stores the hash of the report's previous
+    event and its own hash over its content, so editing, deleting or reordering
+    rows breaks the chain that `hyoka verify` recomputes. The columns that
+    queries filter on are promoted out of the JSON payload and indexed.
+    """
+
+    __tablename__ = "events"
+    __table_args__ = (
+        UniqueConstraint("report_id", "seq"),
+        Index(None, "report_id", "kind", "at"),
+        Index(None, "path"),
+        Index(None, "actor", "kind"),
+        Index(None, "at"),
+        Index(None, "report_id", "version", "change_index"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    report_id: Mapped[str] = mapped_column(ForeignKey("reports.id"), nullable=False)
+    seq: Mapped[int] = mapped_column(Integer, nullable=False)
+    kind: Mapped[str] = mapped_column(String(16), nullable=False)
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
+    actor: Mapped[str] = mapped_column(String(200), nullable=False)
+    version: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    change_index: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    path: Mapped[str | None] = mapped_column(String(1000), nullable=True)
+    important: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
+    timing: Mapped[str | None] = mapped_column(String(8), nullable=True)
+    category: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    rule: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    payload: Mapped[str] = mapped_column(Text, nullable=False)
+    prev_hash: Mapped[str] = mapped_column(String(HASH_LENGTH), nullable=False)
+    hash: Mapped[str] = mapped_column(String(HASH_LENGTH), nullable=False, unique=True)

@@ -7,12 +7,17 @@ come first when the table starts at the beginning of the history.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import hashlib
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from pathlib import Path
 
-from hyoka.classify import compare_reports
+from hyoka.audit.review import reviewed_changes
+from hyoka.classify import ChangeRecord, Comparison, compare_reports
 from hyoka.classify.policy import Policy
 from hyoka.errors import InputError
 from hyoka.store import Store
+from hyoka.store.events import NewEvent
 from hyoka.tables.render import Table
 from hyoka.tables.rows import Revision, TableRow, revision_date, table_rows
 
@@ -59,6 +64,33 @@ def _notes(policy: Policy, rows: list[TableRow], flags: list[str]) -> list[str]:
     return notes
 
 
+def with_decisions(store: Store, report_id: str, version: int, comparison: Comparison) -> Comparison:
+    """The comparison with people's overrides applied: a table shows the decision in force."""
+    decided = {c.path: c.effective for c in reviewed_changes(store, report_id, version) if c.overridden}
+    if not decided:
+        return comparison
+
+    def apply(record: ChangeRecord) -> ChangeRecord:
+        person = decided.get(record.path)
+        if person is None:
+            return record
+        decision = replace(record.decision, important=person.important, timing=person.timing,
+                           category=person.category, reason=person.reason, rule="override",
+                           evidence=f"{person.by} が判断を変更 ({person.at:%Y-%m-%d})")
+        return replace(record, decision=decision)
+
+    return replace(comparison, records=tuple(apply(r) for r in comparison.records))
+
+
+def generated_event(table: Table, kind: str, fmt: str, data: bytes, output: Path | None, by: str) -> NewEvent:
+    """The audit event of a generated table: what, in which format, and the hash of the bytes."""
+    return NewEvent(
+        kind="generate", actor=by or "不明", at=datetime.now(UTC),
+        payload={"table": table.title, "kind": kind, "format": fmt, "scope": table.scope, "rows": len(table.rows),
+                 "sha256": hashlib.sha256(data).hexdigest(), "output": str(output) if output else "(標準出力)"},
+    )
+
+
 def build_table(
     store: Store,
     report_id: str,
@@ -80,7 +112,7 @@ def build_table(
     revisions: list[Revision] = []
     flags: list[str] = []
     for n in range(span.start + 1, span.stop + 1):
-        comparison = compare_reports(reports[n - 1], reports[n], policy)
+        comparison = with_decisions(store, report_id, n, compare_reports(reports[n - 1], reports[n], policy))
         override = date if n == span.stop else None
         revisions.append(Revision(revision_date(reports[n], by_number[n].created_at, override), comparison))
         flags += [f"第{n}版: {flag.message}" for flag in comparison.thresholds]

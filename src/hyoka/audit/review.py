@@ -1,0 +1,110 @@
+"""A revision's changes as decided: the machine's classification, or a person's override.
+
+Overrides never touch the machine's events; they are later events, and the
+effective decision of a change is the newest override, else the machine's.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+
+from sqlalchemy import select
+
+from hyoka.classify.rules import FORMAL, IMPORTANT
+from hyoka.errors import InputError
+from hyoka.store import Store
+from hyoka.store.events import NewEvent
+from hyoka.store.schema import EventRecord
+
+TIMINGS = ("事前", "事後")
+
+
+@dataclass(frozen=True)
+class Decided:
+    """One decision on a change, by the machine (rule) or a person (by)."""
+
+    important: bool
+    timing: str
+    category: str
+    reason: str
+    rule: str
+    by: str
+    at: datetime
+
+
+@dataclass(frozen=True)
+class ReviewedChange:
+    index: int
+    path: str
+    item: str
+    change: str
+    before: str
+    after: str
+    machine: Decided
+    effective: Decided
+
+    @property
+    def overridden(self) -> bool:
+        return self.effective is not self.machine
+
+
+def reviewed_changes(store: Store, report_id: str, version: int) -> list[ReviewedChange]:
+    """The changes recorded for ``report_id@version`` (its revision from the previous version)."""
+    store.version(report_id, version)  # unknown report/version → the store's own error
+    with store.reading() as session:
+        rows = session.scalars(
+            select(EventRecord)
+            .where(EventRecord.report_id == report_id, EventRecord.version == version,
+                   EventRecord.kind.in_(("change", "override")))
+            .order_by(EventRecord.seq)
+        ).all()
+        events = [(r.kind, r.change_index, r.path, r.important, r.timing, r.category, r.rule, r.actor, r.at,
+                   r.payload) for r in rows]
+
+    changes: dict[int, ReviewedChange] = {}
+    for kind, index, path, important, timing, category, rule, actor, at, payload_text in events:
+        payload = json.loads(payload_text)
+        decided = Decided(bool(important), str(timing), str(category), str(payload.get("reason", "")),
+                          str(rule), actor, at)
+        if kind == "change" and index is not None:
+            changes[index] = ReviewedChange(index, str(path), str(payload.get("item", "")),
+                                            str(payload.get("change", "")), str(payload.get("before", "")),
+                                            str(payload.get("after", "")), decided, decided)
+        elif kind == "override" and index in changes:
+            changes[index] = replace(changes[index], effective=decided)
+    return [changes[i] for i in sorted(changes)]
+
+
+def override(
+    store: Store, report_id: str, version: int, index: int, *, important: bool | None, timing: str | None,
+    reason: str, by: str, when: datetime | None = None,
+) -> ReviewedChange:
+    """Record a person's decision on change ``index`` of ``report_id@version``."""
+    changes = {c.index: c for c in reviewed_changes(store, report_id, version)}
+    if index not in changes:
+        available = f"1〜{max(changes)}" if changes else "なし / none"
+        raise InputError(
+            f"変更 {index} はありません (あるのは {available}) / no change {index} in {report_id}@{version}"
+        )
+    if timing is not None and timing not in TIMINGS:
+        raise InputError(f"提出時期は 事前 か 事後 です / timing must be 事前 or 事後: {timing}")
+    if not reason.strip() or not by.strip():
+        raise InputError("--reason と --by が必要です / an override needs --reason and --by")
+    if important is None and timing is None:
+        raise InputError("--important か --timing を指定してください / give --important or --timing")
+    current = changes[index].effective
+    new_important = current.important if important is None else important
+    category = IMPORTANT if new_important else (current.category if not current.important else FORMAL)
+    new = Decided(new_important, timing or current.timing, category, reason, "override", by,
+                  (when or datetime.now(UTC)).astimezone(UTC))
+    event = NewEvent(
+        kind="override", actor=by, at=new.at, version=version, change_index=index, path=changes[index].path,
+        important=new.important, timing=new.timing, category=new.category, rule="override",
+        payload={"reason": reason, "previous": {"important": current.important, "timing": current.timing,
+                                                "category": current.category, "rule": current.rule,
+                                                "by": current.by}},
+    )
+    store.append(report_id, [event])
+    return replace(changes[index], effective=new)

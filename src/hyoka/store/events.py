@@ -1,0 +1,171 @@
+"""The audit trail's hash chain: build, append and verify events.
+
+An event's hash covers its content and the hash of the report's previous
+event (like git or a transparency log), so a row edited, deleted or moved
+with raw SQL no longer matches the chain. Nothing here updates or deletes.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from sqlalchemy import insert, select
+from sqlalchemy.orm import Session
+
+from hyoka.model import canonical_json, sha256_text
+from hyoka.store.schema import EventRecord
+
+GENESIS = "0" * 64
+EVENT_KINDS = ("commit", "classify", "change", "override", "generate", "publish")
+
+
+@dataclass(frozen=True)
+class NewEvent:
+    """An event before it has a place in the chain."""
+
+    kind: str
+    actor: str
+    at: datetime
+    version: int | None = None
+    change_index: int | None = None
+    path: str | None = None
+    important: bool | None = None
+    timing: str | None = None
+    category: str | None = None
+    rule: str | None = None
+    payload: dict[str, object] = field(default_factory=dict)
+
+
+def _iso(moment: datetime) -> str:
+    return moment.astimezone(UTC).isoformat()
+
+
+def event_hash(report_id: str, seq: int, event: NewEvent, prev_hash: str) -> str:
+    """Hash over everything the row says, and the previous event's hash."""
+    data = {
+        "report": report_id,
+        "seq": seq,
+        "kind": event.kind,
+        "at": _iso(event.at),
+        "actor": event.actor,
+        "version": event.version,
+        "change_index": event.change_index,
+        "path": event.path,
+        "important": event.important,
+        "timing": event.timing,
+        "category": event.category,
+        "rule": event.rule,
+        "payload": event.payload,
+        "prev": prev_hash,
+    }
+    return sha256_text(canonical_json(data))
+
+
+def chain_rows(report_id: str, events: Sequence[NewEvent], last_seq: int, last_hash: str) -> list[dict[str, object]]:
+    """Rows for ``events`` following (last_seq, last_hash), ready for one bulk insert."""
+    rows: list[dict[str, object]] = []
+    prev = last_hash
+    for offset, event in enumerate(events, 1):
+        if event.kind not in EVENT_KINDS:
+            raise ValueError(f"unknown event kind: {event.kind}")
+        if event.at.tzinfo is None:
+            raise ValueError("event time must be timezone-aware")
+        seq = last_seq + offset
+        digest = event_hash(report_id, seq, event, prev)
+        rows.append(
+            {
+                "report_id": report_id,
+                "seq": seq,
+                "kind": event.kind,
+                "at": event.at,
+                "actor": event.actor,
+                "version": event.version,
+                "change_index": event.change_index,
+                "path": event.path,
+                "important": event.important,
+                "timing": event.timing,
+                "category": event.category,
+                "rule": event.rule,
+                "payload": canonical_json(event.payload),
+                "prev_hash": prev,
+                "hash": digest,
+            }
+        )
+        prev = digest
+    return rows
+
+
+def append_events(session: Session, report_id: str, events: Sequence[NewEvent]) -> None:
+    """Append to the report's chain inside the caller's transaction.
+
+    (report_id, seq) is unique, so two writers racing for the same place fail
+    instead of forking the chain.
+    """
+    if not events:
+        return
+    last = session.execute(
+        select(EventRecord.seq, EventRecord.hash)
+        .where(EventRecord.report_id == report_id)
+        .order_by(EventRecord.seq.desc())
+        .limit(1)
+    ).first()
+    last_seq, last_hash = (0, GENESIS) if last is None else (last[0], last[1])
+    session.execute(insert(EventRecord), chain_rows(report_id, events, last_seq, last_hash))
+
+
+def record_to_event(record: EventRecord) -> NewEvent:
+    return NewEvent(
+        kind=record.kind,
+        actor=record.actor,
+        at=record.at,
+        version=record.version,
+        change_index=record.change_index,
+        path=record.path,
+        important=None if record.important is None else bool(record.important),
+        timing=record.timing,
+        category=record.category,
+        rule=record.rule,
+        payload=json.loads(record.payload),
+    )
+
+
+@dataclass(frozen=True)
+class Break:
+    """The first broken link of a report's chain, located for a person to look at."""
+
+    report_id: str
+    seq: int
+    event_id: int
+    problem: str
+
+    def __str__(self) -> str:
+        return f"評価書 {self.report_id} の監査記録 #{self.seq} (id {self.event_id}): {self.problem}"
+
+
+def check_chain(report_id: str, records: Iterable[EventRecord]) -> Break | None:
+    """Walk one report's events in seq order; the first problem found, or None."""
+    prev = GENESIS
+    expected_seq = 1
+    for record in records:
+        if record.seq != expected_seq:
+            return Break(report_id, record.seq, record.id, f"番号が飛んでいます (期待 {expected_seq}) / seq gap")
+        if record.prev_hash != prev:
+            return Break(report_id, record.seq, record.id, "直前の記録とつながりません / previous hash mismatch")
+        try:
+            event = record_to_event(record)
+        except (ValueError, TypeError):
+            return Break(report_id, record.seq, record.id, "内容が読めません / unreadable payload")
+        if event_hash(report_id, record.seq, event, prev) != record.hash:
+            return Break(report_id, record.seq, record.id, "内容が書き換えられています / content does not match hash")
+        prev = record.hash
+        expected_seq += 1
+    return None
+
+
+def iter_report_events(session: Session, report_id: str, batch: int = 5000) -> Iterator[EventRecord]:
+    """The report's events in seq order, fetched in batches to keep memory flat."""
+    query = select(EventRecord).where(EventRecord.report_id == report_id).order_by(EventRecord.seq)
+    yield from session.scalars(query.execution_options(yield_per=batch))
