@@ -26,6 +26,13 @@ demo: $(VENV)/.installed
 	cd demo && $(HYOKA) export $(REPORT)@4 > v4.hyoka.txt
 	cd demo && $(HYOKA) commit v4.hyoka.txt --report $(REPORT) --author 山田 -m "再コミット (変更なし)"
 	cd demo && $(HYOKA) diff $(REPORT)@2 $(REPORT)@3
+	cd demo && $(HYOKA) appendix $(REPORT) --to 4 -o 変更箇所.html --by 山田
+	cd demo && $(HYOKA) appendix $(REPORT) --to 4 -o 変更箇所.xlsx --by 山田
+	cd demo && $(HYOKA) shinkyu $(REPORT) --from 2 --to 3 -o 新旧対照表.html --by 山田
+	cd demo && $(HYOKA) review $(REPORT)@3
+	cd demo && $(HYOKA) audit --report $(REPORT) --important yes
+	cd demo && $(HYOKA) due --as-of 2026-11-22
+	cd demo && $(HYOKA) verify
 
 test: $(VENV)/.installed
 	$(BIN)/ruff check src tests bench

@@ -123,6 +123,16 @@ def test_generated_tables_are_recorded_with_their_hash(db: str, tmp_path: Path) 
     assert sql(db, "SELECT actor FROM events WHERE kind='generate'") == [("田中",)]
 
 
+def test_publication_is_an_event(db: str) -> None:
+    code, out, err = run("publish", "sakuragawa@4", "--date", "令和7年10月1日", "--by", "佐藤", "--db", db)
+    assert code == 0, err
+    code, out, _ = run("audit", "--event", "publish", "--format", "json", "--db", db)
+    (row,) = json.loads(out)
+    assert (row["version"], row["by"], row["summary"]) == (4, "佐藤", "公表日 令和7年10月1日")
+    assert run("publish", "sakuragawa@9", "--date", "令和7年10月1日", "--by", "佐藤", "--db", db)[0] == 2
+    assert run("verify", "--db", db)[0] == 0
+
+
 def test_due_dates_follow_the_publication_dates(db: str) -> None:
     code, out, _ = run("due", "--as-of", "2026-11-22", "--format", "json", "--db", db)
     assert code == 0

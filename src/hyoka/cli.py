@@ -406,6 +406,37 @@ def review(
     typer.echo(render(report_id, version, changes))
 
 
+@app.command()
+@user_errors
+def publish(
+    ref: Annotated[str, typer.Argument(help="評価書ID@版 (公表した版)")],
+    date: Annotated[str, typer.Option("--date", help="公表日 (例: 令和7年11月1日)")],
+    by: Annotated[str, typer.Option("--by", help="公表の手続をした人")],
+    db: DbOption = None,
+) -> None:
+    """版を公表したことを監査記録に残す (公表日)."""
+    from datetime import UTC, datetime
+
+    from hyoka.era import parse_date, to_era
+    from hyoka.store.events import NewEvent
+
+    day = parse_date(date)
+    if day is None:
+        raise InputError(f"日付が読めません / cannot read date: {date}")
+    if not by.strip():
+        raise InputError("--by が必要です / --by is required")
+    report_id, number = parse_ref(ref)
+    store = _store(db)
+    try:
+        info = store.version(report_id, number)
+        event = NewEvent(kind="publish", actor=by, at=datetime.now(UTC), version=info.number,
+                         payload={"published": day.isoformat(), "printed": to_era(day), "hash": info.hash})
+        store.append(report_id, [event])
+    finally:
+        store.close()
+    typer.echo(f"{report_id}@{info.number} を {to_era(day)} に公表したと記録しました")
+
+
 class AuditFormat(StrEnum):
     table = "table"
     json = "json"

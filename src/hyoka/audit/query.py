@@ -80,6 +80,8 @@ def _summary(kind: str, payload: dict[str, object]) -> str:
         return str(payload.get("message", ""))
     if kind == "generate":
         return f"{payload.get('table', '')} {payload.get('format', '')} sha256:{str(payload.get('sha256', ''))[:12]}"
+    if kind == "publish":
+        return f"公表日 {payload.get('printed', '')}"
     if kind == "classify":
         return f"{payload.get('changes', 0)} 件 (重要 {payload.get('important', 0)})"
     return str(payload.get("reason", ""))
@@ -91,7 +93,7 @@ def audit(store: Store, flt: AuditFilter) -> list[AuditRow]:
         raise InputError(f"種別は {', '.join(EVENT_KINDS)} のいずれかです / unknown event kind: {flt.event}")
     conditions: list[ColumnElement[bool]] = []
     if flt.report is not None:
-        store.version(flt.report)  # unknown report → one-line error
+        store.require_report(flt.report)  # unknown report → one-line error
         conditions.append(EventRecord.report_id == flt.report)
     if flt.item:
         conditions.append(_item_condition(flt.item))

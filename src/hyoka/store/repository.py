@@ -360,6 +360,11 @@ class Store:
         with self._read() as session:
             yield session
 
+    def require_report(self, report_id: str) -> None:
+        """Raise UnknownReport unless the report exists (versions or not)."""
+        with self._read() as session:
+            self._require_report(session, report_id)
+
     def report_ids(self) -> list[str]:
         """Every stored report id, sorted."""
         with self._read() as session:

@@ -1,0 +1,140 @@
+"""Benchmark: audit queries and verify on a generated history of 1,000 reports × 20 versions.
+
+The history is written straight into the events table through the same
+hash-chain code the store uses (commit → classify → one change event per
+classified change, ~50 per revision, and an override for ~1 % of changes),
+about a million change records on SQLite. Versions themselves are not
+generated, so verify's cost here is the event chains.
+
+Prints the p50/p95 of five typical `hyoka audit` queries (20 runs each, run
+through the library as the CLI does) and of `hyoka verify`, next to the cost of
+one unindexed scan of the events table (a LIKE over the payloads) as the peer
+measured in the same run. Target: p50 under 50 ms for the filtered queries.
+
+    .venv/bin/python bench/bench_audit.py [--reports 1000] [--versions 20] [--db FILE]
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import statistics
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from sqlalchemy import insert, text
+
+from hyoka.audit.query import AuditFilter, audit
+from hyoka.audit.verify import verify
+from hyoka.forms import load_catalogue
+from hyoka.store import Store, init_db
+from hyoka.store.events import GENESIS, NewEvent, chain_rows
+from hyoka.store.schema import EventRecord, ReportRecord
+
+PEOPLE = ("山田", "佐藤", "鈴木", "高橋", "田中", "伊藤", "渡辺", "中村", "小林", "加藤")
+RULES = (("non_star", False, "事後", "重要な変更の対象外"), ("substantive_star", True, "事前", "重要な変更"),
+         ("org_rename", False, "事後", "形式的な変更"), ("date_contact", False, "事後", "形式的な変更"),
+         ("law_citation", False, "事後", "形式的な変更"), ("typo", False, "事後", "形式的な変更"))
+
+
+def report_events(rng: random.Random, paths: list[str], versions: int, start: datetime) -> list[NewEvent]:
+    events: list[NewEvent] = []
+    at = start
+    for version in range(2, versions + 1):
+        at += timedelta(days=rng.randint(60, 120))
+        actor = rng.choice(PEOPLE)
+        count = rng.randint(20, 80)
+        events.append(NewEvent("classify", actor, at, version, payload={"changes": count}))
+        for index in range(1, count + 1):
+            rule, important, timing, category = rng.choices(RULES, weights=(50, 15, 10, 10, 10, 5))[0]
+            path = rng.choice(paths)
+            events.append(NewEvent("change", actor, at, version, index, path, important, timing, category, rule,
+                                   payload={"reason": f"{category}のため", "change": "modified"}))
+            if rng.random() < 0.01:
+                events.append(NewEvent("override", rng.choice(PEOPLE), at + timedelta(days=3), version, index, path,
+                                       not important, "事前", category, "override",
+                                       payload={"reason": "担当課の判断による"}))
+    return events
+
+
+def generate(store: Store, reports: int, versions: int, seed: int = 1) -> int:
+    rng = random.Random(seed)
+    paths = ["/".join(e.path).replace("N", "1") for e in load_catalogue("重点").entries]
+    total = 0
+    engine = store._engine  # the benchmark writes in bulk, as a migration would
+    with engine.begin() as connection:
+        for n in range(reports):
+            report_id = f"r{n:04d}"
+            start = datetime(2019, 1, 1, tzinfo=UTC) + timedelta(days=rng.randint(0, 365))
+            connection.execute(insert(ReportRecord), [{"id": report_id, "created_at": start}])
+            rows = chain_rows(report_id, report_events(rng, paths, versions, start), 0, GENESIS)
+            connection.execute(insert(EventRecord), rows)
+            total += len(rows)
+    return total
+
+
+def percentiles(run: Callable[[], object], times: int) -> tuple[float, float, object]:
+    samples = []
+    result: object = None
+    for _ in range(times):
+        start = time.perf_counter()
+        result = run()
+        samples.append(time.perf_counter() - start)
+    samples.sort()
+    p95 = samples[min(len(samples) - 1, round(0.95 * (len(samples) - 1)))]
+    return statistics.median(samples), p95, result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--reports", type=int, default=1000)
+    parser.add_argument("--versions", type=int, default=20)
+    parser.add_argument("--runs", type=int, default=20)
+    parser.add_argument("--verify-runs", type=int, default=3)
+    parser.add_argument("--db", type=Path, default=None, help="keep the database here (default: a temp dir)")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        path = args.db or Path(tmp) / "audit.db"
+        url = f"sqlite:///{path}"
+        init_db(url)
+        with Store(url) as store:
+            start = time.perf_counter()
+            events = generate(store, args.reports, args.versions)
+            print(f"history: {args.reports} reports × {args.versions} versions, {events:,} events "
+                  f"({time.perf_counter() - start:.0f} s to generate), {path.stat().st_size / 2**20:.0f} MiB")
+            rng = random.Random(2)
+
+            def some() -> str:
+                return f"r{rng.randrange(args.reports):04d}"
+
+            queries: dict[str, Callable[[], object]] = {
+                "report + item II/6/* + important": lambda: audit(store, AuditFilter(
+                    report=some(), item="II/6/*", important=True)),
+                "report + since + timing 事前": lambda: audit(store, AuditFilter(
+                    report=some(), since="2022-04-01", timing="事前")),
+                "by 佐藤 + event override": lambda: audit(store, AuditFilter(by="佐藤", event="override")),
+                "report + rule substantive_star": lambda: audit(store, AuditFilter(
+                    report=some(), event="change", rule="substantive_star")),
+                "item II/3/* since, first 100": lambda: audit(store, AuditFilter(
+                    item="II/3/*", since="2021-01-01", limit=100)),
+            }
+            peer = "SELECT count(*) FROM events WHERE payload LIKE '%担当課%'"
+            with store.reading() as session:
+                scan = percentiles(lambda: session.execute(text(peer)).scalar(), 3)
+            print(f"{'peer: unindexed scan (payload LIKE)':40s} p50 {scan[0] * 1000:8.1f} ms  "
+                  f"p95 {scan[1] * 1000:8.1f} ms")
+            for name, query in queries.items():
+                p50, p95, rows = percentiles(query, args.runs)
+                verdict = "ok" if p50 < 0.05 else "OVER 50 ms"
+                print(f"{name:40s} p50 {p50 * 1000:8.1f} ms  p95 {p95 * 1000:8.1f} ms  "
+                      f"({len(rows)} rows; {verdict}; {scan[0] / p50:.0f}× faster than a scan)")  # type: ignore[arg-type]
+            p50, p95, result = percentiles(lambda: verify(store), args.verify_runs)
+            print(f"{'verify (all chains)':40s} p50 {p50:8.1f} s   p95 {p95:8.1f} s   "
+                  f"({'ok' if result.ok else result.problem}, {result.events:,} events)")  # type: ignore[attr-defined]
+
+
+if __name__ == "__main__":
+    main()
