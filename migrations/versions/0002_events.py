@@ -21,7 +21,7 @@ INDEXES = (
     ("ix_events_report_id_kind_at", ["report_id", "kind", "at"]),
     ("ix_events_path", ["path"]),
     ("ix_events_actor_kind", ["actor", "kind"]),
-    ("ix_events_at", ["at"]),
+    ("ix_events_at_report_id_seq", ["at", "report_id", "seq"]),
     ("ix_events_report_id_version_change_index", ["report_id", "version", "change_index"]),
 )
 

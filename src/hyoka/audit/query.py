@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.sql.elements import ColumnElement
 
 from hyoka.era import parse_date
@@ -62,16 +62,22 @@ def _day(text: str, name: str) -> datetime:
     return datetime.combine(day, dt.time(), tzinfo=UTC)
 
 
-def _item_condition(pattern: str) -> ColumnElement[bool]:
-    """SQL narrowing for an item glob: the literal prefix, also under a file-qualified section."""
+def _item_condition(pattern: str, time_ordered: bool) -> ColumnElement[bool]:
+    """SQL narrowing for an item glob: the literal prefix, also under a file-qualified section.
+
+    With ``time_ordered`` (a --limit without --report) the path is wrapped so that no
+    index on it is used: walking the time index and stopping after the limit beats
+    collecting and sorting every match of a common prefix.
+    """
+    path: ColumnElement[str] = func.coalesce(EventRecord.path, "") if time_ordered else EventRecord.path
     literal = _WILDCARD_RE.split(pattern, maxsplit=1)[0]
     if not literal:
         return EventRecord.path.is_not(None)
-    plain = and_(EventRecord.path >= literal, EventRecord.path < literal + HIGH)
+    plain = and_(path >= literal, path < literal + HIGH)
     section, sep, _ = literal.partition("/")
     if not sep:
         return plain
-    qualified = and_(EventRecord.path >= section + "(", EventRecord.path < section + "(" + HIGH)
+    qualified = and_(path >= section + "(", path < section + "(" + HIGH)
     return or_(plain, qualified)
 
 
@@ -96,7 +102,7 @@ def audit(store: Store, flt: AuditFilter) -> list[AuditRow]:
         store.require_report(flt.report)  # unknown report → one-line error
         conditions.append(EventRecord.report_id == flt.report)
     if flt.item:
-        conditions.append(_item_condition(flt.item))
+        conditions.append(_item_condition(flt.item, time_ordered=flt.limit is not None and flt.report is None))
     if flt.since:
         conditions.append(EventRecord.at >= _day(flt.since, "--since"))
     if flt.until:
@@ -109,7 +115,9 @@ def audit(store: Store, flt: AuditFilter) -> list[AuditRow]:
     query = select(EventRecord).where(*conditions).order_by(EventRecord.at, EventRecord.report_id, EventRecord.seq)
     rows: list[AuditRow] = []
     with store.reading() as session:
-        for record in session.scalars(query.execution_options(yield_per=2000)):
+        # Fetch in small batches when a limit will stop early: building rows costs more than finding them.
+        batch = 2000 if flt.limit is None else min(2000, max(50, 2 * flt.limit))
+        for record in session.scalars(query.execution_options(yield_per=batch)):
             path = record.path or ""
             if flt.item and not (path and (fnmatch.fnmatchcase(path, flt.item)
                                            or fnmatch.fnmatchcase(form_path(path), flt.item))):

@@ -151,7 +151,7 @@ class EventRecord(Base):
         Index(None, "report_id", "kind", "at"),
         Index(None, "path"),
         Index(None, "actor", "kind"),
-        Index(None, "at"),
+        Index(None, "at", "report_id", "seq"),
         Index(None, "report_id", "version", "change_index"),
     )
 
