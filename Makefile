@@ -11,7 +11,7 @@ REPORT := sakuragawa
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install --quiet -e '.[test,postgres]'
 	touch $@
 
 demo: $(VENV)/.installed
@@ -37,6 +37,7 @@ demo: $(VENV)/.installed
 test: $(VENV)/.installed
 	$(BIN)/ruff check src tests bench
 	$(BIN)/pytest
+	HYOKA_TEST_BACKEND=postgresql $(BIN)/pytest
 
 bench: $(VENV)/.installed
 	$(BIN)/python bench/bench_commit.py

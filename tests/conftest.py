@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+from sqlalchemy import text
+
+from hyoka.store import make_engine
 
 REPO = Path(__file__).resolve().parents[1]
 SEEDS = REPO.parent / "shared" / "seeds"
@@ -16,3 +22,51 @@ def seeds_dir() -> Path:
     if not SEEDS.is_dir():
         pytest.fail(f"seeds not found at {SEEDS}: ../shared must sit beside the clone")
     return SEEDS
+
+
+# -- databases: SQLite by default, a real PostgreSQL server with HYOKA_TEST_BACKEND=postgresql --------
+
+BACKEND = os.environ.get("HYOKA_TEST_BACKEND", "sqlite")
+
+
+@pytest.fixture(scope="session")
+def pg_cluster() -> Iterator[Any]:
+    if BACKEND != "postgresql":
+        yield None
+        return
+    from pgcluster import Cluster
+
+    cluster = Cluster()
+    cluster.start()
+    try:
+        yield cluster
+    finally:
+        cluster.stop()
+
+
+@pytest.fixture(scope="session")
+def new_db_url(pg_cluster: Any) -> Callable[[Path], str]:
+    """Makes a fresh database URL on the backend under test (``folder`` holds SQLite files)."""
+
+    def make(folder: Path) -> str:
+        if pg_cluster is not None:
+            return str(pg_cluster.new_database())
+        return f"sqlite:///{folder / 'hyoka.db'}"
+
+    return make
+
+
+@pytest.fixture
+def db_url(new_db_url: Callable[[Path], str], tmp_path: Path) -> str:
+    return new_db_url(tmp_path)
+
+
+def run_sql(url: str, statement: str, **params: object) -> list[tuple[Any, ...]]:
+    """Raw SQL on either backend, committed: how tests inspect or tamper with a store."""
+    engine = make_engine(url)
+    try:
+        with engine.begin() as connection:
+            result = connection.execute(text(statement), params)
+            return [tuple(row) for row in result] if result.returns_rows else []
+    finally:
+        engine.dispose()

@@ -6,21 +6,22 @@ import csv
 import hashlib
 import io
 import json
-import sqlite3
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from alembic import command
+from sqlalchemy import inspect, text
 from typer.testing import CliRunner
 
+from conftest import run_sql
 from hyoka.audit.record import commit_report
 from hyoka.classify.policy import Policy
 from hyoka.cli import app
 from hyoka.errors import StoreError
 from hyoka.ingest import read_report
-from hyoka.store import Store
+from hyoka.store import Store, make_engine
 from hyoka.store.migrate import alembic_config
 
 SAMPLES = Path(__file__).resolve().parents[1] / "samples" / "sakuragawa"
@@ -32,8 +33,8 @@ def run(*args: str) -> tuple[int, str, str]:
 
 
 @pytest.fixture
-def db(tmp_path: Path) -> str:
-    url = f"sqlite:///{tmp_path / 'hyoka.db'}"
+def db(db_url: str) -> str:
+    url = db_url
     assert run("init", "--db", url)[0] == 0
     for n, author in ((1, "山田"), (2, "山田"), (3, "佐藤"), (4, "佐藤")):
         code, _, err = run("commit", str(SAMPLES / f"v{n}.txt"), "--report", "sakuragawa", "--author", author,
@@ -42,11 +43,8 @@ def db(tmp_path: Path) -> str:
     return url
 
 
-def sql(db: str, statement: str, *args: object) -> list[tuple]:
-    with sqlite3.connect(db.removeprefix("sqlite:///")) as con:
-        rows = con.execute(statement, args).fetchall()
-        con.commit()
-        return rows
+def sql(db: str, statement: str) -> list[tuple]:
+    return run_sql(db, statement)
 
 
 def test_commits_record_their_classified_changes(db: str) -> None:
@@ -150,7 +148,7 @@ def test_due_dates_follow_the_publication_dates(db: str) -> None:
     ("tamper", "where"),
     [
         ("UPDATE events SET payload = replace(payload, '重要な変更に当たるため', '形式的') WHERE seq = 15", "#15"),
-        ("UPDATE events SET timing = '事後' WHERE kind = 'change' AND important = 1", "#"),
+        ("UPDATE events SET timing = '事後' WHERE kind = 'change' AND important = true", "#"),
         ("DELETE FROM events WHERE seq = 7", "#8"),
         ("UPDATE events SET seq = CASE seq WHEN 5 THEN 6 WHEN 6 THEN 5 END WHERE seq IN (5, 6)", "#5"),
         ("UPDATE versions SET message = '書き換え' WHERE number = 2", "第2版"),
@@ -161,17 +159,17 @@ def test_due_dates_follow_the_publication_dates(db: str) -> None:
 )
 def test_verify_detects_and_locates_tampering(db: str, tamper: str, where: str | None) -> None:
     assert run("verify", "--db", db)[0] == 0
-    with sqlite3.connect(db.removeprefix("sqlite:///")) as con:
-        con.execute("PRAGMA foreign_keys=OFF")
+    engine = make_engine(db)
+    with engine.begin() as con:
         if tamper.startswith("UPDATE events SET seq"):
-            con.execute("UPDATE events SET seq = seq + 1000 WHERE seq IN (5, 6)")
-            con.execute("UPDATE events SET seq = CASE seq WHEN 1005 THEN 6 WHEN 1006 THEN 5 END WHERE seq > 1000")
+            con.execute(text("UPDATE events SET seq = seq + 1000 WHERE seq IN (5, 6)"))
+            con.execute(text("UPDATE events SET seq = CASE seq WHEN 1005 THEN 6 WHEN 1006 THEN 5 END WHERE seq > 1000"))
         elif tamper.startswith("DELETE FROM versions"):
-            con.execute("DELETE FROM version_items WHERE version_id = (SELECT id FROM versions WHERE number = 4)")
-            con.execute(tamper)
+            con.execute(text("DELETE FROM version_items WHERE version_id = (SELECT id FROM versions WHERE number = 4)"))
+            con.execute(text(tamper))
         else:
-            assert con.execute(tamper).rowcount >= 1
-        con.commit()
+            assert con.execute(text(tamper)).rowcount >= 1
+    engine.dispose()
     code, _out, err = run("verify", "--db", db)
     assert code == 1 and "改ざんまたは破損" in err and len(err.strip().splitlines()) == 1
     if where is not None:
@@ -193,7 +191,9 @@ def test_migration_from_the_first_revision_keeps_the_data(db: str) -> None:
     before = sql(db, "SELECT number, hash FROM versions ORDER BY number")
     config = alembic_config(db)
     command.downgrade(config, "0001")
-    assert "events" not in {t for (t,) in sql(db, "SELECT name FROM sqlite_master WHERE type='table'")}
+    engine = make_engine(db)
+    assert "events" not in inspect(engine).get_table_names()
+    engine.dispose()
     assert sql(db, "SELECT number, hash FROM versions ORDER BY number") == before
     command.upgrade(config, "head")
     assert sql(db, "SELECT number, hash FROM versions ORDER BY number") == before

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -13,14 +12,15 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from conftest import run_sql
 from hyoka.cli import app
 
 SAMPLES = Path(__file__).resolve().parents[1] / "samples" / "sakuragawa"
 
 
 @pytest.fixture
-def db(tmp_path: Path) -> str:
-    url = f"sqlite:///{tmp_path / 'hyoka.db'}"
+def db(db_url: str) -> str:
+    url = db_url
     result = CliRunner().invoke(app, ["init", "--db", url])
     assert result.exit_code == 0, result.output
     return url
@@ -32,8 +32,7 @@ def run(*args: str) -> tuple[int, str, str]:
 
 
 def count(db: str, table: str) -> int:
-    with sqlite3.connect(db.removeprefix("sqlite:///")) as con:
-        return con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+    return int(run_sql(db, f"SELECT count(*) FROM {table}")[0][0])
 
 
 def commit(db: str, version: int, report: str = "sakuragawa") -> str:

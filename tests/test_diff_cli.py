@@ -76,8 +76,8 @@ def test_json_schema_of_a_change() -> None:
     assert (typo["important"], typo["category"], typo["timing"]) == (False, "形式的な変更", "事後")
 
 
-def test_stored_versions_diff_like_their_files(tmp_path: Path) -> None:
-    db = f"sqlite:///{tmp_path / 'h.db'}"
+def test_stored_versions_diff_like_their_files(db_url: str) -> None:
+    db = db_url
     assert run("init", "--db", db)[0] == 0
     for n in (2, 3):
         code, _, err = run("commit", sample(n), "--report", "s", "--author", "山田", "--db", db)
@@ -183,12 +183,12 @@ def test_classify_row_single_and_batch(tmp_path: Path) -> None:
         (["classify-row", "--form", "様式9", "--item", "x"], "様式9"),
     ],
 )
-def test_bad_input_is_one_line_and_exit_2(tmp_path: Path, args: list[str], needle: str) -> None:
+def test_bad_input_is_one_line_and_exit_2(tmp_path: Path, db_url: str, args: list[str], needle: str) -> None:
     policy = tmp_path / "bad.toml"
     policy.write_text("[classification]\nadditive_measures_are_formal = \"yes\"\n", encoding="utf-8")
     jsonl = tmp_path / "bad.jsonl"
     jsonl.write_text('{"item": "x"}\n{not json\n', encoding="utf-8")
-    db = f"sqlite:///{tmp_path / 'h.db'}"
+    db = db_url
     run("init", "--db", db)
     args = [str(policy) if a == "__POLICY__" else str(jsonl) if a == "__JSONL__" else a for a in args]
     if args[0] == "diff":

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sqlite3
 import threading
 from collections.abc import Iterator
@@ -16,6 +15,7 @@ from alembic.migration import MigrationContext
 from sqlalchemy import func, inspect, select, text
 from sqlalchemy.exc import IntegrityError
 
+from conftest import BACKEND
 from hyoka.errors import HyokaError, StoreError, UnknownReport, UnknownVersion
 from hyoka.model import (
     ChangeRow,
@@ -83,10 +83,9 @@ def sample_report() -> Report:
 
 
 @pytest.fixture
-def url(tmp_path: Path) -> str:
-    db = f"sqlite:///{tmp_path / 'hyoka.db'}"
-    init_db(db)
-    return db
+def url(db_url: str) -> str:
+    init_db(db_url)
+    return db_url
 
 
 @pytest.fixture
@@ -147,7 +146,9 @@ def test_migration_matches_schema(url: str) -> None:
     assert diff == []
 
 
-def test_sqlite_pragmas(url: str) -> None:
+def test_sqlite_pragmas(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'hyoka.db'}"
+    init_db(url)
     engine = make_engine(url)
     try:
         with engine.connect() as connection:
@@ -439,10 +440,10 @@ def test_concurrent_writers_keep_a_linear_history(url: str) -> None:
 # -- PostgreSQL (only when a server is given) ---------------------------------------------------
 
 
-@pytest.mark.skipif("HYOKA_TEST_PG" not in os.environ, reason="set HYOKA_TEST_PG to a PostgreSQL URL")
-def test_postgresql_round_trip() -> None:
+@pytest.mark.skipif(BACKEND != "postgresql", reason="the PostgreSQL run of the suite (HYOKA_TEST_BACKEND=postgresql)")
+def test_postgresql_round_trip(db_url: str) -> None:
     """The same migrations and commits on PostgreSQL; the database's tables are dropped first."""
-    url = os.environ["HYOKA_TEST_PG"]
+    url = db_url
     engine = make_engine(url)
     with engine.begin() as connection:
         metadata.drop_all(connection)

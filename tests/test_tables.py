@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -27,8 +28,8 @@ def run(*args: str) -> tuple[int, str, str]:
 
 
 @pytest.fixture(scope="module")
-def db(tmp_path_factory: pytest.TempPathFactory) -> str:
-    url = f"sqlite:///{tmp_path_factory.mktemp('tables') / 'h.db'}"
+def db(tmp_path_factory: pytest.TempPathFactory, new_db_url: Callable[[Path], str]) -> str:
+    url = new_db_url(tmp_path_factory.mktemp("tables"))
     assert run("init", "--db", url)[0] == 0
     for n in (1, 2, 3, 4):
         code, _, err = run("commit", str(SAMPLES / f"v{n}.txt"), "--report", "sakuragawa", "--author", "山田",
@@ -117,10 +118,10 @@ def test_html_marks_changes_and_escapes_markup(db: str) -> None:
     assert "<ガバメントクラウド" not in html
 
 
-def test_hostile_markup_in_a_report_renders_as_text(tmp_path: Path) -> None:
+def test_hostile_markup_in_a_report_renders_as_text(tmp_path: Path, db_url: str) -> None:
     """Published-text ingest strips tags; the own format keeps text verbatim, so markup typed
     there reaches the templates and must come out escaped."""
-    url = f"sqlite:///{tmp_path / 'h.db'}"
+    url = db_url
     run("init", "--db", url)
     run("commit", str(SAMPLES / "v2.txt"), "--report", "x", "--author", "a", "--db", url)
     exported = generate(url, "export", "x@1")

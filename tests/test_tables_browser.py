@@ -14,7 +14,7 @@ import os
 import re
 import shutil
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -60,10 +60,10 @@ def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[webdriver.Chro
 
 
 @pytest.fixture(scope="module")
-def tables(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+def tables(tmp_path_factory: pytest.TempPathFactory, new_db_url: Callable[[Path], str]) -> dict[str, Path]:
     """The three HTML tables of the samples, and a long appendix built on seed 002's real rows."""
     folder = tmp_path_factory.mktemp("html")
-    db = f"sqlite:///{folder / 'h.db'}"
+    db = new_db_url(folder)
     run("init", "--db", db)
     for n in (1, 2, 3, 4):
         run("commit", str(SAMPLES / f"v{n}.txt"), "--report", "sakuragawa", "--author", "山田", "--db", db)

@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from types import EllipsisType, TracebackType
 from typing import Self
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, insert, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -166,6 +166,17 @@ def check_report_id(report_id: str) -> None:
         )
 
 
+def _lock_report(session: Session, report_id: str) -> None:
+    """Queue writers of one report, as SQLite's BEGIN IMMEDIATE does for the whole file.
+
+    On PostgreSQL a transaction-scoped advisory lock on the report id makes the
+    second writer wait for the first to commit, then read the new head, instead
+    of failing on the unique (report_id, number) key.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(hashtext(:report))"), {"report": report_id})
+
+
 class Store:
     """A connection to one database of versioned reports.
 
@@ -243,6 +254,7 @@ class Store:
         seen_head: int | None = None
         try:
             with self._write.begin() as session:
+                _lock_report(session, report_id)
                 head = self._head(session, report_id)
                 seen_head = None if head is None else head.number
                 if expected_parent is not ... and seen_head != expected_parent:
@@ -349,6 +361,7 @@ class Store:
     def append(self, report_id: str, events: Sequence[NewEvent]) -> None:
         """Append events (overrides, generated tables) to an existing report's trail."""
         with self._write.begin() as session:
+            _lock_report(session, report_id)
             self._require_report(session, report_id)
             append_events(session, report_id, events)
 
