@@ -110,6 +110,10 @@ def commit(
     policy: Annotated[
         Path | None, typer.Option("--policy", "-p", help="改訂の分類に使うポリシー (TOML)。省略時は既定")
     ] = None,
+    parent: Annotated[
+        int | None, typer.Option("--parent", help="このファイルの編集元の版 (最新版でなければ記録しない)")
+    ] = None,
+    rebase: Annotated[bool, typer.Option("--rebase", help="編集元が最新版でなくても最新版の上に記録する")] = False,
     db: DbOption = None,
 ) -> None:
     """評価書の新しい版を記録する (前の版との変更を分類し、監査記録に残す)."""
@@ -119,7 +123,8 @@ def commit(
     rules = _load_policy(policy)
     store = _store(db)
     try:
-        result = commit_report(store, report, parsed, author=author, message=message, policy=rules)
+        result = commit_report(store, report, parsed, author=author, message=message, policy=rules, parent=parent,
+                               rebase=rebase)
     finally:
         store.close()
     v = result.version

@@ -18,6 +18,7 @@ from types import EllipsisType, TracebackType
 from typing import Self
 
 from sqlalchemy import func, insert, select, text
+from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -166,6 +167,10 @@ def check_report_id(report_id: str) -> None:
         )
 
 
+class HeadMoved(StoreError):
+    """The head is no longer the version the caller prepared the commit against."""
+
+
 def _lock_report(session: Session, report_id: str) -> None:
     """Queue writers of one report, as SQLite's BEGIN IMMEDIATE does for the whole file.
 
@@ -258,7 +263,7 @@ class Store:
                 head = self._head(session, report_id)
                 seen_head = None if head is None else head.number
                 if expected_parent is not ... and seen_head != expected_parent:
-                    raise StoreError(
+                    raise HeadMoved(
                         f"{report_id} の最新版は {seen_head} 版になっています (想定 {expected_parent})。"
                         f"もう一度実行してください / head moved to {seen_head}, not {expected_parent}: retry"
                     )
@@ -355,7 +360,13 @@ class Store:
                 value = values[hash_]
                 rows.append({"hash": hash_, "kind": value.kind, "body": value_canonical(value)})
         if rows:
-            session.execute(insert(Blob), rows)
+            # Blobs are shared by all reports, and writers of different reports do not queue
+            # on PostgreSQL: a blob another writer has just inserted is simply already there.
+            dialect = session.get_bind().dialect.name
+            if dialect == "postgresql":
+                session.execute(pg_insert(Blob).on_conflict_do_nothing(index_elements=["hash"]), rows)
+            else:
+                session.execute(insert(Blob), rows)
         return len(rows)
 
     def append(self, report_id: str, events: Sequence[NewEvent]) -> None:
