@@ -35,6 +35,7 @@ demo: $(VENV)/.installed
 	cd demo && $(HYOKA) verify
 
 test: $(VENV)/.installed
+	bash scripts/system-deps.sh
 	$(BIN)/ruff check src tests bench
 	$(BIN)/pytest
 	HYOKA_TEST_BACKEND=postgresql $(BIN)/pytest
