@@ -7,14 +7,13 @@ as exactly one version.
 
 from __future__ import annotations
 
-import json
 import os
 import random
 import signal
 import subprocess
 import sys
 import time
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 SAMPLE = Path(__file__).resolve().parents[1] / "samples" / "sakuragawa" / "v1.txt"
@@ -132,9 +131,3 @@ def crash_trials(url: str, trials: int, seed: int = 0, max_delay: float = 0.6) -
         total = len(store.log("crash")) if "crash" in store.report_ids() else 0
     return CrashResult(trials, kills, total, problems)
 
-
-def as_json(result: object) -> str:
-    return json.dumps(result.__dict__, ensure_ascii=False)  # type: ignore[attr-defined]
-
-
-__all__ = ["ConcurrencyResult", "CrashResult", "concurrent_commits", "crash_trials", "replace"]

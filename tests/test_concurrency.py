@@ -22,11 +22,11 @@ def run(*args: str) -> tuple[int, str, str]:
 @pytest.mark.parametrize("same_report", [True, False], ids=["same-report", "different-reports"])
 def test_eight_processes_commit_at_once(db_url: str, same_report: bool) -> None:
     init_db(db_url)
-    result = concurrent_commits(db_url, writers=8, commits_each=3, same_report=same_report)
+    result = concurrent_commits(db_url, writers=8, commits_each=5, same_report=same_report)
     assert result.errors == []
     assert (result.lost, result.duplicated) == (0, 0)
     assert result.contiguous
-    assert sum(len(v) for v in result.versions.values()) == 24
+    assert sum(len(v) for v in result.versions.values()) == 40
     assert run("verify", "--db", db_url)[0] == 0
 
 

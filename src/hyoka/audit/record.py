@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from types import EllipsisType
 
 from hyoka.classify import ChangeRecord, compare_reports
 from hyoka.classify.policy import Policy
-from hyoka.errors import StoreError, UnknownReport, UnknownVersion
+from hyoka.errors import StoreError
 from hyoka.model import Report
 from hyoka.store import CommitResult, Store
 from hyoka.store.events import NewEvent
@@ -37,39 +38,28 @@ def change_events(
 
 def commit_report(
     store: Store, report_id: str, report: Report, *, author: str, message: str, policy: Policy,
-    when: datetime | None = None, parent: int | None = None, rebase: bool = False, attempts: int = 20,
+    when: datetime | None = None, parent: int | None = None, rebase: bool = False,
 ) -> CommitResult:
-    """Commit ``report`` and record how its revision classifies against its parent.
+    """Commit ``report`` and record how its revision classifies against the version it lands on.
 
     ``parent`` is the version the file was edited from. If the head has moved
     past it, the commit is refused with the new head's number (like a
-    non-fast-forward push) unless ``rebase``: then it lands on the new head and
-    is classified against it. Without ``parent`` the commit goes on whatever
-    the head is; when another writer gets there first between reading the head
-    and committing, it is classified again against the new head and retried.
+    non-fast-forward push) unless ``rebase``: then it lands on the new head.
+    Either way the classification runs inside the commit's transaction, against
+    the actual parent, so concurrent writers never need to retry.
     """
     at = (when or datetime.now(UTC)).astimezone(UTC)
-    for _ in range(attempts):
-        head = _head(store, report_id)
-        if parent is not None and head != parent and not rebase:
-            raise StoreError(
-                f"{report_id} の最新版は {head} 版です ({parent} 版から編集されたファイルです)。"
-                f"--rebase で最新版の上に記録できます / head is {head}, not {parent}: use --rebase"
-            )
-        events: list[NewEvent] = []
-        if head is not None:
-            comparison = compare_reports(store.checkout(report_id, head), report, policy)
-            events = change_events(list(comparison.records), head + 1, author, at, policy.source)
-        try:
-            return store.commit(report_id, report, author=author, message=message, when=at, expected_parent=head,
-                                events=events)
-        except HeadMoved:
-            continue
-    raise StoreError(f"{report_id} への同時の記録が続いています。もう一度実行してください / too much contention, retry")
 
+    def classify(parent_report: Report, parent_number: int) -> list[NewEvent]:
+        comparison = compare_reports(parent_report, report, policy)
+        return change_events(list(comparison.records), parent_number + 1, author, at, policy.source)
 
-def _head(store: Store, report_id: str) -> int | None:
+    expected: int | EllipsisType | None = ... if parent is None or rebase else parent
     try:
-        return store.version(report_id).number
-    except (UnknownReport, UnknownVersion):
-        return None
+        return store.commit(report_id, report, author=author, message=message, when=at, expected_parent=expected,
+                            classify=classify)
+    except HeadMoved as moved:
+        raise StoreError(
+            f"{report_id} の最新版は {moved.head} 版です ({parent} 版から編集されたファイルです)。"
+            f"--rebase で最新版の上に記録できます / head is {moved.head}, not {parent}: use --rebase"
+        ) from None

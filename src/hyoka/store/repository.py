@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import unicodedata
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -170,6 +170,10 @@ def check_report_id(report_id: str) -> None:
 class HeadMoved(StoreError):
     """The head is no longer the version the caller prepared the commit against."""
 
+    def __init__(self, message: str, head: int | None) -> None:
+        super().__init__(message)
+        self.head = head
+
 
 def _lock_report(session: Session, report_id: str) -> None:
     """Queue writers of one report, as SQLite's BEGIN IMMEDIATE does for the whole file.
@@ -227,6 +231,7 @@ class Store:
         when: datetime | None = None,
         expected_parent: int | EllipsisType | None = ...,
         events: Sequence[NewEvent] = (),
+        classify: Callable[[Report, int], Sequence[NewEvent]] | None = None,
     ) -> CommitResult:
         """Record `report` as the next version of `report_id`, or nothing if it equals the head.
 
@@ -240,9 +245,10 @@ class Store:
         ``expected_parent`` (a version number, or None for a new report) refuses
         the commit when the head has moved since the caller looked, like a
         non-fast-forward push: classifications computed against that parent
-        would otherwise describe the wrong revision. ``events`` (the revision's
-        classified changes) are appended to the audit trail after the commit
-        event, in the same transaction.
+        would otherwise describe the wrong revision. ``events`` are appended to
+        the audit trail after the commit event, in the same transaction, and so
+        are the events ``classify(parent_report, parent_number)`` returns: it
+        runs inside the transaction, against the head the commit lands on.
         """
         check_report_id(report_id)
         created_at = datetime.now(UTC) if when is None else when
@@ -265,7 +271,8 @@ class Store:
                 if expected_parent is not ... and seen_head != expected_parent:
                     raise HeadMoved(
                         f"{report_id} の最新版は {seen_head} 版になっています (想定 {expected_parent})。"
-                        f"もう一度実行してください / head moved to {seen_head}, not {expected_parent}: retry"
+                        f"もう一度実行してください / head moved to {seen_head}, not {expected_parent}: retry",
+                        seen_head,
                     )
                 head_refs = self._refs(session, head.id) if head is not None else []
                 if head is not None:
@@ -332,6 +339,8 @@ class Store:
                     payload={"message": message, "hash": record.hash, "items": len(refs),
                              "added": added, "removed": removed, "modified": modified},
                 )
+                if classify is not None and head is not None:
+                    events = [*events, *classify(self._checkout(session, head), head.number)]
                 append_events(session, report_id, [commit_event, *events])
         except IntegrityError as exc:
             # A unique key taken by someone else shows as a moved head; anything else is a real bug.
@@ -414,21 +423,23 @@ class Store:
     def checkout(self, report_id: str, number: int | None = None) -> Report:
         """The Report exactly as committed: cover, items in order with labels, ※ and values, appendix."""
         with self._read() as session:
-            record = self._find(session, report_id, number)
-            rows = session.execute(
-                select(
-                    VersionItemRecord.path,
-                    VersionItemRecord.label,
-                    VersionItemRecord.star,
-                    VersionItemRecord.value_hash,
-                    Blob.body,
-                )
-                .join(Blob, Blob.hash == VersionItemRecord.value_hash)
-                .where(VersionItemRecord.version_id == record.id)
-                .order_by(VersionItemRecord.ordinal)
-            ).all()
-            appendix_body = session.scalar(select(Blob.body).where(Blob.hash == record.appendix_hash))
-            meta_json = record.meta_json
+            return self._checkout(session, self._find(session, report_id, number))
+
+    @staticmethod
+    def _checkout(session: Session, record: VersionRecord) -> Report:
+        rows = session.execute(
+            select(
+                VersionItemRecord.path,
+                VersionItemRecord.label,
+                VersionItemRecord.star,
+                VersionItemRecord.value_hash,
+                Blob.body,
+            )
+            .join(Blob, Blob.hash == VersionItemRecord.value_hash)
+            .where(VersionItemRecord.version_id == record.id)
+            .order_by(VersionItemRecord.ordinal)
+        ).all()
+        appendix_body = session.scalar(select(Blob.body).where(Blob.hash == record.appendix_hash))
         if appendix_body is None:
             raise StoreError(f"付録が見つかりません / appendix blob missing: {record.appendix_hash}")
         values: dict[str, Value] = {}
@@ -438,7 +449,7 @@ class Store:
                 values[hash_] = value_from_json(json.loads(body))
             items.append(Item(ItemPath.parse(path), label, bool(star), values[hash_]))
         return Report(
-            meta=meta_from_json(json.loads(meta_json)),
+            meta=meta_from_json(json.loads(record.meta_json)),
             items=tuple(items),
             appendix=tuple(row_from_json(row) for row in json.loads(appendix_body)),
         )
