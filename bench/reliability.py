@@ -31,13 +31,13 @@ from hyoka.store import init_db  # noqa: E402
 from pgcluster import Cluster  # noqa: E402
 from stress import concurrent_commits, crash_trials  # noqa: E402
 
-FUZZ_TESTS = ROOT / "tests" / "test_fuzz_inputs.py"
+FUZZ_TESTS = ROOT / "tests" / "test_hostile_inputs.py"
 
 
 def fuzz_examples() -> tuple[int, str]:
     """Run the hostile-input property tests and count the examples hypothesis tried."""
     if not FUZZ_TESTS.exists():
-        return 0, "tests/test_fuzz_inputs.py not found"
+        return 0, "tests/test_hostile_inputs.py not found"
     proc = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(FUZZ_TESTS),
          "--hypothesis-show-statistics"],
@@ -102,7 +102,7 @@ def main() -> None:
         *rows,
         "",
         f"Hostile input: {examples:,} hypothesis examples over the ingest readers and the policy loader "
-        f"(`tests/test_fuzz_inputs.py`): {verdict}.",
+        f"(`tests/test_hostile_inputs.py`): {verdict}.",
         "",
         "A crash trial passes when `hyoka verify` recomputes every version and event chain without a break",
         "and every version that is visible checks out with all its items. A concurrency trial passes when",

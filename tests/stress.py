@@ -102,7 +102,7 @@ class CrashResult:
     problems: list[str]
 
 
-def crash_trials(url: str, trials: int, seed: int = 0, max_delay: float = 0.6) -> CrashResult:
+def crash_trials(url: str, trials: int, seed: int = 0, max_delay: float = 0.3) -> CrashResult:
     """Start a committing process, SIGKILL it at a random moment, check the store; ``trials`` times."""
     from hyoka.audit.verify import verify
     from hyoka.store import Store
@@ -112,7 +112,11 @@ def crash_trials(url: str, trials: int, seed: int = 0, max_delay: float = 0.6) -
     kills = 0
     for trial in range(trials):
         proc = start_writer(url, "crash", f"c{trial}", -1)
-        time.sleep(rng.uniform(0.05, max_delay))
+        # Wait for the writer's first commit, so that the kill lands somewhere in its commit loop
+        # (reading the head, classifying, writing) rather than during interpreter start-up.
+        assert proc.stdout is not None
+        proc.stdout.readline()
+        time.sleep(rng.uniform(0.0, max_delay))
         if proc.poll() is None:
             proc.send_signal(signal.SIGKILL)
             kills += 1

@@ -85,9 +85,15 @@ class Policy:
         return rule not in self.disabled_rules
 
 
+def _show(text: str, limit: int = 60) -> str:
+    """A user-supplied key or value fit for a one-line message: breaks and controls escaped, cut short."""
+    shown = "".join(ch if ch.isprintable() else ch.encode("unicode_escape").decode() for ch in text)
+    return shown if len(shown) <= limit else shown[: limit - 1] + "…"
+
+
 def _expect(value: Any, kind: type, where: str) -> Any:
     if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
-        raise PolicyError(f"ポリシー {where}: {kind.__name__} が必要です / {where} must be {kind.__name__}")
+        raise PolicyError(f"ポリシー {_show(where)}: {kind.__name__} が必要です / must be {kind.__name__}")
     return value
 
 
@@ -110,17 +116,17 @@ def policy_from_dict(data: dict[str, Any], source: str = "(既定)") -> Policy:
     """Validate a parsed policy; every unknown key is an error so typos never pass silently."""
     for key in data:
         if key not in _SECTIONS:
-            raise PolicyError(f"ポリシー: 不明な項目 [{key}] / unknown section [{key}]")
+            raise PolicyError(f"ポリシー: 不明な項目 [{_show(key)}] / unknown section")
         _expect(data[key], dict, f"[{key}]")
         allowed = _SECTIONS[key]
         for sub in data[key]:
             if allowed is not None and sub not in allowed:
-                raise PolicyError(f"ポリシー: 不明なキー {key}.{sub} / unknown key {key}.{sub}")
+                raise PolicyError(f"ポリシー: 不明なキー {_show(f'{key}.{sub}')} / unknown key")
     cls = data.get("classification", {})
     disabled = _strings(cls.get("disabled_rules", []), "classification.disabled_rules")
     for rule in disabled:
         if rule not in RULE_IDS:
-            raise PolicyError(f"ポリシー: 不明な規則 {rule} (有効: {', '.join(RULE_IDS)}) / unknown rule")
+            raise PolicyError(f"ポリシー: 不明な規則 {_show(rule)} (有効: {', '.join(RULE_IDS)}) / unknown rule")
     renames = tuple(
         (old, _expect(new, str, f"renames.{old}")) for old, new in data.get("renames", {}).items()
     )
@@ -178,5 +184,5 @@ def load_policy(path: Path | None) -> Policy:
     except UnicodeDecodeError:
         raise PolicyError(f"ポリシー {path}: UTF-8 ではありません / not UTF-8") from None
     except (tomllib.TOMLDecodeError, RecursionError) as exc:
-        raise PolicyError(f"ポリシー {path}: TOML として読めません / invalid TOML: {exc}") from None
+        raise PolicyError(f"ポリシー {path}: TOML として読めません / invalid TOML: {_show(str(exc))}") from None
     return policy_from_dict(data, str(path))
