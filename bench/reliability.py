@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import platform
 import re
 import subprocess
@@ -39,12 +40,14 @@ def fuzz_examples() -> tuple[int, str]:
     if not FUZZ_TESTS.exists():
         return 0, "tests/test_hostile_inputs.py not found"
     proc = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(FUZZ_TESTS),
+        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", str(FUZZ_TESTS),
          "--hypothesis-show-statistics"],
         capture_output=True, text=True, cwd=ROOT, timeout=1800,
+        env={**os.environ, "HYOKA_HYPOTHESIS_PROFILE": "reliability"},
     )
-    counts = [int(n) for n in re.findall(r"(\d+) passing examples", proc.stdout)]
-    verdict = proc.stdout.strip().splitlines()[-1] if proc.stdout.strip() else f"exit {proc.returncode}"
+    counts = [int(n) for n in re.findall(r"(\d+) passing(?: examples|,)", proc.stdout)]
+    summary = re.findall(r"\d+ passed[^\n]*", proc.stdout)
+    verdict = summary[-1].strip("= ") if summary else f"pytest exit {proc.returncode}"
     return sum(counts), verdict
 
 

@@ -8,12 +8,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import settings
 from sqlalchemy import text
 
 from hyoka.store import make_engine
 
 REPO = Path(__file__).resolve().parents[1]
 SEEDS = REPO.parent / "shared" / "seeds"
+
+settings.register_profile("default", max_examples=150)
+settings.register_profile("reliability", max_examples=3000)
+settings.load_profile(os.environ.get("HYOKA_HYPOTHESIS_PROFILE", "default"))
 SAMPLES = REPO / "samples"
 
 

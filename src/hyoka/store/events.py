@@ -43,24 +43,18 @@ def _iso(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat()
 
 
+# The event's own columns, shared by the hash and the row (at and payload are added in their form).
+_COLUMNS = ("kind", "actor", "version", "change_index", "path", "important", "timing", "category", "rule")
+
+
+def _columns(event: NewEvent) -> dict[str, object]:
+    return {name: getattr(event, name) for name in _COLUMNS}
+
+
 def event_hash(report_id: str, seq: int, event: NewEvent, prev_hash: str) -> str:
     """Hash over everything the row says, and the previous event's hash."""
-    data = {
-        "report": report_id,
-        "seq": seq,
-        "kind": event.kind,
-        "at": _iso(event.at),
-        "actor": event.actor,
-        "version": event.version,
-        "change_index": event.change_index,
-        "path": event.path,
-        "important": event.important,
-        "timing": event.timing,
-        "category": event.category,
-        "rule": event.rule,
-        "payload": event.payload,
-        "prev": prev_hash,
-    }
+    data = {"report": report_id, "seq": seq, **_columns(event), "at": _iso(event.at), "payload": event.payload,
+            "prev": prev_hash}
     return sha256_text(canonical_json(data))
 
 
@@ -75,25 +69,8 @@ def chain_rows(report_id: str, events: Sequence[NewEvent], last_seq: int, last_h
             raise ValueError("event time must be timezone-aware")
         seq = last_seq + offset
         digest = event_hash(report_id, seq, event, prev)
-        rows.append(
-            {
-                "report_id": report_id,
-                "seq": seq,
-                "kind": event.kind,
-                "at": event.at,
-                "actor": event.actor,
-                "version": event.version,
-                "change_index": event.change_index,
-                "path": event.path,
-                "important": event.important,
-                "timing": event.timing,
-                "category": event.category,
-                "rule": event.rule,
-                "payload": canonical_json(event.payload),
-                "prev_hash": prev,
-                "hash": digest,
-            }
-        )
+        rows.append({"report_id": report_id, "seq": seq, **_columns(event), "at": event.at,
+                     "payload": canonical_json(event.payload), "prev_hash": prev, "hash": digest})
         prev = digest
     return rows
 
