@@ -61,17 +61,26 @@ def _instance_of(path: ItemPath) -> tuple[GroupKey, int, int] | None:
 Located = list[tuple[Item, tuple[GroupKey, int, int] | None]]
 
 
-def _affected_groups(old_map: dict[ItemPath, Item], new_map: dict[ItemPath, Item]) -> set[GroupKey]:
+# Maps in this module are keyed by path segments (plain tuples), not ItemPath objects: tuple
+# equality runs in C, and an alignment looks every item up several times.
+ByKey = dict[tuple[str, ...], Item]
+
+
+def _by_key(report: Report) -> ByKey:
+    return {item.path.segments: item for item in report.items}
+
+
+def _affected_groups(old_map: ByKey, new_map: ByKey) -> set[GroupKey]:
     """Groups with a changed, added or removed item: only these can have shifted numbering."""
     keys: set[GroupKey] = set()
-    for path, item in old_map.items():
-        other = new_map.get(path)
+    for key, item in old_map.items():
+        other = new_map.get(key)
         if other is None or not _same(item, other):
-            found = _instance_of(path)
+            found = _instance_of(item.path)
             if found:
                 keys.add(found[0])
-    for path in new_map.keys() - old_map.keys():
-        found = _instance_of(path)
+    for key in new_map.keys() - old_map.keys():
+        found = _instance_of(new_map[key].path)
         if found:
             keys.add(found[0])
     return keys
@@ -196,30 +205,30 @@ def _same(a: Item, b: Item) -> bool:
 
 def align(old: Report, new: Report) -> list[ItemChange]:
     """Changed items between two versions, in the new version's order (removals at their old place)."""
-    old_by_path, new_by_path = old.by_path(), new.by_path()
-    affected = _affected_groups(old_by_path, new_by_path)
+    new_by_key = _by_key(new)
+    affected = _affected_groups(_by_key(old), new_by_key)
     old_located, new_located = _locate(old, affected), _locate(new, affected)
     old_groups, new_groups = _instances(old_located), _instances(new_located)
     maps = {key: match_instances(old_groups[key], new_groups.get(key, {})) for key in old_groups}
-    matched: dict[ItemPath, Item] = {}
+    matched: ByKey = {}
     placed: list[tuple[float, ItemChange]] = []
-    new_index = {item.path: i for i, item in enumerate(new.items)}
+    new_index = {item.path.segments: i for i, item in enumerate(new.items)}
     last_index = -1.0
     for item, found in old_located:
         target = _renumber(item.path, found, maps)
-        counterpart = new_by_path.get(target) if target is not None else None
+        counterpart = new_by_key.get(target.segments) if target is not None else None
         if counterpart is None:
             placed.append((last_index + 0.5, ItemChange(item.path, "removed", item, None)))
             continue
-        matched[counterpart.path] = item
-        last_index = float(new_index[counterpart.path])
+        matched[counterpart.path.segments] = item
+        last_index = float(new_index[counterpart.path.segments])
     for idx, (item, found) in enumerate(new_located):
-        before = matched.get(item.path)
+        before = matched.get(item.path.segments)
         if before is None:
             placed.append((float(idx), ItemChange(item.path, "added", None, item)))
         elif not _same(before, item):
             placed.append((float(idx), ItemChange(item.path, "modified", before, item)))
-        elif before.path != item.path and _is_instance_header(item.path, found):
+        elif before.path.segments != item.path.segments and _is_instance_header(item.path, found):
             placed.append((float(idx), ItemChange(item.path, "moved", before, item)))
     placed.sort(key=lambda pair: pair[0])
     return [change for _, change in placed]
