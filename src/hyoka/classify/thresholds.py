@@ -12,7 +12,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from hyoka.diff.align import ItemChange
-from hyoka.model import Choice, Count, Item
+from hyoka.model import Choice, Count, Item, Text
 
 PEOPLE_BOUNDARIES = (1_000, 10_000, 100_000, 300_000)
 HANDLER_BOUNDARY = 500
@@ -28,9 +28,18 @@ class ThresholdFlag:
 
 
 def _selected(item: Item | None) -> str:
-    if item is None or not isinstance(item.value, Choice | Count):
+    """The chosen band: a choice's selection, or a bracketed text when the options were not printed."""
+    if item is None:
         return ""
-    return item.value.selected
+    if isinstance(item.value, Choice | Count):
+        return item.value.selected
+    if isinstance(item.value, Text):
+        match = _BRACKETED_RE.fullmatch(item.value.text.strip())
+        return match.group(1).strip() if match else ""
+    return ""
+
+
+_BRACKETED_RE = re.compile(r"[\[［]([^\]］]+)[\]］]")
 
 
 def _amount(text: str) -> int | None:
