@@ -8,14 +8,15 @@ goes through these helpers so that a fix here fixes all readers at once.
 from __future__ import annotations
 
 import re
-import unicodedata
 
-CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
-ROMAN_CHARS = {"Ⅰ": "I", "Ⅱ": "II", "Ⅲ": "III", "Ⅳ": "IV", "Ⅴ": "V", "Ⅵ": "VI", "Ⅶ": "VII"}
-ROMAN_VALUES = ("I", "II", "III", "IV", "V", "VI", "VII")
+from hyoka.numbering import CIRCLED, ROMAN_CHARS, ROMAN_VALUES, circled_number, fold, roman_value
+
+__all__ = [
+    "CIRCLED", "ROMAN_CHARS", "ROMAN_VALUES", "circled_number", "clean_cell", "collapse_space", "label_key",
+    "nfkc_keep_circled", "notation_key", "roman_value",
+]
 
 _WAVE = str.maketrans({"～": "〜", "~": "〜", "∼": "〜", "〰": "〜"})
-_CIRCLED_SPLIT_RE = re.compile(f"([{CIRCLED}])")
 _SPACE_RE = re.compile(r"[ \t\u3000\u00a0]+")
 
 
@@ -25,9 +26,7 @@ def nfkc_keep_circled(text: str) -> str:
     Circled numbers are structural in these forms (they number the items),
     so losing them would merge "①入手元" with a list item "1 入手元".
     """
-    parts = _CIRCLED_SPLIT_RE.split(text)
-    # Odd indexes are the circled numbers themselves (the split keeps them).
-    return "".join(p if i % 2 else unicodedata.normalize("NFKC", p) for i, p in enumerate(parts)).translate(_WAVE)
+    return fold(text).translate(_WAVE)
 
 
 def collapse_space(text: str) -> str:
@@ -45,21 +44,6 @@ def label_key(label: str) -> str:
     text = re.sub(r"\s+", "", text)
     text = text.replace("/", "／")
     return text
-
-
-def circled_number(ch: str) -> int | None:
-    """1 for ①, … 20 for ⑳; None for anything else."""
-    idx = CIRCLED.find(ch)
-    return idx + 1 if idx >= 0 else None
-
-
-def roman_value(token: str) -> str | None:
-    """Canonical roman numeral ("III") for "Ⅲ", "III", "Ⅲ" and OCR'd "Ι"; else None."""
-    token = token.strip()
-    if token in ROMAN_CHARS:
-        return ROMAN_CHARS[token]
-    folded = unicodedata.normalize("NFKC", token).upper().replace("Ι", "I")
-    return folded if folded in ROMAN_VALUES else None
 
 
 def clean_cell(text: str) -> str:

@@ -16,18 +16,27 @@ from functools import cache
 from importlib import resources
 
 from hyoka.model import FormKind, ItemPath
-from hyoka.normalize import CIRCLED, label_key
+from hyoka.normalize import label_key
+from hyoka.numbering import file_section, generic_segment, split_circled, strip_duplicate
 
-__all__ = ["Catalogue", "Entry", "form_path", "load_catalogue"]
+__all__ = ["Catalogue", "Entry", "edition_key", "form_path", "load_catalogue"]
 
-CATALOGUE_FILES: dict[str, str] = {"重点": "yoshiki3.toml", "全項目": "yoshiki4.toml"}
+CATALOGUE_FILES: dict[str, str] = {"基礎": "yoshiki2.toml", "重点": "yoshiki3.toml", "全項目": "yoshiki4.toml"}
 
-_INSTANCE_RE = re.compile(r"^(システム|委託事項|提供先|移転先)(?:\d+|N)$")
-_DUPLICATE_RE = re.compile(r"#\d+$")
-_FILE_RE = re.compile(r"^(I{1,3}|IV|V|VI)\((.+)\)$")
 # Nodes a printed or OCR'd path may leave out: risk headings and repeating-group instances.
 _SKIPPABLE_RE = re.compile(r"^(リスク\d*|システムN|委託事項N|提供先N|移転先N)$")
 _TRAILING_NOISE_RE = re.compile(r"[—\-–―ー:：.。、,]+$")
+_EDITION_RE = re.compile(r"(令和|平成)\s*(元|\d{1,2})\s*年\s*(\d{1,2})\s*月")
+_ERA_BASE = {"令和": 2018, "平成": 1988}
+
+
+def edition_key(edition: str) -> tuple[int, int] | None:
+    """(year, month) of an edition string ("令和7年5月" → (2025, 5)), for ordering editions."""
+    m = _EDITION_RE.search(edition)
+    if not m:
+        return None
+    year = 1 if m.group(2) == "元" else int(m.group(2))
+    return _ERA_BASE[m.group(1)] + year, int(m.group(3))
 
 
 @dataclass(frozen=True)
@@ -38,20 +47,25 @@ class Entry:
     title: str = ""
     star: bool | None = None
     aliases: tuple[str, ...] = ()
+    since: str = ""
+    until: str = ""
 
     @property
     def segment(self) -> str:
         return self.path[-1]
 
+    def in_edition(self, edition: str | None) -> bool:
+        """Whether the item is printed in ``edition`` (None: the newest, so until-bounded items drop)."""
+        key = edition_key(edition) if edition else None
+        if key is None:
+            return not self.until
+        since, until = edition_key(self.since), edition_key(self.until)
+        return (since is None or key >= since) and (until is None or key <= until)
+
 
 def _generic(segment: str) -> str:
     """A path segment with its instance number, file name and duplicate counter dropped."""
-    segment = _DUPLICATE_RE.sub("", segment)
-    file_match = _FILE_RE.match(segment)
-    if file_match:
-        return file_match.group(1)
-    instance = _INSTANCE_RE.match(segment)
-    return f"{instance.group(1)}N" if instance else segment
+    return generic_segment(segment)
 
 
 def form_path(path: ItemPath | str) -> str:
@@ -66,15 +80,11 @@ def _key(label: str) -> str:
     return _TRAILING_NOISE_RE.sub("", label_key(label))
 
 
-def _split_circled(key: str) -> tuple[str, str]:
-    return (key[0], key[1:]) if key and key[0] in CIRCLED else ("", key)
-
-
 def _label_match(entry: Entry, segment: str) -> bool:
     """Same label, an alias, or one label a prefix of the other (OCR'd tails, merged values)."""
-    seg_num, seg_label = _split_circled(_key(segment))
+    seg_num, seg_label = split_circled(_key(segment))
     for name in (entry.segment, *entry.aliases):
-        num, label = _split_circled(_key(name))
+        num, label = split_circled(_key(name))
         if num and seg_num and num != seg_num:
             continue
         if label == seg_label:
@@ -87,14 +97,28 @@ def _label_match(entry: Entry, segment: str) -> bool:
 class Catalogue:
     """A form's items as a tree; lookups take hyoka item paths (with real instance numbers)."""
 
-    def __init__(self, form: str, name: str, entries: tuple[Entry, ...]) -> None:
+    def __init__(
+        self, form: str, name: str, entries: tuple[Entry, ...], edition: str = "", editions: tuple[str, ...] = ()
+    ) -> None:
         self.form = form
         self.name = name
         self.entries = entries
+        self.edition = edition
+        self.editions = editions
         self._children: dict[tuple[str, ...], list[Entry]] = {}
         self._resolved: dict[ItemPath, tuple[list[Entry], list[Entry]]] = {}
+        self.by_path: dict[tuple[str, ...], Entry] = {}
         for entry in entries:
             self._children.setdefault(entry.path[:-1], []).append(entry)
+            self.by_path[entry.path] = entry
+
+    def children(self, parent: tuple[str, ...]) -> list[Entry]:
+        """The items directly under ``parent`` (a catalogue path; () for the sections), in print order."""
+        return self._children.get(parent, [])
+
+    def sections(self) -> list[Entry]:
+        """Top-level entries: the sections I, II, … and the appendices (別添N), in print order."""
+        return self.children(())
 
     def _child(self, parent: tuple[str, ...], segment: str) -> Entry | None:
         generic = _generic(segment)
@@ -105,9 +129,9 @@ class Catalogue:
         for entry in children:
             if _label_match(entry, generic):
                 return entry
-        num, _ = _split_circled(_key(generic))
+        num, _ = split_circled(_key(generic))
         if num:
-            numbered = [e for e in children if _split_circled(_key(e.segment))[0] == num]
+            numbered = [e for e in children if split_circled(_key(e.segment))[0] == num]
             if len(numbered) == 1:
                 return numbered[0]
         return None
@@ -179,14 +203,14 @@ class Catalogue:
         _, aligned = self.resolve(path)
         words: list[str] = []
         for index, segment in enumerate(path.segments):
-            clean = _DUPLICATE_RE.sub("", segment)
+            clean = strip_duplicate(segment)
             entry = aligned[index] if index < len(aligned) else None
             if entry is None:
                 words.append(clean)
                 continue
-            file_match = _FILE_RE.match(clean)
+            file_match = file_section(clean)
             if index == 0 and entry.title:
-                suffix = f"({file_match.group(2)})" if file_match else ""
+                suffix = f"({file_match[1]})" if file_match else ""
                 words.append(f"{entry.path[0]} {entry.title}{suffix}")
             elif entry.title and clean.isdigit():
                 words.append(f"{clean}. {entry.title}")
@@ -221,15 +245,51 @@ def _entry_from_toml(raw: dict[str, object], source: str) -> Entry:
         raise ValueError(f"{source}: star must be true/false in {path}")
     if not isinstance(aliases, list) or not all(isinstance(a, str) for a in aliases):
         raise ValueError(f"{source}: aliases must be a list of strings in {path}")
-    return Entry(ItemPath.parse(path).segments, str(raw.get("title", "")), star, tuple(aliases))
+    since, until = str(raw.get("since", "")), str(raw.get("until", ""))
+    for bound in (since, until):
+        if bound and edition_key(bound) is None:
+            raise ValueError(f"{source}: since/until must be an edition like 令和7年5月 in {path}")
+    return Entry(ItemPath.parse(path).segments, str(raw.get("title", "")), star, tuple(aliases), since, until)
 
 
 @cache
-def load_catalogue(form: FormKind | str) -> Catalogue:
-    """The packaged catalogue of a form kind; 基礎項目評価書 has no ※ items, so its catalogue is empty."""
+def _catalogue_data(form: str) -> dict[str, object] | None:
     filename = CATALOGUE_FILES.get(form)
     if filename is None:
+        return None
+    source = resources.files(__package__).joinpath(filename)
+    if not source.is_file():
+        return None
+    data = tomllib.loads(source.read_text("utf-8"))
+    data["_source"] = filename
+    return data
+
+
+def _edition_of(requested: str | None, editions: tuple[str, ...]) -> str:
+    """The catalogue edition to use: the requested one if known, else the newest not after it,
+    else the newest (a report printed on an edition we do not list reads as the newest form)."""
+    keyed = sorted((k, e) for e in editions if (k := edition_key(e)) is not None)
+    if not keyed:
+        return ""
+    wanted = edition_key(requested) if requested else None
+    if wanted is not None:
+        older = [e for k, e in keyed if k <= wanted]
+        if older:
+            return older[-1]
+    return keyed[-1][1]
+
+
+@cache
+def load_catalogue(form: FormKind | str, edition: str | None = None) -> Catalogue:
+    """The packaged catalogue of a form kind, filtered to an edition (None or unknown: the newest)."""
+    data = _catalogue_data(form)
+    if data is None:
         return Catalogue(form, f"{form}項目評価書", ())
-    data = tomllib.loads(resources.files(__package__).joinpath(filename).read_text("utf-8"))
-    entries = tuple(_entry_from_toml(raw, filename) for raw in data["items"])
-    return Catalogue(data["form"], data["name"], entries)
+    raw_editions = data.get("editions", [])
+    editions = tuple(str(e) for e in raw_editions) if isinstance(raw_editions, list) else ()
+    used = _edition_of(edition, editions)
+    source = str(data["_source"])
+    items = data["items"]
+    assert isinstance(items, list)
+    entries = tuple(e for e in (_entry_from_toml(raw, source) for raw in items) if e.in_edition(used or None))
+    return Catalogue(str(data["form"]), str(data["name"]), entries, used, editions)

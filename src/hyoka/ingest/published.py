@@ -2,41 +2,29 @@
 
 The layout is a table flattened to lines: tabs between cells, items numbered
 I/II…, "1.", "①", repeating groups (システムN …) and unnumbered sub-labels.
-The reader keeps a small cursor of the open numbered item, group instance and
-circled item, and attaches every other line to the right place. It is
-deliberately forgiving (OCR noise, page breaks, cells split over lines): it
-never raises on noise, only when a file is not a report at all.
+This module finds the parts of the file — form and edition, cover, 項目一覧
+(skipped), body, 変更箇所 appendix — and hands the body lines to the placer
+(:mod:`hyoka.ingest.placer`), which fits them to the form's catalogue. It never
+raises on noise, only when no form can be recognised anywhere in the file.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 
 from hyoka.errors import InputError
+from hyoka.forms import Catalogue, load_catalogue
+from hyoka.forms.match import key
 from hyoka.ingest.appendix import find_appendix_start, parse_appendix
 from hyoka.ingest.cells import parse_value, strip_markup
-from hyoka.ingest.lines import (
-    Line,
-    appendix_heading,
-    circled,
-    group_instance,
-    group_range,
-    is_noise,
-    known_label,
-    numbered,
-    risk_heading,
-    risk_level_label,
-    section_heading,
-    split_line,
-)
+from hyoka.ingest.lines import Line, appendix_heading, is_noise, split_line
+from hyoka.ingest.placer import Node, Placer, file_sections_named
+from hyoka.ingest.reading import Diagnostics, Reading
 from hyoka.model import FormKind, Item, ItemPath, Report, ReportMeta, Text
 from hyoka.normalize import collapse_space, label_key, nfkc_keep_circled
+from hyoka.numbering import numbered
 
-MAX_ITEMS = 50_000
-MAX_LABEL = 200
-_SEGMENT_MAX = 60
 _FORM_MARKERS: tuple[tuple[str, FormKind], ...] = (
     ("全項目評価書", "全項目"),
     ("重点項目評価書", "重点"),
@@ -45,172 +33,94 @@ _FORM_MARKERS: tuple[tuple[str, FormKind], ...] = (
     ("様式3", "重点"),
     ("様式2", "基礎"),
 )
-_CONTINUATION_START = tuple("・-‐•<＜(（【〇○●◯[［「『※*＊0123456789①②③④⑤⑥⑦⑧⑨⑩")
+_EDITION_RE = re.compile(r"(令和|平成)\s*(元|\d{1,2})\s*年\s*(\d{1,2})\s*月\s*様式\s*([234])")
+_EDITION_FORMS: dict[str, FormKind] = {"2": "基礎", "3": "重点", "4": "全項目"}
 _PAGE_HEADER_RE = re.compile(r"^特定個人情報保護評価書\s*[(（]")
+_CONTENTS_MARK = "項目一覧"
 _TABLE_HEADER = ("変更日", "項目", "変更前の記載")
+_COVER_SCAN = 80
 
 
-@dataclass
-class _Node:
-    segments: tuple[str, ...]
-    label: str
-    star: bool
-    parts: list[str] = field(default_factory=list)
-
-    def add(self, text: str) -> None:
-        if text:
-            self.parts.append(text)
+def detect_edition(lines: Sequence[str]) -> tuple[FormKind | None, str]:
+    """(form, edition) printed on the cover: "[令和7年5月 様式3]" → ("重点", "令和7年5月")."""
+    head = nfkc_keep_circled("\n".join(lines[:_COVER_SCAN]))
+    m = _EDITION_RE.search(head)
+    if not m:
+        return None, ""
+    return _EDITION_FORMS[m.group(4)], f"{m.group(1)}{m.group(2)}年{m.group(3)}月"
 
 
 def detect_form(lines: Sequence[str]) -> FormKind | None:
-    """Form kind from the cover (title or 様式 number), which every report prints early."""
+    """Form kind from the cover (title or 様式 number); failing that, from the page headers and
+    section titles anywhere in the file (the extractor may have lost the cover)."""
     head = nfkc_keep_circled("\n".join(lines[:60]))
     for marker, kind in _FORM_MARKERS:
         if marker in head:
             return kind
-    return None
+    whole = nfkc_keep_circled("\n".join(lines))
+    for marker, kind in _FORM_MARKERS[:3]:
+        if marker in whole:
+            return kind
+    return _form_by_sections(lines)
 
 
-class _Builder:
-    """Turns body lines into nodes; one instance per report."""
+def _form_by_sections(lines: Sequence[str]) -> FormKind | None:
+    """The form whose section titles the file prints most of (at least two)."""
+    scores: dict[FormKind, int] = {}
+    for form in ("全項目", "重点", "基礎"):
+        placer = Placer(load_catalogue(form))
+        found = {e.segment for raw in lines if (h := placer.section_heading(raw.replace("\t", " "))) for e in [h[0]]}
+        scores[form] = len(found)
+    form, count = max(scores.items(), key=lambda pair: pair[1])
+    return form if count >= 2 else None
 
-    def __init__(self, form: FormKind) -> None:
-        self.form = form
-        self.nodes: list[_Node] = []
-        self.paths: set[tuple[str, ...]] = set()
-        self.section_counts: dict[str, int] = {}
-        self.section: tuple[str, ...] = ()
-        self.numbered: tuple[str, ...] | None = None
-        self.group: tuple[str, ...] | None = None
-        self.circled: tuple[str, ...] | None = None
-        self.current: _Node | None = None
-        self.raw = False
 
-    # -- node creation -------------------------------------------------
-    def _new(self, segments: tuple[str, ...], label: str) -> _Node:
-        if len(self.nodes) >= MAX_ITEMS:
-            raise InputError(f"項目が多すぎます (上限 {MAX_ITEMS}) / too many items")
-        star = "※" in label
-        clean = collapse_space(label.replace("※", " "))[:MAX_LABEL].strip() or "項目"
-        path = segments
-        suffix = 2
-        while path in self.paths:
-            path = (*segments[:-1], f"{segments[-1]}#{suffix}")
-            suffix += 1
-        self.paths.add(path)
-        node = _Node(path, clean, star)
-        self.nodes.append(node)
-        self.current = node
-        return node
+def _headings(lines: Sequence[Line], placer: Placer) -> dict[int, str]:
+    """Index → "section"/"appendix" for the heading lines of the file."""
+    kinds: dict[int, str] = {}
+    for idx, line in enumerate(lines):
+        if not line.cells or len(line.first) > 120:
+            continue
+        joined = line.joined
+        if appendix_heading(joined) is not None:
+            kinds[idx] = "appendix"
+        elif placer.section_heading(joined) is not None:
+            kinds[idx] = "section"
+    return kinds
 
-    @staticmethod
-    def _segment(label: str) -> str:
-        return label_key(label)[:_SEGMENT_MAX] or "項目"
 
-    def _parent(self) -> tuple[str, ...]:
-        return self.circled or self.group or self.numbered or self.section or ("表紙",)
+def _contents(lines: Sequence[Line], kinds: dict[int, str]) -> set[int]:
+    """Lines of the 項目一覧: the "項目一覧" line and every heading followed by another heading
+    (a section of the body is followed by its items, a contents entry by the next entry)."""
+    skipped: set[int] = set()
+    following: int | None = None
+    for idx in range(len(lines) - 1, -1, -1):
+        line = lines[idx]
+        if is_noise(line):
+            continue
+        marker = nfkc_keep_circled(line.joined).replace(" ", "") == _CONTENTS_MARK
+        if marker or (idx in kinds and following is not None and following in kinds):
+            skipped.add(idx)
+        following = idx
+    return skipped
 
-    # -- line handling -------------------------------------------------
-    def open_section(self, numeral: str, label: str, remainder: str) -> None:
-        count = self.section_counts.get(numeral, 0) + 1
-        self.section_counts[numeral] = count
-        segment = numeral if count == 1 else f"{numeral}#{count}"
-        self.section = (segment,)
-        self.numbered = self.group = self.circled = None
-        self.raw = False
-        star = remainder.startswith("※")
-        opens_item = numbered(remainder) is not None
-        if remainder and not star and not opens_item:
-            label, remainder = f"{label}{remainder}", ""
-        node = self._new(self.section, f"{numeral} {label}{' ※' if star else ''}")
-        if star:
-            node.add(remainder.removeprefix("※").strip())
-        elif remainder:
-            self.feed(split_line(0, remainder))
 
-    def open_appendix(self, segment: str, title: str) -> None:
-        self.section = (segment,)
-        self.numbered = self.group = self.circled = None
-        self.raw = True
-        self._new(self.section, f"({segment}) {title}".strip())
-
-    def feed(self, line: Line) -> None:
-        first = line.first
-        if self.raw:
-            if self.current is not None:
-                self.current.add(line.joined)
-            return
-        if _PAGE_HEADER_RE.match(first):
-            return
-        if len(line.cells) > 1 and not circled(first) and circled(line.cells[1]):
-            line = Line(line.number, line.cells[1:])
-            first = line.first
-        if self._structural(line):
-            return
-        self._labelled(line)
-
-    def _structural(self, line: Line) -> bool:
-        first = line.first
-        num = numbered(first)
-        if num is not None and len(first) <= MAX_LABEL:
-            seg, label = num
-            rest = list(line.rest)
-            while rest and rest[0][:1] in "をのにおけると":
-                label += rest.pop(0)
-            self.numbered = (*self.section, seg)
-            self.group = self.circled = None
-            self._new(self.numbered, label).add(" ".join(rest))
-            return True
-        if group_range(first):
-            self.group = self.circled = None
-            return True
-        instance = group_instance(first) or (risk_heading(first) if self.numbered else None)
-        if instance is not None:
-            self.group = (*(self.numbered or self.section), instance)
-            self.circled = None
-            self._new(self.group, first).add(" ".join(line.rest))
-            return True
-        if circled(first):
-            self._circled(line)
-            return True
-        return False
-
-    def _circled(self, line: Line) -> None:
-        parent = self.group or self.numbered or self.section
-        self.circled = (*parent, self._segment(line.first))
-        node = self._new(self.circled, line.first)
-        rest = line.rest
-        if len(rest) >= 2 and len(rest[0]) <= 15 and not rest[0].startswith(("[", "<", "(")):
-            child = self._new((*self.circled, self._segment(rest[0])), rest[0])
-            child.add(" ".join(rest[1:]))
-            return
-        node.add(" ".join(rest))
-
-    def _labelled(self, line: Line) -> None:
-        first = line.first
-        current = self.current
-        if current is not None and self._continues(line, current):
-            current.add(line.joined)
-            return
-        if "その他のリスク" in first and self.numbered:
-            self.group = self.circled = None
-        elif risk_level_label(first) and self.group:
-            self.circled = None
-        self._new((*self._parent(), self._segment(first)), first).add(" ".join(line.rest))
-
-    @staticmethod
-    def _continues(line: Line, current: _Node) -> bool:
-        """Whether a line continues the open cell instead of starting a labelled item."""
-        first = line.first
-        if known_label(first):
-            return False
-        if first.startswith(_CONTINUATION_START) or "<選択肢>" in first:
-            return True
-        if line.rest:
-            return False
-        if not current.parts:
-            return True
-        return len(first) > 70 or first.endswith(("。", "、", ")", "）"))
+def _body_start(lines: Sequence[Line], kinds: dict[int, str], contents: set[int], catalogue: Catalogue) -> int:
+    """The first body line: a section heading that is not in the 項目一覧, or an item of the
+    first section's first heading (a file whose first page lost its heading)."""
+    first_section = next((e for e in catalogue.sections() if not e.segment.startswith("別添")), None)
+    first_heading = catalogue.children(first_section.path)[:1] if first_section else []
+    labels = {key(c.segment) for h in first_heading for c in catalogue.children(h.path)}
+    titles = {key(h.title) for h in first_heading}
+    for idx, line in enumerate(lines):
+        if idx in contents or is_noise(line):
+            continue
+        if kinds.get(idx) == "section":
+            return idx
+        heading = numbered(line.first)
+        if (heading and key(heading[1])[:12] in {t[:12] for t in titles}) or key(line.first) in labels:
+            return idx
+    return len(lines)
 
 
 def _cover(lines: Sequence[str]) -> tuple[dict[str, str], list[Item]]:
@@ -251,17 +161,7 @@ def _cover(lines: Sequence[str]) -> tuple[dict[str, str], list[Item]]:
     return meta, items
 
 
-def _body_start(lines: Sequence[str], form: FormKind) -> int | None:
-    """Index of the section I heading that opens the body (the last one: the first is the contents list)."""
-    starts = []
-    for index, raw in enumerate(lines):
-        heading = section_heading(split_line(index, raw).joined, form)
-        if heading is not None and heading[0] == "I":
-            starts.append(index)
-    return starts[-1] if starts else None
-
-
-def _rename_file_sections(nodes: list[_Node]) -> list[str]:
+def _rename_file_sections(nodes: list[Node]) -> list[str]:
     """Name II/III instances after their file ("II(住民票ファイル)") in multi-file reports."""
     files: dict[str, str] = {}
     repeated = {n.segments[0].split("#")[0] for n in nodes if "#" in n.segments[0] and len(n.segments) == 1}
@@ -290,41 +190,37 @@ def _rename_file_sections(nodes: list[_Node]) -> list[str]:
 
 def parse_published(text: str, name: str = "入力") -> Report:
     """Parse published report text into a Report; InputError if it is not a report."""
-    lines = text.lstrip("\ufeff").split("\n")
-    form = detect_form(lines)
-    appendix_at = find_appendix_start(lines)
-    body_end = appendix_at if appendix_at is not None else len(lines)
-    body_start = _body_start(lines[:body_end], form) if form else None
-    if form is None or body_start is None:
-        raise InputError(
-            f"{name}: 特定個人情報保護評価書として読めません (様式・基本情報が見つかりません) / not a report"
-        )
-    meta, cover_items = _cover(lines[:body_start])
-    builder = _Builder(form)
-    for idx in range(body_start, body_end):
-        line = split_line(idx + 1, lines[idx])
-        if is_noise(line) or line.cells[: len(_TABLE_HEADER)] == _TABLE_HEADER:
-            continue
-        joined = line.joined
-        app = appendix_heading(joined)
-        if app is not None:
-            builder.open_appendix(*app)
-            continue
-        heading = section_heading(joined, form) if len(line.first) <= 120 else None
-        if heading is not None:
-            numeral, remainder = heading
-            title = joined[: len(joined) - len(remainder)].strip() if remainder else joined
-            builder.open_section(numeral, _section_title(title), remainder)
-            continue
-        builder.feed(line)
-    files = _rename_file_sections(builder.nodes)
+    return read_published(text, name).report
+
+
+def read_published(text: str, name: str = "入力") -> Reading:
+    """Read published report text: the Report and what the reading noticed (:class:`Reading`)."""
+    raw_lines = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    form = detect_form(raw_lines)
+    edition_form, edition = detect_edition(raw_lines)
+    form = form or edition_form
+    if form is None:
+        raise InputError(f"{name}: 特定個人情報保護評価書として読めません (様式が見つかりません) / not a report")
+    catalogue = load_catalogue(form, edition or None)
+    appendix_at = find_appendix_start(raw_lines)
+    body_end = appendix_at if appendix_at is not None else len(raw_lines)
+    lines = [split_line(idx + 1, raw_lines[idx]) for idx in range(body_end)]
+    placer = Placer(catalogue)
+    kinds = _headings(lines, placer)
+    contents = _contents(lines, kinds)
+    body_start = _body_start(lines, kinds, contents, catalogue)
+    meta, cover_items = _cover(raw_lines[:body_start])
+    _place_body(placer, lines, body_start, kinds, contents)
+    if not placer.nodes:
+        raise InputError(f"{name}: 特定個人情報保護評価書として読めません (様式の項目が見つかりません) / not a report")
+    files = _rename_file_sections(placer.nodes) if file_sections_named(placer.nodes) else []
     if not files:
-        files = _single_file_name(builder.nodes)
+        files = _single_file_name(placer.nodes)
     items = [
         Item(ItemPath(node.segments), node.label, node.star, parse_value("\n".join(node.parts)))
-        for node in builder.nodes
+        for node in placer.nodes
     ]
-    rows = parse_appendix(lines[appendix_at + 1 :]) if appendix_at is not None else ()
+    rows = parse_appendix(raw_lines[appendix_at + 1 :]) if appendix_at is not None else ()
     report_meta = ReportMeta(
         number=_one_line(meta.get("number", "")),
         title=_one_line(meta.get("title", "")),
@@ -333,17 +229,55 @@ def parse_published(text: str, name: str = "入力") -> Report:
         form=form,
         files=tuple(files),
     )
-    return Report(report_meta, (*cover_items, *items), tuple(rows))
+    diagnostics = Diagnostics(
+        form=form,
+        edition=edition,
+        edition_used=catalogue.edition,
+        unplaced=tuple(placer.unplaced),
+        fuzzy=tuple(placer.fuzzy),
+        inferred_sections=tuple(placer.inferred),
+        contents_lines=tuple(sorted(i + 1 for i in contents)),
+    )
+    return Reading(Report(report_meta, (*cover_items, *items), tuple(rows)), diagnostics)
 
 
-def _section_title(title: str) -> str:
-    """The title without its printed numeral and ※ notes ("特定個人情報ファイルの概要")."""
-    folded = nfkc_keep_circled(title)
-    folded = re.sub(r"^[IVXⅠ-Ⅵ\sΙпшv.]+", "", folded)
-    return collapse_space(folded.split("※")[0])
+def _place_body(placer: Placer, lines: Sequence[Line], start: int, kinds: dict[int, str], contents: set[int]) -> None:
+    """Feed the body lines to the placer: headings open sections, everything else is placed."""
+    idx = start
+    while idx < len(lines):
+        line = lines[idx]
+        idx += 1
+        if idx - 1 in contents or is_noise(line) or line.cells[: len(_TABLE_HEADER)] == _TABLE_HEADER:
+            continue
+        if _PAGE_HEADER_RE.match(line.first):
+            continue
+        kind = kinds.get(idx - 1)
+        if kind == "appendix":
+            app = appendix_heading(line.joined)
+            assert app is not None
+            placer.open_appendix(*app, line.number)
+            continue
+        if kind == "section":
+            heading = placer.section_heading(line.joined)
+            assert heading is not None
+            placer.open_section(*heading, line.number)
+            continue
+        following = _next_line(lines, idx, contents)
+        if placer.place(line, following[1] if following else None) and following is not None:
+            idx = following[0] + 1
 
 
-def _single_file_name(nodes: list[_Node]) -> list[str]:
+def _next_line(lines: Sequence[Line], idx: int, contents: set[int]) -> tuple[int, Line] | None:
+    """The next line that carries something (for labels broken over two lines)."""
+    while idx < len(lines):
+        line = lines[idx]
+        if not is_noise(line) and idx not in contents:
+            return idx, line
+        idx += 1
+    return None
+
+
+def _single_file_name(nodes: list[Node]) -> list[str]:
     for node in nodes:
         if node.segments == ("II", "1") and node.parts:
             return [_one_line(strip_markup(node.parts[0]).split("\n")[0])]

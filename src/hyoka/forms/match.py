@@ -1,0 +1,150 @@
+"""Match a printed label to the catalogue entries the form allows at that point.
+
+Printed labels come out of PDF extraction and OCR: broken over lines, with
+spaces inside ("① 入手元"), with a character misread ("納稅", "入手方 法"),
+with the value run on in the same cell. The reader asks this module, for one
+line, which of a handful of candidate entries it names, and how sure it is.
+
+Similarity is rapidfuzz's normalised Indel ratio (0–100) on comparison keys
+(NFKC, no spaces, no ※). The threshold is 80: one wrong character in a label
+of five or more characters scores 80–90, two in one of ten or more 80, while
+two different labels of the forms that share words ("その必要性"/"その妥当性",
+"使用部署"/"使用者数") score 60 or less. Labels of three characters or fewer
+("期間", "部署") must match exactly: one wrong character is a third of them.
+Circled numbers must agree when both sides print one; OCR that reads ⑥ as a
+plain "6" is accepted at a small cost.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from rapidfuzz import fuzz
+
+from hyoka.forms import Entry
+from hyoka.normalize import label_key, nfkc_keep_circled
+from hyoka.numbering import CIRCLED, circled, instance_of, split_circled
+
+THRESHOLD = 80.0
+EXACT_ONLY_LENGTH = 3
+_CIRCLED_MISMATCH = 25.0
+_DIGIT_FOR_CIRCLED = 5.0
+_TRAILING_NOISE_RE = re.compile(r"[—\-–―:：.。、,÷|]+$")
+_LEADING_DIGITS_RE = re.compile(r"^(\d{1,2})(?=\D)")
+_KEY_DROPPED = " \t※*"
+
+
+@lru_cache(maxsize=65536)
+def key(text: str) -> str:
+    """Comparison key of a printed label: width-folded, no spaces or ※, no trailing debris."""
+    return _TRAILING_NOISE_RE.sub("", label_key(text))
+
+
+@dataclass(frozen=True)
+class Match:
+    """A catalogue entry a printed label names, with the similarity (100: exactly)."""
+
+    entry: Entry
+    score: float
+    name: str
+
+    @property
+    def exact(self) -> bool:
+        return self.score >= 100.0
+
+
+@lru_cache(maxsize=4096)
+def names(entry: Entry) -> tuple[str, ...]:
+    """The keys an entry may be printed as: its label, its aliases and (risks, numbered
+    headings) its title."""
+    found: list[str] = []
+    segment = entry.segment
+    if not segment.isdigit() and instance_of(segment) is None and not segment.endswith("N") and segment != "リスク":
+        found.append(segment)
+    found += list(entry.aliases)
+    if entry.title and (segment.isdigit() or segment.startswith("リスク")):
+        found.append(entry.title)
+    return tuple(dict.fromkeys(key(n) for n in found if key(n)))
+
+
+def _pseudo_circled(printed: str) -> tuple[str, str, float]:
+    """(circled number, label, cost) of a printed key, reading a leading "6" as ⑥ (OCR)."""
+    number, label = split_circled(printed)
+    if number:
+        return number, label, 0.0
+    digits = _LEADING_DIGITS_RE.match(printed)
+    if digits and 1 <= int(digits.group(1)) <= len(CIRCLED):
+        return circled(int(digits.group(1))), printed[digits.end() :], _DIGIT_FOR_CIRCLED
+    return "", printed, 0.0
+
+
+def similarity(printed: str, name: str) -> float:
+    """How well the printed key names ``name`` (both keys), 0–100."""
+    if printed == name:
+        return 100.0
+    name_number, name_label = split_circled(name)
+    if name_number:
+        number, label, cost = _pseudo_circled(printed)
+        if number and number != name_number:
+            cost += _CIRCLED_MISMATCH
+    else:
+        number, label, cost = "", printed, 0.0
+        if printed and printed[0] in CIRCLED:
+            cost = _DIGIT_FOR_CIRCLED
+            label = printed[1:]
+    if label == name_label:
+        return 100.0 - cost if cost else 99.0
+    if len(name_label) <= EXACT_ONLY_LENGTH or len(label) <= EXACT_ONLY_LENGTH - 1:
+        return 0.0
+    return fuzz.ratio(label, name_label) - cost
+
+
+def best(printed: str, entries: list[Entry]) -> Match | None:
+    """The entry among ``entries`` the printed key names best, if any reaches the threshold
+    (the first in print order on a tie)."""
+    if not printed:
+        return None
+    winner: Match | None = None
+    for entry in entries:
+        for name in names(entry):
+            score = similarity(printed, name)
+            if score >= THRESHOLD and (winner is None or score > winner.score):
+                winner = Match(entry, score, name)
+                if score >= 100.0:
+                    return winner
+    return winner
+
+
+def prefix(printed: str, entries: list[Entry], *, min_length: int = 4) -> Match | None:
+    """An entry whose whole name starts the printed key (a label with its value run on in the
+    same cell, "①入手元 ※ [○] 本人…"); the longest such name wins."""
+    winner: Match | None = None
+    for entry in entries:
+        for name in names(entry):
+            longer = winner is None or len(name) > len(winner.name)
+            if longer and len(name) >= min_length and len(name) < len(printed) and printed.startswith(name):
+                winner = Match(entry, 100.0, name)
+    return winner
+
+
+def split_after(text: str, consumed: int) -> str:
+    """What follows the first ``consumed`` key characters of a printed text (spaces and ※,
+    which keys drop, are skipped on the way)."""
+    return split_label(text, consumed)[0]
+
+
+def split_label(text: str, consumed: int) -> tuple[str, bool]:
+    """(what follows the first ``consumed`` key characters, whether a space or ※ separates it):
+    a separator is how a printed cell shows where its label ends and its value starts."""
+    folded = nfkc_keep_circled(text)
+    seen = 0
+    for idx, ch in enumerate(folded):
+        if ch in _KEY_DROPPED:
+            continue
+        seen += 1
+        if seen == consumed:
+            tail = folded[idx + 1 :]
+            return tail.strip(_KEY_DROPPED), tail[:1] in (" ", "\t", "※", "*")
+    return "", False

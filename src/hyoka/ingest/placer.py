@@ -1,0 +1,487 @@
+"""Place the body lines of a published report on the form: the catalogue is the grammar.
+
+A line opens an item only when its label names an item the form allows at that
+point — a child of the open item or of one of its ancestors, searched from the
+deepest — or a repeating-group instance (システムN, 委託事項N, 提供先N, 移転先N,
+リスクN). Everything else continues the open item's value, so text that starts
+with ①, "1." or ・ inside a free-text value stays in that value unless the form
+has an item there. Labels garbled by OCR or broken over two lines are matched by
+similarity (:mod:`hyoka.forms.match`); the printed label is kept for display and
+the path is the catalogue's. A section whose heading is missing is inferred from
+its first recognised item. Nothing here raises on noise: what fits nothing is
+attached to the open item and recorded as unplaced.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from rapidfuzz import fuzz
+
+from hyoka.errors import InputError
+from hyoka.forms import Catalogue, Entry
+from hyoka.forms.match import THRESHOLD, Match, best, key, prefix, split_after, split_label
+from hyoka.ingest.lines import Line
+from hyoka.ingest.reading import FuzzyLabel, Unplaced
+from hyoka.normalize import collapse_space, nfkc_keep_circled
+from hyoka.numbering import (
+    FILE_SECTIONS,
+    RiskHeading,
+    group_instance,
+    group_range,
+    instance_of,
+    numbered,
+    risk_heading,
+    starts_circled,
+    strip_roman,
+)
+
+MAX_ITEMS = 50_000
+MAX_LABEL = 200
+# No label of the forms is longer than this key; longer cells are values.
+LABEL_MAX_KEY = 90
+# A cell starting with one of these is a value (list item, bracket, mark), never a label.
+VALUE_START = tuple("・･-‐•<＜〈[［【「『(（{※*＊■□☑○〇●◯→")
+# A label cell left alone on a line, with a value on the next: short, no sentence end.
+_UNPLACED_LABEL_MAX = 40
+_ROW_HEADER_MAX = 12
+_BROKEN_HEAD = 6
+_SECTION_FUZZY = 85.0
+_INFER_THRESHOLD = 90.0
+_NUMBER_BONUS = 10.0
+# How many headings after an open one may have lost their own line.
+_SKIPPED_HEADINGS = 2
+
+
+@dataclass
+class Node:
+    """An item being read: its path, printed label and the value text gathered so far."""
+
+    segments: tuple[str, ...]
+    label: str
+    star: bool
+    line: int
+    parts: list[str] = field(default_factory=list)
+
+    def add(self, text: str) -> None:
+        if text:
+            self.parts.append(text)
+
+
+@dataclass
+class Frame:
+    """One open level of the tree: the catalogue entry and the segment it has in this report."""
+
+    entry: Entry
+    segment: str
+    node: Node | None = None
+
+
+def _clean_label(label: str) -> str:
+    return collapse_space(label.replace("※", " "))[:MAX_LABEL].strip() or "項目"
+
+
+class Placer:
+    """Reads one report's body lines, in order, onto the catalogue's tree."""
+
+    def __init__(self, catalogue: Catalogue) -> None:
+        self.cat = catalogue
+        self.nodes: list[Node] = []
+        self.chain: list[Frame] = []
+        self.current: Node | None = None
+        self.raw = False
+        self.unplaced: list[Unplaced] = []
+        self.fuzzy: list[FuzzyLabel] = []
+        self.inferred: list[str] = []
+        self._used: dict[tuple[str, ...], int] = {}
+        self._section_counts: dict[str, int] = {}
+        self._pending_repeat: tuple[Entry, str, int] | None = None
+        self._find = lru_cache(maxsize=16384)(self._find_uncached)
+
+    # -- sections ------------------------------------------------------------
+    def section_heading(self, text: str) -> tuple[Entry, str, str] | None:
+        """(section entry, printed heading, remainder) when ``text`` is a section heading.
+
+        The title decides (printed numerals are garbled by OCR); a heading without a numeral
+        counts only for the first section, before any other, as "基本情報" alone."""
+        folded = nfkc_keep_circled(text).strip()
+        numeral, body = strip_roman(folded)
+        compact = body.replace(" ", "")
+        for entry in self.cat.sections():
+            title = entry.title.replace(" ", "")
+            if not title or entry.segment.startswith("別添"):
+                continue
+            if compact.startswith(title):
+                remainder = split_after(body, len(key(entry.title))) if compact != title else ""
+            elif numeral and len(title) >= 6 and fuzz.ratio(compact[: len(title)], title) >= _SECTION_FUZZY:
+                remainder = split_after(body, len(title))
+            else:
+                continue
+            if numeral is None and (self.chain or entry is not self.cat.sections()[0] or remainder):
+                return None
+            heading = body[: len(body) - len(remainder)].strip() if remainder else body
+            return entry, f"{entry.segment} {heading}", remainder
+        return None
+
+    def open_section(self, entry: Entry, printed: str, remainder: str, number: int) -> None:
+        """A printed section heading. A repeat of the open section is a page header, or, when
+        numbering restarts after it, the next 特定個人情報ファイル's section (decided later)."""
+        self.raw = False
+        if self.chain and self.chain[0].entry is entry:
+            self._pending_repeat = (entry, printed, number)
+        else:
+            self._enter_section(entry, printed, number, inferred=False)
+        star = remainder.startswith("※")
+        if star and self.current is not None and self.current.segments == (self.chain[0].segment,):
+            self.current.star = True
+            self.current.add(remainder.removeprefix("※").strip())
+        elif remainder:
+            self.place(Line(number, (remainder,)), None)
+
+    def _enter_section(self, entry: Entry, printed: str, number: int, *, inferred: bool) -> None:
+        count = self._section_counts.get(entry.segment, 0)
+        self._section_counts[entry.segment] = count + 1
+        segment = entry.segment if count == 0 else f"{entry.segment}#{count + 1}"
+        self.chain = [Frame(entry, segment)]
+        self._pending_repeat = None
+        if inferred:
+            self.inferred.append(segment)
+            return
+        self._node(printed, number)
+
+    def open_appendix(self, segment: str, title: str, number: int) -> None:
+        """A (別添N) block inside the body: its lines are its text, until the next section."""
+        entry = self.cat.by_path.get((segment,), Entry((segment,), title))
+        self.chain = [Frame(entry, segment)]
+        self.raw = True
+        self._node(f"({segment}) {title}".strip(), number)
+
+    # -- nodes ---------------------------------------------------------------
+    def _node(self, printed: str, number: int, score: float = 100.0, value: str = "") -> Node:
+        if len(self.nodes) >= MAX_ITEMS:
+            raise InputError(f"項目が多すぎます (上限 {MAX_ITEMS}) / too many items")
+        segments = tuple(f.segment for f in self.chain)
+        count = self._used.get(segments, 0)
+        self._used[segments] = count + 1
+        if count:
+            segments = (*segments[:-1], f"{segments[-1]}#{count + 1}")
+            self.chain[-1].segment = segments[-1]
+        node = Node(segments, _clean_label(printed), "※" in printed, number)
+        node.add(value)
+        self.nodes.append(node)
+        self.current = node
+        if self.chain:
+            self.chain[-1].node = node
+        if score < 100.0:
+            self.fuzzy.append(FuzzyLabel(number, printed, "/".join(segments), round(score, 1)))
+        return node
+
+    def _open(self, depth: int, entry: Entry, segment: str, printed: str, line: Line, score: float,
+              rest: tuple[str, ...]) -> None:
+        """Open ``entry`` under the first ``depth`` frames; a first value cell that names one of
+        its children opens that child too ("④使用の主体 | 使用部署 | 納税課…")."""
+        if (
+            len(self.chain) == depth + 1
+            and self.chain[depth].entry is entry
+            and self.chain[depth].node is not None
+            and self.chain[depth].node is self.current
+        ):
+            # The same item named again before anything under it (several risk names printed
+            # for one entry, a label repeated by a page break): one item, its text continued.
+            self.current.add(" ".join((printed, *rest)))
+            return
+        self.chain = [*self.chain[:depth], Frame(entry, segment)]
+        if rest and len(key(rest[0])) <= _UNPLACED_LABEL_MAX and not rest[0].startswith(VALUE_START):
+            child = best(key(rest[0]), self._label_children(entry.path))
+            if child is not None:
+                self._node(printed, line.number, score)
+                self.chain.append(Frame(child.entry, child.entry.segment))
+                self._node(rest[0], line.number, child.score, " ".join(rest[1:]))
+                return
+        self._node(printed, line.number, score, " ".join(rest))
+
+    # -- lines ---------------------------------------------------------------
+    def place(self, line: Line, following: Line | None) -> int:
+        """Place one body line; returns how many following lines it consumed (a label broken
+        over two lines takes its second half from the next line)."""
+        if self.raw:
+            if self.current is not None:
+                self.current.add(line.joined)
+            return 0
+        first = line.first
+        if len(first) <= _BROKEN_HEAD and len(line.cells) >= 2 and group_instance(first) is None:
+            # "委託事 | 項1 | …", "委託 | 事項2~5": an instance header broken across cells.
+            joined, second = f"{first}{line.cells[1]}", line.cells[1]
+            if group_instance(joined) or group_range(joined):
+                line = Line(line.number, (joined, *line.cells[2:]))
+                first = joined
+            elif group_instance(second) or group_range(second):
+                line = Line(line.number, line.cells[1:])
+                first = second
+        if group_range(first):
+            return 0
+        risk = risk_heading(first)
+        if risk is not None and self._place_risk(risk, line):
+            return 0
+        instance = group_instance(first)
+        if instance is not None and self._place_instance(instance, line):
+            return 0
+        heading = numbered(first)
+        if heading is not None and self._place_numbered(heading, line):
+            return 0
+        consumed = self._place_label(line, following)
+        if consumed is not None:
+            return consumed
+        self._continue(line)
+        return 0
+
+    def _continue(self, line: Line) -> None:
+        """Text of the open item; recorded as unplaced when it looks like a label row."""
+        attached = "/".join(self.current.segments) if self.current is not None else ""
+        if self.current is not None:
+            self.current.add(line.joined)
+        if self.current is None or self._label_like(line):
+            self.unplaced.append(Unplaced(line.number, line.joined[:200], attached))
+
+    @staticmethod
+    def _label_like(line: Line) -> bool:
+        first = line.first
+        if len(line.cells) < 2 or not line.rest or len(first) > _UNPLACED_LABEL_MAX:
+            return False
+        return not (first.startswith(VALUE_START) or first[0].isdigit() or first.endswith(("。", "、")))
+
+    # -- numbered headings ("3. 特定個人情報の入手・使用") ---------------------
+    def _place_numbered(self, heading: tuple[str, str], line: Line) -> bool:
+        number, printed_title = heading
+        if len(line.cells) >= 2:
+            # "2. 基本 | 情報": the title broken across cells; "3. 特定 | 3. 特定個人情報の…": debris.
+            second = numbered(line.cells[1])
+            if second is not None and len(key(second[1])) > len(key(printed_title)):
+                return self._place_numbered(second, Line(line.number, line.cells[1:]))
+        title_key = key(printed_title)
+        sections = self._sections_in_scope()
+        for rank, section in enumerate(sections):
+            inferring = rank > 0 or not self.chain
+            found = self._numbered_match(section, number, title_key, inferring=inferring)
+            for extra in range(1, min(len(line.cells), 3)) if found is None else ():
+                # "5. 特 | 寺定個人情報の提供・ | 移転(…)": a title broken across cells.
+                joined = printed_title + "".join(line.cells[1 : extra + 1])
+                found = self._numbered_match(section, number, key(joined), inferring=inferring)
+                if found is not None:
+                    printed_title = joined
+                    line = Line(line.number, (line.cells[0], *line.cells[extra + 1 :]))
+                    break
+            if found is None:
+                continue
+            entry, score, consumed = found
+            if rank > 0 or not self.chain:
+                self._enter_section(section, "", line.number, inferred=True)
+            elif self._pending_repeat is not None:
+                repeat, printed, at = self._pending_repeat
+                current = self.chain[1].entry.segment if len(self.chain) > 1 else ""
+                if not current.isdigit() or int(entry.segment) <= int(current):
+                    self._enter_section(repeat, printed, at, inferred=False)
+                self._pending_repeat = None
+            value = split_after(printed_title, consumed) if consumed < len(title_key) else ""
+            shown = printed_title[: len(printed_title) - len(value)].strip() if value else printed_title
+            rest = tuple(c for c in (value, *line.rest) if c)
+            self._open(1, entry, entry.segment, f"{entry.segment}. {shown}", line, score, rest)
+            return True
+        return False
+
+    def _sections_in_scope(self) -> list[Entry]:
+        """The open section first, then the sections after it (all of them before any is open)."""
+        sections = [e for e in self.cat.sections() if not e.segment.startswith("別添")]
+        if not self.chain:
+            return sections
+        current = self.chain[0].entry
+        if current not in sections:
+            return sections
+        index = sections.index(current)
+        return sections[index:]
+
+    def _numbered_match(self, section: Entry, number: str, title_key: str,
+                        *, inferring: bool) -> tuple[Entry, float, int] | None:
+        """(entry, score, key characters of the title consumed) of the numbered heading."""
+        winner: tuple[Entry, float, int] | None = None
+        for entry in self.cat.children(section.path):
+            if not entry.segment.isdigit() or not entry.title:
+                continue
+            title = key(entry.title)
+            score, consumed = _title_score(title_key, title)
+            if entry.segment == number:
+                score += _NUMBER_BONUS
+            need = _INFER_THRESHOLD if inferring else THRESHOLD
+            if score >= need and (winner is None or score > winner[1]):
+                winner = (entry, min(score, 100.0), consumed)
+        return winner
+
+    # -- risks and group instances -------------------------------------------
+    def _place_risk(self, risk: RiskHeading, line: Line) -> bool:
+        if len(self.chain) < 2:
+            return False
+        parent = self.chain[1].entry
+        risks = [e for e in self.cat.children(parent.path) if e.segment.startswith("リスク")]
+        if not risks:
+            return False
+        chosen: Match | None = None
+        name = key(risk.name)
+        if name:
+            chosen = best(name, risks) or prefix(name, risks, min_length=6)
+        if chosen is None:
+            wanted = f"リスク{risk.number}" if risk.number else "リスク"
+            numbered_risk = [e for e in risks if e.segment == wanted] or (risks if len(risks) == 1 else [])
+            if not numbered_risk:
+                return False
+            chosen = Match(numbered_risk[0], 100.0 if not name else 90.0, wanted)
+        entry = chosen.entry
+        value = split_after(risk.name, len(chosen.name)) if name and name.startswith(chosen.name) else ""
+        rest = tuple(c for c in (value, *line.rest) if c)
+        printed = line.first[: len(line.first) - len(value)].strip() if value else line.first
+        self._open(2, entry, entry.segment, printed, line, chosen.score, rest)
+        return True
+
+    def _place_instance(self, instance: str, line: Line) -> bool:
+        found = instance_of(instance)
+        if found is None:
+            return False
+        generic = f"{found[0]}N"
+        for depth in range(len(self.chain), 0, -1):
+            for entry in self.cat.children(self.chain[depth - 1].entry.path):
+                if entry.segment == generic:
+                    self._open(depth, entry, instance, line.first, line, 100.0, line.rest)
+                    return True
+        return False
+
+    # -- labels --------------------------------------------------------------
+    def _label_children(self, parent: tuple[str, ...]) -> list[Entry]:
+        return [e for e in self.cat.children(parent) if not e.segment.isdigit() and not e.segment.endswith("N")]
+
+    def _find_uncached(
+        self, printed: str, parents: tuple[tuple[str, ...], ...]
+    ) -> tuple[Match, int, Entry | None] | None:
+        """The deepest open level with a child the printed key names: (match, depth, None).
+
+        Failing that, a child of a heading printed *after* an open one whose own line was lost
+        (a missing "2. 基本情報" or "リスク2：…" line): (match, depth, that heading)."""
+        for depth in range(len(parents), 0, -1):
+            found = best(printed, self._label_children(parents[depth - 1]))
+            if found is not None:
+                return found, depth, None
+        for depth in range(len(parents), 0, -1):
+            siblings = self.cat.children(parents[depth - 1])
+            if depth < len(parents):
+                current = self.cat.by_path.get(parents[depth])
+                siblings = siblings[siblings.index(current) + 1 :] if current in siblings else []
+            for heading in [h for h in siblings if not h.segment.endswith("N")][:_SKIPPED_HEADINGS]:
+                found = best(printed, self._label_children(heading.path))
+                if found is not None and found.score >= _INFER_THRESHOLD:
+                    return found, depth + 1, heading
+        return None
+
+    def _search(self, printed: str) -> tuple[Match, int, Entry | None] | None:
+        if not printed or len(printed) > LABEL_MAX_KEY:
+            return None
+        parents = tuple(f.entry.path for f in self.chain)
+        if not parents:
+            return self._search_everywhere(printed)
+        return self._find(printed, parents)
+
+    def _search_everywhere(self, printed: str) -> tuple[Match, int, Entry | None] | None:
+        """Before any section: an item of the first section's first heading opens it (the
+        first page lost its "I 基本情報" heading)."""
+        sections = self._sections_in_scope()
+        if not sections:
+            return None
+        first = sections[0]
+        for heading in self.cat.children(first.path):
+            found = best(printed, self._label_children(heading.path))
+            if found is not None and found.score >= _INFER_THRESHOLD:
+                self._enter_section(first, "", 0, inferred=True)
+                return found, 2, heading
+        return None
+
+    def _place_label(self, line: Line, following: Line | None) -> int | None:
+        cells = line.cells
+        first = cells[0]
+        if first.startswith(VALUE_START):
+            return None
+        printed = key(first)
+        found = self._search(printed)
+        if found is None and len(cells) >= 2:
+            # A label broken across two cells ("③対象と | なる本人の範囲"), or a row header of the
+            # printed table before the label ("再委託 | ④再委託の有無 | …").
+            joined = self._search(printed + key(cells[1]))
+            if joined is not None:
+                cells, found = (f"{first}{cells[1]}", *cells[2:]), joined
+            elif (
+                len(printed) <= _ROW_HEADER_MAX
+                and not cells[1].startswith(VALUE_START)
+                and (second := self._search(key(cells[1]))) is not None
+            ):
+                cells, found = cells[1:], second
+            first = cells[0]
+        consumed = 0
+        if (
+            (found is None or not found[0].exact)
+            and len(cells) == 1
+            and following is not None
+            and following.cells
+            and not following.first.startswith(VALUE_START)
+        ):
+            # A label broken over two lines, its value after the second half.
+            joined = self._search(printed + key(following.first))
+            if joined is not None and (found is None or joined[0].score > found[0].score):
+                found, consumed = joined, 1
+                first = f"{first}{following.first}"
+                cells = (first, *following.cells[1:])
+        rest = cells[1:]
+        if (found is None or not found[0].exact) and len(printed) >= 4:
+            # A label with its value run on in the same cell beats a fuzzy reading of the whole.
+            run_on, value = self._search_prefix(printed, first)
+            if run_on is not None:
+                found = run_on
+                rest = (value, *rest) if value else rest
+                first = first[: len(first) - len(value)].strip() if value else first
+        if found is None:
+            return None
+        match, depth, skipped = found
+        if skipped is not None:
+            self.chain = [*self.chain[: depth - 1], Frame(skipped, skipped.segment)]
+            self.inferred.append("/".join(f.segment for f in self.chain))
+        self._open(depth, match.entry, match.entry.segment, first, line, match.score, tuple(c for c in rest if c))
+        return consumed
+
+    def _search_prefix(self, printed: str, first: str) -> tuple[tuple[Match, int, Entry | None] | None, str]:
+        """A label with its value run on in the same cell: accepted when the value starts like
+        one (bracket, mark, list item) or the label is circled, never inside running text."""
+        for depth in range(len(self.chain), 0, -1):
+            found = prefix(printed, self._label_children(self.chain[depth - 1].entry.path))
+            if found is None:
+                continue
+            value, boundary = split_label(first, len(found.name))
+            if starts_circled(printed) or boundary or value.startswith(VALUE_START):
+                return (found, depth, None), value
+            return None, ""
+        return None, ""
+
+
+def _title_score(printed: str, title: str) -> tuple[float, int]:
+    """(similarity, title key characters the printed text covers) of a numbered heading's title;
+    a value may follow the title in the same cell, and OCR may cut the title short."""
+    if printed == title or printed.startswith(title):
+        return 100.0, len(title)
+    if len(printed) >= 6 and title.startswith(printed):
+        return 95.0, len(printed)
+    whole = fuzz.ratio(printed, title)
+    if len(printed) > len(title):
+        head = fuzz.ratio(printed[: len(title)], title)
+        if head > whole:
+            return head, len(title)
+    return whole, len(printed)
+
+
+def file_sections_named(nodes: list[Node]) -> bool:
+    """Whether II/III repeat (a multi-file report), so paths must name each file."""
+    return any("#" in n.segments[0] and n.segments[0].split("#")[0] in FILE_SECTIONS for n in nodes)

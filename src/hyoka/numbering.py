@@ -1,0 +1,153 @@
+"""Every numbering convention of the forms, recognised in one place.
+
+The forms number their items four ways — Roman section numerals (Ⅲ, III, OCR'd
+"Ι"), "3." headings (also "３．"), circled numbers ①② and repeating-group
+instances (システム6, 委託事項2, 提供先12, 移転先3, リスク1) with range headers
+for empty instances ("システム6〜10"). Lawtext keeps its numbering parsing in
+one module so that a new notation is taught once; this module is that place for
+hyoka. Readers, the catalogue, the differ and the printed-cell parser all ask
+here instead of keeping their own patterns.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
+ROMAN_CHARS = {"Ⅰ": "I", "Ⅱ": "II", "Ⅲ": "III", "Ⅳ": "IV", "Ⅴ": "V", "Ⅵ": "VI", "Ⅶ": "VII"}
+ROMAN_VALUES = ("I", "II", "III", "IV", "V", "VI", "VII")
+# Sections that repeat once per 特定個人情報ファイル in a multi-file report.
+FILE_SECTIONS = ("II", "III")
+
+# Repeating groups whose instances a body numbers itself (システム1…N). リスク is numbered by
+# the form, but printed reports renumber and garble it, so it is recognised the same way.
+GROUP_NAMES = ("システム", "委託事項", "提供先", "移転先")
+INSTANCE_NAMES = (*GROUP_NAMES, "リスク")
+
+_GROUPS = "|".join(GROUP_NAMES)
+_INSTANCES = "|".join(INSTANCE_NAMES)
+_GROUP_RE = re.compile(rf"^({_GROUPS})\s*(\d{{1,3}})$")
+_RANGE_RE = re.compile(rf"^({_GROUPS})\s*\d{{1,3}}\s*[〜~～\-ー－]\s*\d{{1,3}}$")
+_INSTANCE_RE = re.compile(rf"^({_INSTANCES})(\d+)$")
+_GENERIC_RE = re.compile(rf"^({_GROUPS})(?:\d+|N)$")
+_IN_TEXT_RE = re.compile(rf"({_GROUPS})\s*(\d{{1,3}})")
+_RISK_RE = re.compile(r"^リスク\s*(\d{0,2})\s*[:：;；]\s*(.*)$")
+_RISK_BARE_RE = re.compile(r"^リスク\s*(\d{1,2})$")
+_NUMBERED_RE = re.compile(r"^(\d{1,2})\s*[.．]\s*(\S.*)$")
+_ROMAN_HEAD_RE = re.compile(r"^\s*([IVXⅠⅡⅢⅣⅤⅥⅦΙ]{1,4}|[пшv])(?![A-Za-z])\s*[.．]?\s*")
+_FILE_SECTION_RE = re.compile(r"^(I{1,3}|IV|V|VI)\((.+)\)$")
+_DUPLICATE_RE = re.compile(r"#\d+$")
+_CIRCLED_SPLIT_RE = re.compile(f"([{CIRCLED}])")
+
+
+def fold(text: str) -> str:
+    """NFKC except circled numbers (NFKC would turn ① into 1, merging "①入手元" with "1 入手元")."""
+    parts = _CIRCLED_SPLIT_RE.split(text)
+    return "".join(p if i % 2 else unicodedata.normalize("NFKC", p) for i, p in enumerate(parts))
+
+
+def circled_number(ch: str) -> int | None:
+    """1 for ①, … 20 for ⑳; None for anything else."""
+    idx = CIRCLED.find(ch[:1]) if ch else -1
+    return idx + 1 if idx >= 0 else None
+
+
+def circled(number: int) -> str:
+    """"③" for 3."""
+    return CIRCLED[number - 1] if 1 <= number <= len(CIRCLED) else str(number)
+
+
+def starts_circled(text: str) -> bool:
+    return bool(text) and text[0] in CIRCLED
+
+
+def split_circled(key: str) -> tuple[str, str]:
+    """("③", "使用目的") for "③使用目的"; ("", key) when the key has no circled number."""
+    return (key[0], key[1:]) if key and key[0] in CIRCLED else ("", key)
+
+
+def roman_value(token: str) -> str | None:
+    """Canonical roman numeral ("III") for "Ⅲ", "III" and OCR'd "Ι"; else None."""
+    token = token.strip()
+    if token in ROMAN_CHARS:
+        return ROMAN_CHARS[token]
+    folded = unicodedata.normalize("NFKC", token).upper().replace("Ι", "I")
+    return folded if folded in ROMAN_VALUES else None
+
+
+def strip_roman(folded: str) -> tuple[str | None, str]:
+    """(numeral as printed or None, the rest) of a folded heading line ("Ⅲ リスク対策" → ("Ⅲ", "リスク対策"))."""
+    head = _ROMAN_HEAD_RE.match(folded)
+    if not head:
+        return None, folded.strip()
+    return head.group(1), folded[head.end() :].strip()
+
+
+def numbered(text: str) -> tuple[str, str] | None:
+    """("3", "特定個人情報の入手・使用") for "3. 特定個人情報の入手・使用" (also "３．")."""
+    m = _NUMBERED_RE.match(fold(text))
+    return (m.group(1), m.group(2).strip()) if m else None
+
+
+def group_instance(text: str) -> str | None:
+    """"システム6" for an instance header ("システム 6", "システム６"); None otherwise."""
+    m = _GROUP_RE.match(fold(text).replace(" ", ""))
+    return f"{m.group(1)}{int(m.group(2))}" if m else None
+
+
+def group_range(text: str) -> bool:
+    """A range header for empty instances ("システム6〜10"): carries nothing."""
+    return bool(_RANGE_RE.match(fold(text).replace(" ", "").replace("〜", "~")))
+
+
+@dataclass(frozen=True)
+class RiskHeading:
+    """A printed risk heading: "リスク2：不正な提供が行われるリスク" → number 2 and its name."""
+
+    number: int | None
+    name: str
+
+
+def risk_heading(text: str) -> RiskHeading | None:
+    """The risk a line opens ("リスク1: …", "リスク：…", a bare "リスク3"); None otherwise."""
+    folded = fold(text).strip()
+    m = _RISK_RE.match(folded)
+    if m:
+        return RiskHeading(int(m.group(1)) if m.group(1) else None, m.group(2).strip())
+    bare = _RISK_BARE_RE.match(folded.replace(" ", ""))
+    return RiskHeading(int(bare.group(1)), "") if bare else None
+
+
+def instance_of(segment: str) -> tuple[str, int] | None:
+    """("システム", 3) for the path segment "システム3" (any group, リスク included)."""
+    m = _INSTANCE_RE.match(segment)
+    return (m.group(1), int(m.group(2))) if m else None
+
+
+def generic_segment(segment: str) -> str:
+    """A path segment as the form names it: duplicate counter, file name and instance number
+    dropped ("委託事項3" → "委託事項N", "II(住民票ファイル)" → "II", "⑦再委託の有無#2" → "⑦再委託の有無")."""
+    segment = _DUPLICATE_RE.sub("", segment)
+    file_match = _FILE_SECTION_RE.match(segment)
+    if file_match:
+        return file_match.group(1)
+    m = _GENERIC_RE.match(segment)
+    return f"{m.group(1)}N" if m else segment
+
+
+def file_section(segment: str) -> tuple[str, str] | None:
+    """("II", "住民票ファイル") for the section segment of a multi-file report."""
+    m = _FILE_SECTION_RE.match(_DUPLICATE_RE.sub("", segment))
+    return (m.group(1), m.group(2)) if m else None
+
+
+def strip_duplicate(segment: str) -> str:
+    """"①入手元" for "①入手元#2" (the second printing of an item)."""
+    return _DUPLICATE_RE.sub("", segment)
+
+
+def group_in_text(text: str) -> re.Match[str] | None:
+    """The first group instance named inside a printed cell ("… システム17 …")."""
+    return _IN_TEXT_RE.search(text)
