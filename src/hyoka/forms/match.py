@@ -34,12 +34,14 @@ _DIGIT_FOR_CIRCLED = 5.0
 _TRAILING_NOISE_RE = re.compile(r"[—\-–―:：.。、,÷|]+$")
 _LEADING_DIGITS_RE = re.compile(r"^(\d{1,2})(?=\D)")
 _KEY_DROPPED = " \t※*"
+# OCR reads the katakana middle dot of "時期・頻度" as a Latin middle dot or a bullet.
+_DOTS = str.maketrans({"·": "・", "•": "・", "∙": "・"})
 
 
 @lru_cache(maxsize=65536)
 def key(text: str) -> str:
     """Comparison key of a printed label: width-folded, no spaces or ※, no trailing debris."""
-    return _TRAILING_NOISE_RE.sub("", label_key(text))
+    return _TRAILING_NOISE_RE.sub("", label_key(text).translate(_DOTS))
 
 
 @dataclass(frozen=True)

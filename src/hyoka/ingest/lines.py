@@ -11,9 +11,12 @@ import re
 from dataclasses import dataclass
 
 from hyoka.normalize import collapse_space, nfkc_keep_circled
+from hyoka.numbering import CIRCLED
 
 _MARKDOWN_RE = re.compile(r"^#{1,6}\s*")
 _INLINE_NOISE_RE = re.compile(r"</?(?:b|strong|em|i|u|span)\b[^>]*>", re.IGNORECASE)
+# "① 入手元": a space after a circled number is layout, not text (labels and values alike).
+_CIRCLED_SPACE_RE = re.compile(f"([{CIRCLED}])[ \u3000]+")
 _APPENDIX_RE = re.compile(r"^[(（]\s*別添\s*(\d)\s*[)）]\s*(.*)$")
 _PAGE_NOISE_RE = re.compile(r"^(?:-\s*\d{1,3}\s*-|\d{1,3}\s*/\s*\d{1,3}|[|\-=_ΓГ「」\s]+)$")
 
@@ -42,6 +45,7 @@ def split_line(number: int, raw: str) -> Line:
     """Cells of a raw line after removing markdown headers and inline emphasis tags."""
     raw = _MARKDOWN_RE.sub("", raw.strip(" \u3000"))
     raw = _INLINE_NOISE_RE.sub("", raw)
+    raw = _CIRCLED_SPACE_RE.sub(r"\1", raw)
     cells = [collapse_space(c) for c in raw.split("\t")]
     while cells and not cells[0]:
         cells.pop(0)

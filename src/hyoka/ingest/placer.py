@@ -14,6 +14,7 @@ attached to the open item and recorded as unplaced.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -34,6 +35,7 @@ from hyoka.numbering import (
     numbered,
     risk_heading,
     starts_circled,
+    strip_duplicate,
     strip_roman,
 )
 
@@ -47,6 +49,7 @@ VALUE_START = tuple("・･-‐•<＜〈[［【「『(（{※*＊■□☑○�
 _UNPLACED_LABEL_MAX = 40
 _ROW_HEADER_MAX = 12
 _BROKEN_HEAD = 6
+_INSTANCE_RUN_ON_RE = re.compile(r"^((?:システム|委託事項|提供先|移転先)\s*\d{1,3})\s+(\S.*)$")
 _SECTION_FUZZY = 85.0
 _INFER_THRESHOLD = 90.0
 _NUMBER_BONUS = 10.0
@@ -146,8 +149,9 @@ class Placer:
         self.chain = [Frame(entry, segment)]
         self._pending_repeat = None
         if inferred:
+            # The heading's line was lost; the section is still an item, as if printed.
             self.inferred.append(segment)
-            return
+            printed = f"{entry.segment} {entry.title}"
         self._node(printed, number)
 
     def open_appendix(self, segment: str, title: str, number: int) -> None:
@@ -181,25 +185,38 @@ class Placer:
               rest: tuple[str, ...]) -> None:
         """Open ``entry`` under the first ``depth`` frames; a first value cell that names one of
         its children opens that child too ("④使用の主体 | 使用部署 | 納税課…")."""
+        child = self._child_cell(entry, rest)
+        open_frame = self.chain[depth] if len(self.chain) == depth + 1 else None
         if (
-            len(self.chain) == depth + 1
-            and self.chain[depth].entry is entry
-            and self.chain[depth].node is not None
-            and self.chain[depth].node is self.current
+            open_frame is not None
+            and open_frame.entry is entry
+            and strip_duplicate(open_frame.segment) == segment
+            and open_frame.node is not None
+            and open_frame.node is self.current
         ):
             # The same item named again before anything under it (several risk names printed
-            # for one entry, a label repeated by a page break): one item, its text continued.
-            self.current.add(" ".join((printed, *rest)))
-            return
-        self.chain = [*self.chain[:depth], Frame(entry, segment)]
-        if rest and len(key(rest[0])) <= _UNPLACED_LABEL_MAX and not rest[0].startswith(VALUE_START):
-            child = best(key(rest[0]), self._label_children(entry.path))
-            if child is not None:
-                self._node(printed, line.number, score)
-                self.chain.append(Frame(child.entry, child.entry.segment))
-                self._node(rest[0], line.number, child.score, " ".join(rest[1:]))
+            # for one entry, an instance header repeated with its first item): one item.
+            if child is None:
+                self.current.add(" ".join((printed, *rest)))
                 return
-        self._node(printed, line.number, score, " ".join(rest))
+        else:
+            if child is None and rest and depth > 0 and not self._label_children(entry.path):
+                sibling = self._child_cell(self.chain[depth - 1].entry, rest)
+                if sibling is not None and sibling.entry is not entry:
+                    # A group label printed in front of the item ("再委託 | ⑦再委託の有無 ※ | …").
+                    self._open(depth, sibling.entry, sibling.entry.segment, rest[0], line, sibling.score, rest[1:])
+                    return
+            self.chain = [*self.chain[:depth], Frame(entry, segment)]
+            self._node(printed, line.number, score, "" if child else " ".join(rest))
+        if child is not None:
+            self.chain = [*self.chain[: depth + 1], Frame(child.entry, child.entry.segment)]
+            self._node(rest[0], line.number, child.score, " ".join(rest[1:]))
+
+    def _child_cell(self, parent: Entry, rest: tuple[str, ...]) -> Match | None:
+        """The child of ``parent`` the first value cell names, if it is a label at all."""
+        if not rest or len(key(rest[0])) > _UNPLACED_LABEL_MAX or rest[0].startswith(VALUE_START):
+            return None
+        return best(key(rest[0]), self._label_children(parent.path))
 
     # -- lines ---------------------------------------------------------------
     def place(self, line: Line, following: Line | None) -> int:
@@ -210,6 +227,11 @@ class Placer:
                 self.current.add(line.joined)
             return 0
         first = line.first
+        run_on = _INSTANCE_RUN_ON_RE.match(nfkc_keep_circled(first))
+        if run_on is not None and group_instance(run_on.group(1)):
+            # "提供先4 ①法令上の根拠 | …": the instance header and its first label in one cell.
+            line = Line(line.number, (run_on.group(1), run_on.group(2), *line.cells[1:]))
+            first = line.first
         if len(first) <= _BROKEN_HEAD and len(line.cells) >= 2 and group_instance(first) is None:
             # "委託事 | 項1 | …", "委託 | 事項2~5": an instance header broken across cells.
             joined, second = f"{first}{line.cells[1]}", line.cells[1]
@@ -428,14 +450,23 @@ class Placer:
             and len(cells) == 1
             and following is not None
             and following.cells
-            and not following.first.startswith(VALUE_START)
         ):
-            # A label broken over two lines, its value after the second half.
+            # A label broken over two lines, its value after the second half (which may start
+            # like a list item, "・失効の管理": then only a near-exact label counts).
             joined = self._search(printed + key(following.first))
-            if joined is not None and (found is None or joined[0].score > found[0].score):
+            need = _INFER_THRESHOLD if following.first.startswith(VALUE_START) else THRESHOLD
+            if joined is not None and joined[0].score >= need and (found is None or joined[0].score > found[0].score):
                 found, consumed = joined, 1
                 first = f"{first}{following.first}"
                 cells = (first, *following.cells[1:])
+            elif found is None or not found[0].exact:
+                # "⑥提供方 | 法 ⑦時期・頻度 …": the label ends inside the next line's first cell.
+                text = f"{first}{following.first}"
+                run_on, value = self._search_prefix(key(text), text)
+                if run_on is not None and len(run_on[0].name) > len(printed):
+                    found, consumed = run_on, 1
+                    first = text[: len(text) - len(value)].strip() if value else text
+                    cells = (first, *((value,) if value else ()), *following.cells[1:])
         rest = cells[1:]
         if (found is None or not found[0].exact) and len(printed) >= 4:
             # A label with its value run on in the same cell beats a fuzzy reading of the whole.

@@ -39,6 +39,7 @@ _PAGE_HEADER_RE = re.compile(r"^特定個人情報保護評価書\s*[(（]")
 _CONTENTS_MARK = "項目一覧"
 _TABLE_HEADER = ("変更日", "項目", "変更前の記載")
 _COVER_SCAN = 80
+_TITLE_PREFIX = 8
 
 
 def detect_edition(lines: Sequence[str]) -> tuple[FormKind | None, str]:
@@ -82,45 +83,50 @@ def _headings(lines: Sequence[Line], placer: Placer) -> dict[int, str]:
         if not line.cells or len(line.first) > 120:
             continue
         joined = line.joined
-        if appendix_heading(joined) is not None:
-            kinds[idx] = "appendix"
-        elif placer.section_heading(joined) is not None:
-            kinds[idx] = "section"
+        app = appendix_heading(joined)
+        section = placer.section_heading(joined) if app is None else None
+        if app is not None:
+            kinds[idx] = f"appendix:{app[0]}"
+        elif section is not None:
+            kinds[idx] = f"section:{section[0].segment}"
     return kinds
 
 
-def _contents(lines: Sequence[Line], kinds: dict[int, str]) -> set[int]:
-    """Lines of the 項目一覧: the "項目一覧" line and every heading followed by another heading
-    (a section of the body is followed by its items, a contents entry by the next entry)."""
-    skipped: set[int] = set()
-    following: int | None = None
-    for idx in range(len(lines) - 1, -1, -1):
-        line = lines[idx]
-        if is_noise(line):
-            continue
-        marker = nfkc_keep_circled(line.joined).replace(" ", "") == _CONTENTS_MARK
-        if marker or (idx in kinds and following is not None and following in kinds):
-            skipped.add(idx)
-        following = idx
-    return skipped
+def _debris(line: Line) -> bool:
+    """A line of one or two signs and no letters ("(", "Γ 1"): OCR debris between headings."""
+    text = line.joined.replace(" ", "")
+    return len(text) <= 2 and not any(ch.isalpha() for ch in text)
 
 
-def _body_start(lines: Sequence[Line], kinds: dict[int, str], contents: set[int], catalogue: Catalogue) -> int:
-    """The first body line: a section heading that is not in the 項目一覧, or an item of the
-    first section's first heading (a file whose first page lost its heading)."""
-    first_section = next((e for e in catalogue.sections() if not e.segment.startswith("別添")), None)
-    first_heading = catalogue.children(first_section.path)[:1] if first_section else []
-    labels = {key(c.segment) for h in first_heading for c in catalogue.children(h.path)}
-    titles = {key(h.title) for h in first_heading}
-    for idx, line in enumerate(lines):
-        if idx in contents or is_noise(line):
-            continue
-        if kinds.get(idx) == "section":
-            return idx
-        heading = numbered(line.first)
-        if (heading and key(heading[1])[:12] in {t[:12] for t in titles}) or key(line.first) in labels:
-            return idx
-    return len(lines)
+def _body_start(lines: Sequence[Line], kinds: dict[int, str], catalogue: Catalogue) -> int:
+    """The first body line: the heading of the section the form's first item belongs to, just
+    before that item, or the item itself when its heading was lost. Earlier headings are the
+    項目一覧 (whose last entry may stand just before a heading-less body)."""
+    first_item, sections = next(
+        ((idx, found) for idx, line in enumerate(lines) if (found := _item_sections(line, catalogue))), (None, set())
+    )
+    if first_item is None:
+        return next((idx for idx, kind in sorted(kinds.items()) if kind.startswith("section")), len(lines))
+    before = first_item - 1
+    while before >= 0 and (is_noise(lines[before]) or _debris(lines[before])):
+        before -= 1
+    heading = kinds.get(before, "") if before >= 0 else ""
+    return before if heading.startswith("section") and heading.partition(":")[2] in sections else first_item
+
+
+def _item_sections(line: Line, catalogue: Catalogue) -> set[str]:
+    """The sections a numbered heading of the form belongs to ("1. 特定個人情報ファイルを取り扱う
+    事務" → {"I"}); empty for any other line."""
+    heading = numbered(line.first) if line.cells else None
+    if heading is None:
+        return set()
+    title = key(heading[1] + "".join(line.cells[1:]))
+    return {
+        section.segment
+        for section in catalogue.sections()
+        for entry in catalogue.children(section.path)
+        if entry.segment == heading[0] and entry.title and title.startswith(key(entry.title)[:_TITLE_PREFIX])
+    }
 
 
 def _cover(lines: Sequence[str]) -> tuple[dict[str, str], list[Item]]:
@@ -207,8 +213,8 @@ def read_published(text: str, name: str = "入力") -> Reading:
     lines = [split_line(idx + 1, raw_lines[idx]) for idx in range(body_end)]
     placer = Placer(catalogue)
     kinds = _headings(lines, placer)
-    contents = _contents(lines, kinds)
-    body_start = _body_start(lines, kinds, contents, catalogue)
+    body_start = _body_start(lines, kinds, catalogue)
+    contents = {idx for idx in kinds if idx < body_start}
     meta, cover_items = _cover(raw_lines[:body_start])
     _place_body(placer, lines, body_start, kinds, contents)
     if not placer.nodes:
@@ -251,7 +257,7 @@ def _place_body(placer: Placer, lines: Sequence[Line], start: int, kinds: dict[i
             continue
         if _PAGE_HEADER_RE.match(line.first):
             continue
-        kind = kinds.get(idx - 1)
+        kind = kinds.get(idx - 1, "").partition(":")[0]
         if kind == "appendix":
             app = appendix_heading(line.joined)
             assert app is not None
