@@ -8,17 +8,17 @@ renumbering is reported as a move instead of a rewrite of every later instance.
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
-import re
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Literal
 
 from hyoka.model import Item, ItemPath, Report, value_display
 from hyoka.normalize import notation_key
+from hyoka.numbering import FILE_SECTIONS, generic_segment, instance_of
 
 ChangeKind = Literal["added", "removed", "modified", "moved"]
-_INSTANCE_RE = re.compile(r"^(システム|委託事項|提供先|移転先|リスク)(\d+)$")
 _GROUP_INITIALS = frozenset("シ委提移リ")
 _KEEP_NUMBER = 0.6
 _MATCH_MIN = 0.5
@@ -52,9 +52,9 @@ def _instance_of(path: ItemPath) -> tuple[GroupKey, int, int] | None:
     for idx, seg in enumerate(path.segments):
         if seg[0] not in _GROUP_INITIALS or not seg[-1].isdigit():
             continue
-        m = _INSTANCE_RE.match(seg)
-        if m:
-            return (path.segments[:idx], m.group(1)), int(m.group(2)), idx
+        found = instance_of(seg)
+        if found:
+            return (path.segments[:idx], found[0]), found[1], idx
     return None
 
 
@@ -203,8 +203,48 @@ def _same(a: Item, b: Item) -> bool:
     return a.value == b.value and a.star == b.star
 
 
+def _file_signatures(report: Report) -> dict[str, dict[str, Signature]]:
+    """Per file section (II, III): each file's section segment → its content, for matching files
+    whose name changed ("II(取納管理ファイル)" → "II(収納管理ファイル)")."""
+    parts: dict[str, dict[str, list[tuple[str, str]]]] = defaultdict(lambda: defaultdict(list))
+    for item in report.items:
+        head = item.path.segments[0]
+        base = generic_segment(head)
+        if base in FILE_SECTIONS:
+            parts[base][head].append(("/".join(item.path.segments[1:]), value_display(item.value)))
+    return {base: {seg: tuple(v) for seg, v in files.items()} for base, files in parts.items()}
+
+
+def _align_files(old: Report, new: Report) -> Report:
+    """The old report with each renamed 特定個人情報ファイル's sections under the new name, so a
+    typo fixed in a file name is one changed item (the name), not the whole file removed and added.
+    Files pair by content, like group instances; a file that pairs with none keeps its name."""
+    old_files, new_files = _file_signatures(old), _file_signatures(new)
+    renamed: dict[str, str] = {}
+    for base, files in old_files.items():
+        targets = new_files.get(base, {})
+        free_old = [seg for seg in files if seg not in targets]
+        free_new = [seg for seg in targets if seg not in files]
+        scored = sorted(
+            ((_similarity(files[o], targets[n]), o, n) for o in free_old for n in free_new), reverse=True
+        )
+        for score, o, n in scored:
+            if score >= _MATCH_MIN and o not in renamed and n not in renamed.values():
+                renamed[o] = n
+    if not renamed:
+        return old
+    items = tuple(
+        dataclasses.replace(item, path=ItemPath((renamed[item.path.segments[0]], *item.path.segments[1:])))
+        if item.path.segments[0] in renamed
+        else item
+        for item in old.items
+    )
+    return dataclasses.replace(old, items=items)
+
+
 def align(old: Report, new: Report) -> list[ItemChange]:
     """Changed items between two versions, in the new version's order (removals at their old place)."""
+    old = _align_files(old, new)
     new_by_key = _by_key(new)
     affected = _affected_groups(_by_key(old), new_by_key)
     old_located, new_located = _locate(old, affected), _locate(new, affected)
