@@ -1,0 +1,515 @@
+"""Extraction variants of a report text: the same report, laid out by another extractor.
+
+Every variant is a deterministic function ``str -> str`` (``VARIANTS`` names them) that
+changes only HOW a published report was turned into text (line ends, page numbers,
+numbering notation, a lost table of contents or heading, broken labels, blank lines),
+never WHAT it says. The invariance tests parse a report and its variant and require the
+same item paths and the same values, so every generator keeps these rules:
+
+* nothing is inserted inside a value: page numbers go on their own line before a line
+  that starts a row; label breaks and the space after a circled number touch only label
+  cells (one circled-number label or one of the forms' unnumbered labels, without
+  brackets, markup or sentence punctuation, followed on its line by another cell);
+  Roman and full-width numerals change only in headings;
+* the 別添 blocks (事務の内容, 記録項目) and the 変更箇所 table are text, not structure:
+  only page numbers, blank lines and line ends reach them;
+* a variant that finds nothing to change returns the text unchanged (the tests assert
+  that each one does change every seed and sample).
+
+Randomness (break points, page-number styles, page lengths) comes from ``random.Random``
+seeded with ``SEED`` and the variant's name, so a variant gives the same text every run.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from collections.abc import Callable
+
+SEED = 20261124
+
+CIRCLED = "".join(chr(c) for c in range(0x2460, 0x2474))  # ①..⑳
+
+# Titles of the top-level sections (様式2/3/4); the numeral before them is what OCR garbles.
+SECTION_TITLES = (
+    "基本情報",
+    "関連情報",
+    "特定個人情報ファイルの概要",
+    "特定個人情報ファイルの取扱いプロセスにおけるリスク対策",
+    "その他のリスク対策",
+    "リスク対策",
+    "開示請求",
+    "評価実施手続",
+    "しきい値判断",
+)
+_FIRST_SECTION = ("基本情報", "関連情報")
+
+# Beginnings of the numbered headings ("3. 特定個人情報の入手・使用") of the forms. Numbered
+# lines that do not start like this are prose (the 備考 lists of 別添1) and keep their digits.
+NUMBERED_TITLES = (
+    "特定個人情報",
+    "個人番号の利用",
+    "情報提供ネットワークシステム",
+    "評価実施機関",
+    "他の評価実施機関",
+    "基本情報",
+    "備考",
+    "監査",
+    "従業者に対する",
+    "その他のリスク対策",
+    "基礎項目評価",
+    "国民・住民等",
+    "第三者点検",
+    "個人情報保護委員会",
+    "しきい値判断",
+)
+
+# Unnumbered labels the forms print in a row's first cell ("その妥当性", "リスクへの対策は十分か").
+# A cell counts as a label only if it starts with a circled number or is one of these, so that
+# no generator ever edits a value that happens to be short.
+FORM_LABELS = frozenset(
+    (
+        "その必要性", "その妥当性", "全ての記録項目", "主な記録項目", "使用部署", "使用者数", "情報の突合",
+        "情報の統計分析", "権利利益に影響を与え得る決定", "委託の有無", "再委託", "提供・移転の有無", "保管場所",
+        "期間", "消去方法", "法令上の根拠", "変更の妥当性", "対象となる本人の数", "対象となる本人の範囲",
+        "リスクに対する措置の内容", "リスクへの対策は十分か", "その他の措置の内容", "具体的な管理方法",
+        "具体的な方法", "具体的な対策の内容", "具体的な保管・消去方法", "具体的なチェック方法", "具体的な消去方法",
+        "規定の内容", "ルールの内容及びルール遵守の確認方法", "その内容", "再発防止策の内容", "ユーザ認証の管理",
+        "アクセス権限の発効・失効の管理", "アクセス権限の管理", "特定個人情報の使用の記録", "実施の有無",
+        "従業者に対する教育・啓発", "委託契約書中の特定個人情報ファイルの取扱いに関する規定",
+        "再委託先による特定個人情報ファイルの適切な取扱いの担保", "特定個人情報の提供・移転に関するルール",
+        "特定個人情報の提供・移転の記録", "特定個人情報ファイルの閲覧者・更新者の制限",
+        "特定個人情報ファイルの取扱いの記録", "特定個人情報の消去ルール",
+        "委託契約終了後の不要な特定個人情報の消去", "対象者以外の情報の入手を防止するための措置の内容",
+        "必要な情報以外を入手することを防止するための措置の内容", "入手の際の本人確認の措置の内容",
+        "個人番号の真正性確認の措置の内容", "特定個人情報の正確性確保の措置の内容",
+        "委託元と委託先間の提供に関するルールの内容及びルール遵守の確認方法",
+        "委託先から他者への提供に関するルールの内容及びルール遵守の確認方法",
+        "宛名システム等における措置の内容", "事務で使用するその他のシステムにおける措置の内容",
+        "個人情報ファイル名", "公表場所",
+    )
+)
+
+ROMAN_TO_ASCII = {"Ⅰ": "I", "Ⅱ": "II", "Ⅲ": "III", "Ⅳ": "IV", "Ⅴ": "V", "Ⅵ": "VI"}
+ASCII_TO_ROMAN = {ascii_: roman for roman, ascii_ in ROMAN_TO_ASCII.items()}
+_TO_FULLWIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
+_TO_ASCII = str.maketrans("０１２３４５６７８９", "0123456789")
+
+_LEAD = r"(?P<lead>[ \u3000]*(?:#{1,6}[ \t]*)?)"
+# Greek Ι, Cyrillic п/ш and a lower-case v are how OCR prints I, II, III and V in the seeds.
+_SECTION_RE = re.compile(_LEAD + r"(?P<num>[IVX]{1,4}|[Ⅰ-Ⅻ]|[Ιпшv])(?P<sep>[ \t\u3000.．]*)(?P<title>\S.*)$")
+_NUMBERED_RE = re.compile(
+    _LEAD + r"(?P<num>[0-9]{1,2}|[０-９]{1,2})(?P<dot>[ \u3000]*[.．][ \u3000]*)(?P<title>[^\s0-9０-９).）].*)$"
+)
+_NUMBER_START_RE = re.compile(r"^[ \u3000]*(?:#{1,6}[ \t]*)?[0-9０-９]{1,2}[ \u3000]*[.．]")
+_APPENDIX_RE = re.compile(r"^[ \u3000]*(?:#{1,6}\s*)?[(（]\s*別\s*添\s*[0-9０-９]")
+_CONTENTS_RE = re.compile(r"^[ \u3000]*(?:#{1,6}[ \t]*)?項\s*目\s*一\s*覧\s*$")
+_GROUP_RE = re.compile(r"^[ \u3000]*(?:システム|委託事項|提供先|移転先|リスク)\s*[0-9０-９]")
+_DATE_ROW_RE = re.compile(r"^[ \u3000]*(?:令和|平成|昭和)\s*(?:元|[0-9０-９]{1,2})\s*年")
+_BLANK_DATE_ROW_RE = re.compile(r"^\t+(?:[IVX]{1,4}|[Ⅰ-Ⅵ])\s*\S")
+_MERGED_GROUP_RE = re.compile(r"(?:システム|委託事項|提供先|移転先|リスク)\s*[0-9０-９]")
+_LABEL_FORBIDDEN = set("<>[]{}「」『』。＜＞［］｛｝|")
+
+Variant = Callable[[str], str]
+
+
+# -- recognising the layout ------------------------------------------------------------------
+
+
+def _compact(text: str) -> str:
+    return re.sub(r"[\s\u3000]", "", text)
+
+
+def section_title(line: str) -> str | None:
+    """The section title a heading line opens ("基本情報"), or None for any other line."""
+    m = _SECTION_RE.match(line)
+    if not m:
+        return None
+    title = _compact(m["title"])
+    return next((t for t in SECTION_TITLES if title.startswith(t)), None)
+
+
+def is_numbered_heading(line: str) -> bool:
+    m = _NUMBERED_RE.match(line)
+    return bool(m) and _compact(m["title"]).startswith(NUMBERED_TITLES)
+
+
+def is_blank(line: str) -> bool:
+    return not line.strip(" \t\u3000")
+
+
+def _next_nonblank(lines: list[str], index: int) -> str | None:
+    return next((line for line in lines[index + 1 :] if not is_blank(line)), None)
+
+
+def body_start(lines: list[str]) -> int | None:
+    """Index of the body's first heading ("I 基本情報"): the first one not followed by another
+    section title, which tells it from its entry in the 項目一覧."""
+    heads = [i for i, line in enumerate(lines) if section_title(line) in _FIRST_SECTION]
+    for index in heads:
+        following = _next_nonblank(lines, index)
+        if following is None or (section_title(following) is None and not _APPENDIX_RE.match(following)):
+            return index
+    return heads[-1] if heads else None
+
+
+def regions(lines: list[str]) -> list[str]:
+    """Per line: "cover" (before the body, 項目一覧 included), "body", "raw" (a 別添 block
+    other than the 変更箇所) or "changes" (the 変更箇所 heading to the end)."""
+    start = body_start(lines)
+    state = "cover" if start is not None else "body"
+    kinds: list[str] = []
+    for index, line in enumerate(lines):
+        if index == start:
+            state = "body"
+        if state in ("body", "raw"):
+            if _APPENDIX_RE.match(line):
+                state = "changes" if "変更" in line else "raw"
+            elif state == "raw" and section_title(line) is not None:
+                state = "body"
+        kinds.append(state)
+    return kinds
+
+
+def label_like(cell: str) -> bool:
+    """A cell that can only be one printed label: short, no markup, brackets or sentence end, and
+    either numbered with a circled number or one of the forms' unnumbered labels. OCR'd cells
+    holding several labels ("①法令上の根拠 ②提供先における用途", "⑦時期・頻度 提供先12") are
+    not one label: where one ends is the reader's guess, so no generator touches them."""
+    text = cell.strip(" \u3000")
+    if not text or len(text) > 60 or any(ch in _LABEL_FORBIDDEN for ch in text):
+        return False
+    if any(ch in CIRCLED for ch in text[1:]) or _MERGED_GROUP_RE.search(text):
+        return False
+    return text[0] in CIRCLED or _compact(text).replace("※", "") in FORM_LABELS
+
+
+def _filled(cells: list[str]) -> list[int]:
+    return [i for i, cell in enumerate(cells) if cell.strip(" \u3000")]
+
+
+def label_cells(line: str) -> list[int]:
+    """Indexes (in ``line.split("\\t")``) of the label cells of a row: the first filled cell, and
+    the second when the first is a label too ("再委託\\t④再委託の有無 ※\\t[…]"), each only if a
+    filled cell follows it on the line."""
+    cells = line.split("\t")
+    filled = _filled(cells)
+    found: list[int] = []
+    for rank, index in enumerate(filled[:2]):
+        if rank == 1 and not found:
+            break
+        if rank + 1 < len(filled) and label_like(cells[index]):
+            found.append(index)
+    return found
+
+
+def starts_row(line: str) -> bool:
+    """Whether a line begins a new table row (so a page break may fall just before it)."""
+    if is_blank(line):
+        return False
+    if section_title(line) or _NUMBER_START_RE.match(line) or _APPENDIX_RE.match(line):
+        return True
+    stripped = line.lstrip(" \t\u3000")
+    if stripped[0] in CIRCLED or _GROUP_RE.match(stripped) or _DATE_ROW_RE.match(line):
+        return True
+    if _BLANK_DATE_ROW_RE.match(line):
+        return True
+    return bool(label_cells(line)) and label_cells(line)[0] == _filled(line.split("\t"))[0]
+
+
+def _lines_variant(func: Callable[[list[str]], list[str]]) -> Variant:
+    """Run a line-level generator on LF text; CRLF input (from another variant) stays CRLF."""
+
+    def variant(text: str) -> str:
+        crlf = "\r\n" in text
+        lines = text.replace("\r\n", "\n").split("\n")
+        out = "\n".join(func(lines))
+        return out.replace("\n", "\r\n") if crlf else out
+
+    variant.__name__ = func.__name__
+    variant.__doc__ = func.__doc__
+    return variant
+
+
+def _rng(name: str) -> random.Random:
+    return random.Random(f"{SEED}:{name}")
+
+
+# -- the variants ----------------------------------------------------------------------------
+
+
+def crlf(text: str) -> str:
+    """CRLF line ends (Windows extractors)."""
+    return text.replace("\r\n", "\n").replace("\n", "\r\n")
+
+
+@_lines_variant
+def page_numbers(lines: list[str]) -> list[str]:
+    """A page-number line ("- 12 -" or "12 / 40") every 30-50 lines, just before a line that
+    starts a row (after the blank line when there is one), never between a row's lines."""
+    rng = _rng("page_numbers")
+    points: list[int] = []
+    page_length = rng.randint(30, 50)
+    since = 0
+    for index in range(1, len(lines)):
+        since += 1
+        if since >= page_length and starts_row(lines[index]):
+            points.append(index)
+            since = 0
+            page_length = rng.randint(30, 50)
+    total = len(points) + 2
+    marks = {}
+    for page, index in enumerate(points, start=2):
+        marks[index] = f"- {page} -" if rng.random() < 0.5 else f"{page} / {total}"
+    out: list[str] = []
+    for index, line in enumerate(lines):
+        if index in marks:
+            out.append(marks[index])
+        out.append(line)
+    return out
+
+
+def _swap_roman(numeral: str) -> str:
+    if numeral in ROMAN_TO_ASCII:
+        return ROMAN_TO_ASCII[numeral]
+    return ASCII_TO_ROMAN.get(numeral, numeral)
+
+
+@_lines_variant
+def roman(lines: list[str]) -> list[str]:
+    """Section headings with Ⅲ printed as III and III as Ⅲ (Ⅰ-Ⅵ, both ways)."""
+    kinds = regions(lines)
+    out = []
+    for line, kind in zip(lines, kinds, strict=True):
+        m = _SECTION_RE.match(line)
+        if kind in ("cover", "body") and m and section_title(line) is not None:
+            swapped = _swap_roman(m["num"])
+            sep = m["sep"] or " "
+            line = f"{m['lead']}{swapped}{sep}{m['title']}"
+        out.append(line)
+    return out
+
+
+@_lines_variant
+def fullwidth_numbers(lines: list[str]) -> list[str]:
+    """Numbered headings as "１．特定個人情報…" instead of "1. 特定個人情報…", and back."""
+    kinds = regions(lines)
+    out = []
+    for line, kind in zip(lines, kinds, strict=True):
+        m = _NUMBERED_RE.match(line)
+        if kind == "body" and m and is_numbered_heading(line):
+            if m["num"].isascii():
+                line = f"{m['lead']}{m['num'].translate(_TO_FULLWIDTH)}．{m['title']}"
+            else:
+                line = f"{m['lead']}{m['num'].translate(_TO_ASCII)}. {m['title']}"
+        out.append(line)
+    return out
+
+
+@_lines_variant
+def no_contents(lines: list[str]) -> list[str]:
+    """The 項目一覧 (the cover's table of contents) left out, up to the body's first heading."""
+    start = body_start(lines)
+    if start is None:
+        return lines
+    contents = [i for i in range(start) if _CONTENTS_RE.match(lines[i])]
+    if not contents:
+        return lines
+    return lines[: contents[0]] + lines[start:]
+
+
+@_lines_variant
+def no_first_heading(lines: list[str]) -> list[str]:
+    """The body's "I 基本情報" heading lost (its entry in the 項目一覧 stays): the first
+    page's items come without their section heading."""
+    start = body_start(lines)
+    if start is None:
+        return lines
+    m = _SECTION_RE.match(lines[start])
+    assert m is not None
+    title = m["title"]
+    # Whatever follows the title on the heading's line (a first item) stays.
+    seen, cut = 0, len(title)
+    wanted = len(next(t for t in _FIRST_SECTION if _compact(title).startswith(t)))
+    for idx, ch in enumerate(title):
+        if not ch.isspace():
+            seen += 1
+        if seen == wanted:
+            cut = idx + 1
+            break
+    rest = title[cut:].strip(" \t\u3000")
+    return lines[:start] + ([rest] if rest else []) + lines[start + 1 :]
+
+
+@_lines_variant
+def circled_space(lines: list[str]) -> list[str]:
+    """"① 入手元" for "①入手元": a space after the circled number of every label cell."""
+    kinds = regions(lines)
+    out = []
+    for line, kind in zip(lines, kinds, strict=True):
+        if kind == "body":
+            cells = line.split("\t")
+            for index in label_cells(line):
+                cell = cells[index]
+                lead = len(cell) - len(cell.lstrip(" \u3000"))
+                body = cell[lead:]
+                if body[0] in CIRCLED and len(body) > 1 and not body[1].isspace():
+                    cells[index] = f"{cell[:lead]}{body[0]} {body[1:]}"
+            line = "\t".join(cells)
+        out.append(line)
+    return out
+
+
+@_lines_variant
+def broken_labels(lines: list[str]) -> list[str]:
+    """Long labels (first cell of a row, 10+ characters) broken over two lines in the middle;
+    the rest of the row follows the second half ("①事務実施\\n上の必要性\\t<value>")."""
+    rng = _rng("broken_labels")
+    kinds = regions(lines)
+    out: list[str] = []
+    for line, kind in zip(lines, kinds, strict=True):
+        cells = line.split("\t")
+        found = label_cells(line) if kind == "body" else []
+        first = _filled(cells)[0] if found else None
+        if first is None or found[0] != first:
+            out.append(line)
+            continue
+        cell = cells[first]
+        label = cell.strip(" \u3000")
+        core = label.split("※")[0].rstrip(" \u3000")
+        if len(core) < 10 or _is_number_start(label):
+            out.append(line)
+            continue
+        cuts = [k for k in range(max(2, len(core) // 3), max(3, 2 * len(core) // 3 + 1))
+                if not core[k - 1].isspace() and not core[k].isspace()]
+        if not cuts:
+            out.append(line)
+            continue
+        at = cell.index(label) + rng.choice(cuts)
+        # Both halves keep the row's leading empty cells: the label's column.
+        out.append("\t".join([*cells[:first], cell[:at]]))
+        out.append("\t".join([*cells[:first], cell[at:], *cells[first + 1 :]]))
+    return out
+
+
+def _is_number_start(label: str) -> bool:
+    return bool(_NUMBER_START_RE.match(label))
+
+
+@_lines_variant
+def blank_lines(lines: list[str]) -> list[str]:
+    """Every blank line doubled."""
+    out: list[str] = []
+    for line in lines:
+        out.append(line)
+        if is_blank(line):
+            out.append(line)
+    return out
+
+
+COMBINED_ORDER = (
+    "no_contents", "roman", "fullwidth_numbers", "circled_space", "broken_labels", "page_numbers", "blank_lines",
+    "crlf",
+)
+
+
+def combined(text: str) -> str:
+    """Everything at once but the lost first heading: no 項目一覧, swapped numerals, spaced
+    circled numbers, broken labels, page numbers, doubled blank lines and CRLF."""
+    for name in COMBINED_ORDER:
+        text = VARIANTS[name](text)
+    return text
+
+
+VARIANTS: dict[str, Variant] = {
+    "crlf": crlf,
+    "page_numbers": page_numbers,
+    "roman": roman,
+    "fullwidth_numbers": fullwidth_numbers,
+    "no_contents": no_contents,
+    "no_first_heading": no_first_heading,
+    "circled_space": circled_space,
+    "broken_labels": broken_labels,
+    "blank_lines": blank_lines,
+    "combined": combined,
+}
+
+
+# -- content edits (not variants: these DO change what the report says) -----------------------
+
+_TYPO_REPLACEMENTS = "帖冊"
+_FILE_NAME_HEADING_RE = re.compile(r"(?:^|[\s\t#])[1１]\s*[.．]\s*特定個人情報ファイル名")
+_III_TITLES = ("リスク対策", "特定個人情報ファイルの取扱いプロセスにおけるリスク対策")
+
+
+def _kanji(ch: str) -> bool:
+    return "\u4e00" <= ch <= "\u9fff"
+
+
+def _kana(ch: str) -> bool:
+    return "\u3041" <= ch <= "\u3096" or "\u30a1" <= ch <= "\u30fa"
+
+
+def change_one_character(text: str) -> str:
+    """``text`` with the kanji nearest its middle (else a kana) replaced: the smallest edit a
+    typo fix makes. Deterministic, so the same name edited twice reads the same."""
+    middle = len(text) // 2
+    order = sorted(range(len(text)), key=lambda i: (abs(i - middle), i))
+    for wanted in (_kanji, _kana):
+        for index in order:
+            if wanted(text[index]):
+                new = next(ch for ch in _TYPO_REPLACEMENTS if ch != text[index])
+                return text[:index] + new + text[index + 1 :]
+    raise ValueError(f"no kana or kanji to change in {text!r}")
+
+
+def file_name_cells(lines: list[str]) -> list[tuple[str, int, int]]:
+    """Where each II/III block prints its 特定個人情報ファイル名: (section "II" or "III", line index,
+    cell index in ``line.split("\\t")``), in the order of the blocks. Found by structure: the
+    value of the "1. 特定個人情報ファイル名" heading that opens the block, on the heading's line
+    or the next non-blank one."""
+    kinds = regions(lines)
+    found: list[tuple[str, int, int]] = []
+    section: str | None = None
+    for index, (line, kind) in enumerate(zip(lines, kinds, strict=True)):
+        if kind != "body":
+            continue
+        title = section_title(line)
+        if title is not None:
+            section = "II" if title == "特定個人情報ファイルの概要" else "III" if title in _III_TITLES else None
+        heading = _FILE_NAME_HEADING_RE.search(" " + line) if section else None
+        if not heading or section is None:
+            continue
+        cells = line.split("\t")
+        head_cell = next(i for i, cell in enumerate(cells) if "ファイル名" in cell)
+        rest = [i for i in _filled(cells) if i > head_cell]
+        if rest:
+            found.append((section, index, rest[0]))
+        else:
+            following = next(i for i in range(index + 1, len(lines)) if not is_blank(lines[i]))
+            found.append((section, following, _filled(lines[following].split("\t"))[0]))
+        section = None
+    return found
+
+
+def edit_cell(text: str, line_index: int, cell_index: int, edit: Callable[[str], str]) -> tuple[str, str, str]:
+    """``text`` with one cell edited; returns (new text, old cell text, new cell text)."""
+    lines = text.split("\n")
+    cells = lines[line_index].split("\t")
+    old = cells[cell_index].strip(" \u3000")
+    new = edit(old)
+    cells[cell_index] = cells[cell_index].replace(old, new)
+    lines[line_index] = "\t".join(cells)
+    return "\n".join(lines), old, new
+
+
+def value_cell(lines: list[str], label: str) -> tuple[int, int]:
+    """(line, cell) of the value printed right of the first body cell whose label is ``label``
+    ("①事務の名称")."""
+    kinds = regions(lines)
+    for index, (line, kind) in enumerate(zip(lines, kinds, strict=True)):
+        cells = line.split("\t")
+        filled = _filled(cells)
+        if kind == "body" and len(filled) >= 2 and _compact(cells[filled[0]]) == _compact(label):
+            return index, filled[1]
+    raise ValueError(f"no row labelled {label}")
