@@ -16,7 +16,7 @@ from typing import Annotated, ParamSpec, TypeVar
 import typer
 
 from hyoka.errors import HyokaError, InputError
-from hyoka.ingest import dumps, read_report
+from hyoka.ingest import dumps, read_file, read_report
 from hyoka.model import Report
 from hyoka.views import (
     VersionRow,
@@ -119,7 +119,7 @@ def commit(
     """評価書の新しい版を記録する (前の版との変更を分類し、監査記録に残す)."""
     from hyoka.audit.record import commit_report
 
-    parsed = read_report(file)
+    parsed = _read_warning(file)
     rules = _load_policy(policy)
     store = _store(db)
     try:
@@ -209,11 +209,22 @@ def export(
     sys.stdout.write(dumps(report))
 
 
+def _read_warning(path: Path) -> Report:
+    """Read a file; one line on stderr when some of its lines fit no item of the form."""
+    from hyoka.check import warning_line
+
+    reading = read_file(path)
+    warning = warning_line(reading.diagnostics, str(path))
+    if warning:
+        typer.echo(warning, err=True)
+    return reading.report
+
+
 def _load_side(ref: str, db: str | None) -> tuple[Report, str]:
     """A diff side: a file on disk, or "id@n" from the store."""
     path = Path(ref)
     if path.exists() or "@" not in ref:
-        return read_report(path), ref
+        return _read_warning(path), ref
     report_id, number = parse_ref(ref)
     store = _store(db)
     try:
@@ -533,6 +544,19 @@ def _load_policy(path: Path | None):
     from hyoka.classify.policy import load_policy
 
     return load_policy(path)
+
+
+@app.command()
+@user_errors
+def check(
+    file: Annotated[Path, typer.Argument(help="評価書ファイル")],
+    format: Annotated[OutputFormat, typer.Option("--format", "-f")] = OutputFormat.text,
+) -> None:
+    """ファイルの読み取り結果を様式と照合する (様式・版、一致しない項目、類似照合したラベル、置き場所のない行)."""
+    from hyoka.check import check_file, check_text
+
+    result = check_file(file)
+    typer.echo(result.to_json() if format is OutputFormat.json else check_text(result))
 
 
 @app.command()

@@ -11,8 +11,9 @@ of five or more characters scores 80–90, two in one of ten or more 80, while
 two different labels of the forms that share words ("その必要性"/"その妥当性",
 "使用部署"/"使用者数") score 60 or less. Labels of three characters or fewer
 ("期間", "部署") must match exactly: one wrong character is a third of them.
-Circled numbers must agree when both sides print one; OCR that reads ⑥ as a
-plain "6" is accepted at a small cost.
+Circled numbers must agree when both sides print one, and then count as one
+more matching character (so "③使用日的" still names ③使用目的); OCR that reads
+⑥ as a plain "6" is accepted at a small cost.
 """
 
 from __future__ import annotations
@@ -100,6 +101,9 @@ def similarity(printed: str, name: str) -> float:
         return 100.0 - cost if cost else 99.0
     if len(name_label) <= EXACT_ONLY_LENGTH or len(label) <= EXACT_ONLY_LENGTH - 1:
         return 0.0
+    if number and number == name_number:
+        # The agreeing circled number is evidence too: "③使用日的" is ③使用目的 (80).
+        return fuzz.ratio(number + label, name) - cost
     return fuzz.ratio(label, name_label) - cost
 
 

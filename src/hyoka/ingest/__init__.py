@@ -11,18 +11,24 @@ from pathlib import Path
 
 from hyoka.ingest.decode import decode_bytes, read_text_file
 from hyoka.ingest.native import dumps, loads, looks_native
-from hyoka.ingest.published import parse_published
+from hyoka.ingest.published import read_published
+from hyoka.ingest.reading import Reading
 from hyoka.model import Report
 
-__all__ = ["dumps", "loads", "parse_text", "read_bytes", "read_report"]
+__all__ = ["Reading", "dumps", "loads", "parse_text", "read_bytes", "read_file", "read_report", "read_text"]
 
 
 def parse_text(text: str, name: str = "入力") -> Report:
     """A decoded file's text → Report, choosing the reader by content."""
+    return read_text(text, name).report
+
+
+def read_text(text: str, name: str = "入力") -> Reading:
+    """A decoded file's text → Report and what its reading noticed (nothing for the own format)."""
     text = text.lstrip("\ufeff")
     if looks_native(text):
-        return loads(text)
-    return parse_published(text, name)
+        return Reading(loads(text))
+    return read_published(text, name)
 
 
 def read_bytes(data: bytes, name: str = "入力") -> Report:
@@ -31,4 +37,9 @@ def read_bytes(data: bytes, name: str = "入力") -> Report:
 
 def read_report(path: Path) -> Report:
     """Read a report file of any supported kind; raises InputError (exit 2 in the CLI)."""
-    return parse_text(read_text_file(path), str(path))
+    return read_file(path).report
+
+
+def read_file(path: Path) -> Reading:
+    """Read a report file with the reading's diagnostics (`hyoka check`, warnings on commit/diff)."""
+    return read_text(read_text_file(path), str(path))
