@@ -3,7 +3,9 @@
 For each seed: the 変更箇所 rows as the body wrote them (item, before, after,
 timing) are classified by hyoka with the default policy (or --policy), and the
 table shows rows, agreement, the confusion matrix and every disagreement with
-the rule that decided. Seeds whose body follows a documented practice other than
+the rule that decided. Rows hyoka decides 要確認 (the 項目 cell names no item
+of the form catalogue) have their own column and list: they are not agreement,
+whatever 提出時期 the policy gave them. Seeds whose body follows a documented practice other than
 the default (bench/seed_policies/NNN.toml) are evaluated a second time with it.
 docs/classification.md discusses the figures.
 
@@ -36,11 +38,13 @@ def body_policy(seed: Path) -> Path | None:
 
 
 def summary(label: str, results: dict[str, Evaluation]) -> str:
+    """Agreement over every row of 002 + 004; rows hyoka left 要確認 count apart, never as agreement."""
     pair = [results[k] for k in TARGET_PAIR if k in results]
     rows = sum(r.rows for r in pair)
     agree = sum(r.agree for r in pair)
+    review = sum(r.review for r in pair)
     share = agree / rows if rows else 0.0
-    return f"{label}: 002 + 004 {agree}/{rows} 一致 ({share:.1%}); 目標 90%"
+    return f"{label}: 002 + 004 {agree}/{rows} 一致 ({share:.1%}), 要確認 {review} 行; 目標 90%"
 
 
 def main() -> None:

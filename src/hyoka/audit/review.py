@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import select
 
-from hyoka.classify.rules import FORMAL, IMPORTANT
+from hyoka.classify.rules import FORMAL, IMPORTANT, NEEDS_REVIEW
 from hyoka.errors import InputError
 from hyoka.store import Store
 from hyoka.store.events import NewEvent
@@ -23,9 +23,10 @@ TIMINGS = ("事前", "事後")
 
 @dataclass(frozen=True)
 class Decided:
-    """One decision on a change, by the machine (rule) or a person (by)."""
+    """One decision on a change, by the machine (rule) or a person (by); important is None
+    while the change is 要確認 (the machine could not identify the item)."""
 
-    important: bool
+    important: bool | None
     timing: str
     category: str
     reason: str
@@ -66,8 +67,8 @@ def reviewed_changes(store: Store, report_id: str, version: int) -> list[Reviewe
     changes: dict[int, ReviewedChange] = {}
     for kind, index, path, important, timing, category, rule, actor, at, payload_text in events:
         payload = json.loads(payload_text)
-        decided = Decided(bool(important), str(timing), str(category), str(payload.get("reason", "")),
-                          str(rule), actor, at)
+        decided = Decided(None if important is None else bool(important), str(timing), str(category),
+                          str(payload.get("reason", "")), str(rule), actor, at)
         if kind == "change" and index is not None:
             changes[index] = ReviewedChange(index, str(path), str(payload.get("item", "")),
                                             str(payload.get("change", "")), str(payload.get("before", "")),
@@ -96,7 +97,12 @@ def override(
         raise InputError("--important か --timing を指定してください / give --important or --timing")
     current = changes[index].effective
     new_important = current.important if important is None else important
-    category = IMPORTANT if new_important else (current.category if not current.important else FORMAL)
+    if new_important:
+        category = IMPORTANT
+    elif important is not None and current.category in (IMPORTANT, NEEDS_REVIEW):
+        category = FORMAL  # a person said "not 重要" of a change the machine called 重要 or 要確認
+    else:
+        category = current.category
     new = Decided(new_important, timing or current.timing, category, reason, "override", by,
                   (when or datetime.now(UTC)).astimezone(UTC))
     event = NewEvent(

@@ -32,7 +32,8 @@ def review_text(report_id: str, version: int, changes: Sequence[ReviewedChange])
         e = c.effective
         mark = f"  ← {e.by} が変更 ({e.at:%Y-%m-%d}): {e.reason}" if c.overridden else ""
         lines.append(f"[{c.index}] {c.path} ({c.change})")
-        lines.append(f"    {e.category} / {e.timing} / {'重要' if e.important else '重要でない'}  規則 {e.rule}{mark}")
+        weight = "要確認" if e.important is None else "重要" if e.important else "重要でない"
+        lines.append(f"    {e.category} / {e.timing} / {weight}  規則 {e.rule}{mark}")
         if c.overridden:
             m = c.machine
             lines.append(f"    機械の判断: {m.category} / {m.timing} (規則 {m.rule})")

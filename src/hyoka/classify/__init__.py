@@ -8,13 +8,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+from hyoka.classify.identify import status_of_path, status_of_printed
 from hyoka.classify.policy import Policy
-from hyoka.classify.rules import Decision, RuleInput, decide
+from hyoka.classify.rules import NEEDS_REVIEW, Decision, RuleInput, decide
 from hyoka.classify.thresholds import ThresholdFlag, threshold_flags
 from hyoka.diff.align import ItemChange, align
 from hyoka.diff.text import Span, diff_text
-from hyoka.forms import Catalogue, form_path, load_catalogue
-from hyoka.model import FormKind, Item, ItemPath, Report, Text, value_display
+from hyoka.forms import Catalogue, load_catalogue
+from hyoka.model import FormKind, Item, ItemPath, Report, value_display
 
 __all__ = ["ChangeRecord", "Comparison", "classify_row", "compare_reports", "prior_for_revision"]
 
@@ -31,7 +32,7 @@ class ChangeRecord:
     before: str
     after: str
     spans: tuple[Span, ...]
-    star: bool
+    star: bool | None  # None: not identified in the form catalogue, ※ status unknown (要確認)
     decision: Decision
     old_item: str = ""
 
@@ -50,25 +51,14 @@ def _text(item: Item | None) -> str:
     return value_display(item.value) if item is not None else ""
 
 
-def is_star(item: Item, catalogue: Catalogue, policy: Policy) -> bool:
-    """The catalogue decides for the items it knows; otherwise the ※ printed on the item."""
-    key = form_path(item.path)
-    if key in policy.star_add:
-        return True
-    if key in policy.star_remove:
-        return False
-    if catalogue.entry(item.path) is not None:
-        return catalogue.is_star(item.path)
-    return item.star or catalogue.is_star(item.path)
-
-
 def _record(change: ItemChange, form: FormKind, catalogue: Catalogue, policy: Policy) -> ChangeRecord:
     item = change.after or change.before
     assert item is not None
     before, after = _text(change.before), _text(change.after)
     spans = diff_text(before, after)
-    star = is_star(item, catalogue, policy)
-    inp = RuleInput(form, str(change.path), star, change.change, before, after, spans)
+    # ※ as the policy or the catalogue decides; None (要確認) when the item is not identified
+    status = status_of_path(item.path, item.star, catalogue, policy)
+    inp = RuleInput(form, str(change.path), status.star, change.change, before, after, spans, status.basis)
     return ChangeRecord(
         path=str(change.path),
         item=catalogue.printed_path(item.path),
@@ -76,7 +66,7 @@ def _record(change: ItemChange, form: FormKind, catalogue: Catalogue, policy: Po
         before=before,
         after=after,
         spans=spans,
-        star=star,
+        star=status.star,
         decision=decide(inp, policy),
         old_item=catalogue.printed_path(change.before.path) if change.before is not None else "",
     )
@@ -113,6 +103,8 @@ def prior_for_revision(records: list[ChangeRecord], form: FormKind, policy: Poli
             out.append(record)
             continue
         evidence = f"同じ改訂に重要な変更あり (元の規則 {d.rule})"
+        if d.category == NEEDS_REVIEW:  # still 要確認: keep saying why
+            evidence = f"{evidence}; {d.evidence}"
         out.append(replace(record, decision=replace(d, timing="事前", reason=policy.reason("all_prior"),
                                                     rule="all_prior", evidence=evidence)))
     return out
@@ -121,17 +113,17 @@ def prior_for_revision(records: list[ChangeRecord], form: FormKind, policy: Poli
 def classify_row(form: FormKind, item: str, before: str, after: str, policy: Policy) -> ChangeRecord:
     """Classify one 変更箇所 row given as printed text (item cell, before, after).
 
-    The ※ status comes from the catalogue when the printed item names a known
-    path, else from a ※ printed in the item cell itself.
+    The ※ status comes from the catalogue when the printed item names an item it lists
+    (or a ※ heading above it); otherwise it is unknown and the row is 要確認. A ※ printed
+    in the cell is reported in the evidence but does not decide.
     """
     catalogue = load_catalogue(form)
-    path = catalogue.find_printed(item)
-    star = ("※" in item) if path is None else is_star(Item(path, "x", "※" in item, Text("")), catalogue, policy)
+    path, status = status_of_printed(item, catalogue, policy)
     empty_marks = {"", "-", "記載なし", "(記載なし)", "（記載なし）", "なし"}
     removed_marks = {"(削除)", "（削除）", "削除"}
     change = "added" if before.strip() in empty_marks else "removed" if after.strip() in removed_marks else "modified"
     spans = diff_text(before, after)
-    inp = RuleInput(form, str(path) if path else item, star, change, before, after, spans)
+    inp = RuleInput(form, str(path) if path else item, status.star, change, before, after, spans, status.basis)
     return ChangeRecord(
         path=str(path) if path else "",
         item=item,
@@ -139,6 +131,6 @@ def classify_row(form: FormKind, item: str, before: str, after: str, policy: Pol
         before=before,
         after=after,
         spans=spans,
-        star=star,
+        star=status.star,
         decision=decide(inp, policy),
     )

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from hyoka.classify import ChangeRecord, classify_row, prior_for_revision
 from hyoka.classify.policy import Policy
+from hyoka.classify.rules import NEEDS_REVIEW
 from hyoka.model import ChangeRow, FormKind
 
 TIMINGS = ("事前", "事後")
@@ -30,19 +31,35 @@ class Disagreement:
 
 @dataclass
 class Evaluation:
-    """Rows with a usable 提出時期, agreement, confusion matrix (body → tool) and disagreements."""
+    """Rows with a usable 提出時期, agreement, confusion matrix (body → tool) and disagreements.
+
+    Rows hyoka decided 要確認 (item not identified in the form catalogue) are counted apart
+    (``review``, confusion column 要確認, listed in ``unknown``): they are neither agreement nor
+    disagreement, whatever 提出時期 the policy gave them. ``agreement`` is over all rows, so
+    saying 要確認 never raises it; ``decided_agreement`` is over the rows hyoka decided.
+    """
 
     name: str
     rows: int = 0
     skipped: int = 0
     agree: int = 0
+    review: int = 0
     confusion: Counter[tuple[str, str]] = field(default_factory=Counter)
     rules: Counter[str] = field(default_factory=Counter)
     disagreements: list[Disagreement] = field(default_factory=list)
+    unknown: list[Disagreement] = field(default_factory=list)
 
     @property
     def agreement(self) -> float:
         return self.agree / self.rows if self.rows else 0.0
+
+    @property
+    def decided(self) -> int:
+        return self.rows - self.review
+
+    @property
+    def decided_agreement(self) -> float:
+        return self.agree / self.decided if self.decided else 0.0
 
 
 def revisions(rows: Sequence[ChangeRow]) -> list[list[tuple[int, ChangeRow]]]:
@@ -73,30 +90,37 @@ def evaluate_rows(name: str, form: FormKind, rows: Sequence[ChangeRow], policy: 
 
 
 def _score(result: Evaluation, index: int, row: ChangeRow, record: ChangeRecord) -> None:
-    tool = record.decision.timing
+    d = record.decision
     result.rows += 1
-    result.confusion[(row.timing, tool)] += 1
-    result.rules[record.decision.rule] += 1
-    if tool == row.timing:
+    result.rules[d.rule] += 1
+    item = row.item.replace("\n", " ")[:80]
+    if d.category == NEEDS_REVIEW:
+        result.review += 1
+        result.confusion[(row.timing, NEEDS_REVIEW)] += 1
+        result.unknown.append(Disagreement(index, item, row.timing, f"{NEEDS_REVIEW}({d.timing})", d.rule,
+                                           d.evidence[:80]))
+        return
+    result.confusion[(row.timing, d.timing)] += 1
+    if d.timing == row.timing:
         result.agree += 1
         return
-    item = row.item.replace("\n", " ")[:80]
-    result.disagreements.append(
-        Disagreement(index, item, row.timing, tool, record.decision.rule, record.decision.evidence[:80])
-    )
+    result.disagreements.append(Disagreement(index, item, row.timing, d.timing, d.rule, d.evidence[:80]))
 
 
 def format_evaluation(result: Evaluation, show_disagreements: bool = True) -> str:
-    """The table CI prints: rows, agreement, confusion matrix, then each disagreement."""
+    """The table CI prints: rows, agreement, 要確認 apart, confusion matrix, then each
+    disagreement and each 要確認 row."""
     c = result.confusion
     lines = [
-        f"== {result.name}: {result.rows} 行 (提出時期なし {result.skipped} 行を除く)  一致率 {result.agreement:.1%}",
-        "   団体\\hyoka   事前   事後",
-        f"   事前       {c[('事前', '事前')]:5d}  {c[('事前', '事後')]:5d}",
-        f"   事後       {c[('事後', '事前')]:5d}  {c[('事後', '事後')]:5d}",
+        f"== {result.name}: {result.rows} 行 (提出時期なし {result.skipped} 行を除く)  "
+        f"一致率 {result.agreement:.1%} ({result.agree} 行)  {NEEDS_REVIEW} {result.review} 行 "
+        f"(一致にも不一致にも数えない; 判定した {result.decided} 行での一致率 {result.decided_agreement:.1%})",
+        f"   団体\\hyoka   事前   事後  {NEEDS_REVIEW}",
+        f"   事前       {c[('事前', '事前')]:5d}  {c[('事前', '事後')]:5d}  {c[('事前', NEEDS_REVIEW)]:5d}",
+        f"   事後       {c[('事後', '事前')]:5d}  {c[('事後', '事後')]:5d}  {c[('事後', NEEDS_REVIEW)]:5d}",
         "   規則: " + ", ".join(f"{rule} {n}" for rule, n in result.rules.most_common()),
     ]
     if show_disagreements:
-        for d in result.disagreements:
+        for d in [*result.disagreements, *result.unknown]:
             lines.append(f"   #{d.index:<4d} 団体 {d.body} / hyoka {d.tool}  [{d.rule}] {d.item}  ({d.evidence})")
     return "\n".join(lines)

@@ -38,7 +38,12 @@ DEFAULT_REASONS: dict[str, str] = {
     "date_contact": "日付・連絡先の更新であり、重要な変更に当たらない",
     "additive_measure": "リスク対策の追加であり、重要な変更に当たらない",
     "all_prior": "重要な変更を含む改訂の一部として事前に提出するため",
+    "unknown_item": "要確認: 様式のどの項目か特定できず、重要な変更に当たるか確認が必要なため",
 }
+
+TIMINGS = ("事前", "事後")
+# Rules a policy cannot switch off: they stop hyoka from deciding silently what it does not know.
+ALWAYS_ON = ("unknown_item",)
 
 
 class PolicyError(HyokaError):
@@ -69,6 +74,7 @@ class Policy:
 
     additive_measures_are_formal: bool = False
     all_prior_when_important: bool = False
+    unknown_item_timing: str = "事前"  # 提出時期 of a 要確認 change (item not identified): the safe side
     disabled_rules: frozenset[str] = frozenset()
     star_add: frozenset[str] = frozenset()
     star_remove: frozenset[str] = frozenset()
@@ -103,7 +109,8 @@ def _strings(value: Any, where: str) -> list[str]:
 
 
 _SECTIONS = {
-    "classification": {"additive_measures_are_formal", "all_prior_when_important", "disabled_rules"},
+    "classification": {"additive_measures_are_formal", "all_prior_when_important", "disabled_rules",
+                       "unknown_item_timing"},
     "star": {"add", "remove"},
     "renames": None,
     "reasons": set(DEFAULT_REASONS),
@@ -125,6 +132,9 @@ def policy_from_dict(data: dict[str, Any], source: str = "(既定)") -> Policy:
     cls = data.get("classification", {})
     disabled = _strings(cls.get("disabled_rules", []), "classification.disabled_rules")
     for rule in disabled:
+        if rule in ALWAYS_ON:
+            raise PolicyError(f"ポリシー: 規則 {rule} は無効にできません (提出時期は classification.unknown_item_timing"
+                              " で選べます) / cannot be disabled")
         if rule not in RULE_IDS:
             raise PolicyError(f"ポリシー: 不明な規則 {_show(rule)} (有効: {', '.join(RULE_IDS)}) / unknown rule")
     renames = tuple(
@@ -133,6 +143,10 @@ def policy_from_dict(data: dict[str, Any], source: str = "(既定)") -> Policy:
     reasons = dict(DEFAULT_REASONS)
     for key, text in data.get("reasons", {}).items():
         reasons[key] = _expect(text, str, f"reasons.{key}")
+    unknown_timing = _expect(cls.get("unknown_item_timing", "事前"), str, "classification.unknown_item_timing")
+    if unknown_timing not in TIMINGS:
+        raise PolicyError(f"ポリシー classification.unknown_item_timing: 事前 か 事後 です / must be 事前 or 事後: "
+                          f"{_show(unknown_timing)}")
     star = data.get("star", {})
     style = data.get("appendix", {})
     context = _expect(style.get("abridge_context", 0), int, "appendix.abridge_context")
@@ -158,6 +172,7 @@ def policy_from_dict(data: dict[str, Any], source: str = "(既定)") -> Policy:
         all_prior_when_important=_expect(
             cls.get("all_prior_when_important", False), bool, "classification.all_prior_when_important"
         ),
+        unknown_item_timing=unknown_timing,
         disabled_rules=frozenset(disabled),
         star_add=frozenset(_strings(star.get("add", []), "star.add")),
         star_remove=frozenset(_strings(star.get("remove", []), "star.remove")),

@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from hyoka.classify.policy import Policy
+from hyoka.classify.policy import ALWAYS_ON, Policy
 from hyoka.diff.text import Span
 from hyoka.model import FormKind
 from hyoka.normalize import notation_key
@@ -21,24 +21,29 @@ Timing = Literal["事前", "事後"]
 IMPORTANT = "重要な変更"
 FORMAL = "形式的な変更"
 OUT_OF_SCOPE = "重要な変更の対象外"
+NEEDS_REVIEW = "要確認"  # hyoka could not tell: the item is not identified in the form catalogue
 
 
 @dataclass(frozen=True)
 class RuleInput:
-    """One changed item as the rules see it."""
+    """One changed item as the rules see it. ``star`` is None when the ※ status cannot be known
+    (the item is not identified in the form catalogue); ``basis`` then says why, in Japanese."""
 
     form: FormKind
     path: str
-    star: bool
+    star: bool | None
     change: str
     before: str
     after: str
     spans: tuple[Span, ...]
+    basis: str = ""
 
 
 @dataclass(frozen=True)
 class Decision:
-    important: bool
+    """``important`` is None for 要確認: hyoka does not know whether the change is a 重要な変更."""
+
+    important: bool | None
     category: str
     timing: Timing
     reason: str
@@ -218,10 +223,23 @@ def date_contact(inp: RuleInput, policy: Policy) -> Decision | None:
     return None
 
 
+def unknown_item(inp: RuleInput, policy: Policy) -> Decision | None:
+    """The item could not be identified in the form catalogue, so whether it is ※ (and the
+    change can be a 重要な変更) is unknown. hyoka says so (要確認) instead of deciding "not ※,
+    事後" silently, and takes the policy's unknown_item_timing: 事前 by default, the safe side.
+    Formal changes (typos, notation, renames, citations, dates) are decided before this rule:
+    they are 事後 whatever the item is."""
+    if inp.star is not None:
+        return None
+    evidence = inp.basis or f"「{inp.path}」を様式の項目一覧で特定できず、※項目か判断できない"
+    return Decision(None, NEEDS_REVIEW, policy.unknown_item_timing, policy.reason("unknown_item"), "unknown_item",
+                    evidence)
+
+
 def non_star(inp: RuleInput, policy: Policy) -> Decision | None:
     """Not a ※ item: the change is not a 重要な変更 whatever its content; it is a correction
     of the report published after the change (DOMAIN §2 rule 1)."""
-    if inp.star:
+    if inp.star is not False:
         return None
     return Decision(False, OUT_OF_SCOPE, "事後", policy.reason("non_star"), "non_star", f"{inp.path} は※項目ではない")
 
@@ -245,6 +263,8 @@ def substantive_star(inp: RuleInput, policy: Policy) -> Decision:
     """A ※ item whose substance changed: a 重要な変更, to be assessed and submitted before the
     change takes effect (DOMAIN §2 rule 3). The rule of last resort for ※ items."""
     evidence = _edit_summary(inp.spans) or inp.change
+    if inp.basis:
+        evidence += f" ({inp.basis})"
     return Decision(True, IMPORTANT, "事前", policy.reason("important"), "substantive_star", evidence)
 
 
@@ -257,6 +277,7 @@ RULES: tuple[tuple[str, Rule], ...] = (
     ("typo", typo),
     ("law_citation", law_citation),
     ("date_contact", date_contact),
+    ("unknown_item", unknown_item),
     ("non_star", non_star),
     ("additive_measure", additive_measure),
 )
@@ -265,7 +286,7 @@ RULES: tuple[tuple[str, Rule], ...] = (
 def decide(inp: RuleInput, policy: Policy) -> Decision:
     """The first rule that answers decides; a ※ item no rule excuses is 重要."""
     for rule_id, rule in RULES:
-        if not policy.enabled(rule_id):
+        if rule_id not in ALWAYS_ON and not policy.enabled(rule_id):
             continue
         decision = rule(inp, policy)
         if decision is not None:

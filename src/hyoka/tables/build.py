@@ -54,6 +54,13 @@ def version_range(numbers: list[int], start: int | None, stop: int | None, cumul
 
 def _notes(policy: Policy, rows: list[TableRow], flags: list[str]) -> list[str]:
     notes = list(flags)
+    review = sum(1 for r in rows if r.needs_review)
+    if review:
+        notes.append(
+            f"要確認 {review} 件: 様式のどの項目か特定できず、重要な変更に当たるか hyoka が判断できない変更です。"
+            f"提出時期はポリシーにより「{policy.unknown_item_timing}」としています。公表前に確認し、"
+            "hyoka review 評価書ID@版 --change 番号 で判断を記録してください。"
+        )
     if policy.appendix.abridge_context:
         notes.append(
             f"変更前・変更後の記載は、変更箇所の前後{policy.appendix.abridge_context}文字を残し、"

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from hyoka.classify import ChangeRecord, Comparison
 from hyoka.classify.policy import AppendixStyle
+from hyoka.classify.rules import NEEDS_REVIEW
 from hyoka.diff.text import Span
 from hyoka.era import parse_date, to_era
 from hyoka.model import ChangeRow, Report
@@ -33,12 +34,17 @@ class TableRow:
     reason: str
     before_spans: tuple[Span, ...] = ()
     after_spans: tuple[Span, ...] = ()
-    important: bool = False
+    important: bool | None = False  # None: 要確認 (hyoka could not tell)
     category: str = ""
     rule: str = ""
     path: str = ""
     change: str = ""
     imported: bool = False
+
+    @property
+    def needs_review(self) -> bool:
+        """hyoka could not identify the item in the form: a person must decide before publishing."""
+        return self.category == NEEDS_REVIEW
 
     @property
     def section(self) -> str:
@@ -100,9 +106,15 @@ def _text(spans: Sequence[Span]) -> str:
     return "".join(s.text for s in spans)
 
 
+def review_reason(reason: str) -> str:
+    """The 提出時期に係る説明 of a 要確認 row: it always says 要確認, even with a policy's own phrase."""
+    return reason if NEEDS_REVIEW in reason else f"【{NEEDS_REVIEW}】{reason}"
+
+
 def change_row(record: ChangeRecord, date: str, style: AppendixStyle) -> TableRow:
     """The appendix row of one classified change, written in the body's conventions."""
     d = record.decision
+    reason = review_reason(d.reason) if d.category == NEEDS_REVIEW else d.reason
     spans = abridge(record.spans, style.abridge_context)
     before_spans, after_spans = _side(spans, "delete"), _side(spans, "insert")
     before, after = _text(before_spans), _text(after_spans)
@@ -114,7 +126,7 @@ def change_row(record: ChangeRecord, date: str, style: AppendixStyle) -> TableRo
         before, after = record.old_item, record.item
         before_spans = after_spans = ()
     return TableRow(
-        date=date, item=record.item, before=before, after=after, timing=d.timing, reason=d.reason,
+        date=date, item=record.item, before=before, after=after, timing=d.timing, reason=reason,
         before_spans=before_spans, after_spans=after_spans, important=d.important, category=d.category,
         rule=d.rule, path=record.path, change=record.change,
     )

@@ -45,14 +45,17 @@ def write_xlsx(table: Table) -> bytes:
     header_font = Font(bold=True)
     header_fill = PatternFill("solid", fgColor="E8E8E8")
     wrap = Alignment(wrap_text=True, vertical="top")
+    review_fill = PatternFill("solid", fgColor="FFF2CC")  # 要確認 rows stand out until a person decides
     for column, (name, width) in enumerate(HEADERS, 1):
         cell = sheet.cell(row=1, column=column, value=name)
         cell.font, cell.fill, cell.alignment, cell.border = header_font, header_fill, wrap, _BORDER
         sheet.column_dimensions[cell.column_letter].width = width
-    for row_number, values in enumerate(_rows(table), 2):
+    for row_number, (row, values) in enumerate(zip(table.rows, _rows(table), strict=True), 2):
         for column, value in enumerate(values, 1):
             cell = sheet.cell(row=row_number, column=column, value=_cell_text(value))
             cell.alignment, cell.border = wrap, _BORDER
+            if row.needs_review:
+                cell.fill = review_fill
     sheet.freeze_panes = "A2"
     sheet.print_title_rows = "1:1"
     sheet.page_setup.orientation = "landscape"
