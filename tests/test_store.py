@@ -18,6 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from conftest import BACKEND
 from hyoka.errors import HyokaError, StoreError, UnknownReport, UnknownVersion
 from hyoka.model import (
+    NATIVE_READER,
     ChangeRow,
     Check,
     Checks,
@@ -123,8 +124,8 @@ def test_init_creates_tables_at_head_revision(url: str) -> None:
         tables = set(inspect(engine).get_table_names())
         assert {"alembic_version", "reports", "blobs", "versions", "version_items", "events"} <= tables
         with engine.connect() as connection:
-            assert connection.execute(text("SELECT version_num FROM alembic_version")).scalars().all() == ["0002"]
-        assert head_revision() == "0002"
+            assert connection.execute(text("SELECT version_num FROM alembic_version")).scalars().all() == ["0003"]
+        assert head_revision() == "0003"
     finally:
         engine.dispose()
 
@@ -349,6 +350,7 @@ def test_version_hash_is_recomputable(store: Store) -> None:
         meta=meta_to_json(report.meta),
         appendix_hash=sha256_text(canonical_json([row_to_json(r) for r in report.appendix])),
         items=[(str(i.path), i.label, i.star, value_hash(i.value)) for i in report.items],
+        reader=NATIVE_READER,  # recorded since migration 0003 (a report built in code: verbatim paths)
     )
     assert info.hash == expected
     assert len(info.hash) == 64

@@ -20,6 +20,12 @@ FORM_KINDS: tuple[FormKind, ...] = ("基礎", "重点", "全項目")
 
 PATH_SEP = "/"
 
+# Readers whose item paths a stored version may carry. Versions stored before the reader was
+# recorded were read line by line (LEGACY_READER) and are re-read for comparison, never rewritten.
+NATIVE_READER = 0
+LEGACY_READER = 1
+CATALOGUE_READER = 2
+
 
 @dataclass(frozen=True, order=True)
 class ItemPath:
@@ -289,6 +295,9 @@ class Report:
     meta: ReportMeta
     items: tuple[Item, ...]
     appendix: tuple[ChangeRow, ...] = ()
+    # Which reader built the paths (NATIVE_READER, LEGACY_READER, CATALOGUE_READER; None: built
+    # in code). Not content: two readings of the same text compare equal whoever made them.
+    reader: int | None = field(default=None, compare=False)
 
     def __post_init__(self) -> None:
         seen: set[ItemPath] = set()

@@ -7,9 +7,10 @@ from types import EllipsisType
 
 from hyoka.classify import ChangeRecord, compare_reports
 from hyoka.classify.policy import Policy
-from hyoka.errors import StoreError
-from hyoka.model import Report
-from hyoka.store import CommitResult, Store
+from hyoka.errors import StoreError, UnknownVersion
+from hyoka.ingest.legacy import comparable
+from hyoka.model import LEGACY_READER, Report
+from hyoka.store import CommitResult, Store, content_hash
 from hyoka.store.events import NewEvent
 from hyoka.store.repository import HeadMoved
 
@@ -55,6 +56,9 @@ def commit_report(
         return change_events(list(comparison.records), parent_number + 1, author, at, policy.source)
 
     expected: int | EllipsisType | None = ... if parent is None or rebase else parent
+    unchanged = _same_as_earlier_reading(store, report_id, report)
+    if unchanged is not None:
+        return unchanged
     try:
         return store.commit(report_id, report, author=author, message=message, when=at, expected_parent=expected,
                             classify=classify)
@@ -63,3 +67,17 @@ def commit_report(
             f"{report_id} の最新版は {moved.head} 版です ({parent} 版から編集されたファイルです)。"
             f"--rebase で最新版の上に記録できます / head is {moved.head}, not {parent}: use --rebase"
         ) from None
+
+
+def _same_as_earlier_reading(store: Store, report_id: str, report: Report) -> CommitResult | None:
+    """The head, when it was read by an earlier reader and says what ``report`` says once read
+    again by today's: the same file committed after an upgrade is no new version."""
+    if report_id not in store.report_ids():
+        return None
+    try:
+        head = store.checkout(report_id)
+    except UnknownVersion:
+        return None
+    if head.reader != LEGACY_READER or content_hash(comparable(head, report)[0]) != content_hash(report):
+        return None
+    return CommitResult(store.version(report_id), created=False, new_blobs=0)

@@ -56,7 +56,7 @@ def _check_versions(session: Session, report_id: str) -> tuple[int, str | None]:
         digest = version_hash(
             parent=parent_hash, report_id=report_id, number=record.number, created_at=record.created_at,
             author=record.author, message=record.message, meta=json.loads(record.meta_json),
-            appendix_hash=record.appendix_hash, items=refs,
+            appendix_hash=record.appendix_hash, items=refs, reader=record.reader,
         )
         if digest != record.hash:
             return len(records), f"{where}: 内容が書き換えられています / version content does not match its hash"

@@ -14,6 +14,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Literal
 
+from hyoka.ingest.legacy import comparable
 from hyoka.model import Item, ItemPath, Report, value_display
 from hyoka.normalize import notation_key
 from hyoka.numbering import FILE_SECTIONS, generic_segment, instance_of
@@ -244,6 +245,7 @@ def _align_files(old: Report, new: Report) -> Report:
 
 def align(old: Report, new: Report) -> list[ItemChange]:
     """Changed items between two versions, in the new version's order (removals at their old place)."""
+    old, new = comparable(old, new)
     old = _align_files(old, new)
     new_by_key = _by_key(new)
     affected = _affected_groups(_by_key(old), new_by_key)

@@ -31,6 +31,7 @@ from collections.abc import Iterator
 from hyoka.errors import FormatError
 from hyoka.model import (
     FORM_KINDS,
+    NATIVE_READER,
     ChangeRow,
     Check,
     Checks,
@@ -257,7 +258,7 @@ def loads(text: str) -> Report:
         else:
             rows.append(part)
     try:
-        return Report(meta, tuple(items), tuple(rows))
+        return Report(meta, tuple(items), tuple(rows), reader=NATIVE_READER)
     except ValueError as exc:
         raise FormatError(f"hyoka形式: {exc}") from None
 

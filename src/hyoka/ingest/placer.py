@@ -49,10 +49,16 @@ VALUE_START = tuple("・･-‐•<＜〈[［【「『(（{※*＊■□☑○�
 _UNPLACED_LABEL_MAX = 40
 _ROW_HEADER_MAX = 12
 _BROKEN_HEAD = 6
+# "3) 課題が残されている": an option of a choice printed on its own line.
+_OPTION_RE = re.compile(r"^\d{1,2}\s*[)）]")
 _INSTANCE_RUN_ON_RE = re.compile(r"^((?:システム|委託事項|提供先|移転先)\s*\d{1,3})\s+(\S.*)$")
 _SECTION_FUZZY = 85.0
 _INFER_THRESHOLD = 90.0
 _NUMBER_BONUS = 10.0
+# A numbered heading whose first 8 title characters are printed right is that heading, if its
+# number agrees (85 + the number's 10 clears the 90 needed even to infer a section).
+_TITLE_COMMON_PREFIX = 8
+_TITLE_PREFIX_SCORE = 85.0
 # How many headings after an open one may have lost their own line.
 _SKIPPED_HEADINGS = 2
 
@@ -202,21 +208,34 @@ class Placer:
         else:
             if child is None and rest and depth > 0 and not self._label_children(entry.path):
                 sibling = self._child_cell(self.chain[depth - 1].entry, rest)
-                if sibling is not None and sibling.entry is not entry:
+                if sibling is not None and sibling[0].entry is not entry:
                     # A group label printed in front of the item ("再委託 | ⑦再委託の有無 ※ | …").
-                    self._open(depth, sibling.entry, sibling.entry.segment, rest[0], line, sibling.score, rest[1:])
+                    match, shown, value = sibling
+                    self._open(depth, match.entry, match.entry.segment, shown, line, match.score, value)
                     return
             self.chain = [*self.chain[:depth], Frame(entry, segment)]
             self._node(printed, line.number, score, "" if child else " ".join(rest))
         if child is not None:
-            self.chain = [*self.chain[: depth + 1], Frame(child.entry, child.entry.segment)]
-            self._node(rest[0], line.number, child.score, " ".join(rest[1:]))
+            match, shown, value = child
+            self.chain = [*self.chain[: depth + 1], Frame(match.entry, match.entry.segment)]
+            self._node(shown, line.number, match.score, " ".join(c for c in value if c))
 
-    def _child_cell(self, parent: Entry, rest: tuple[str, ...]) -> Match | None:
-        """The child of ``parent`` the first value cell names, if it is a label at all."""
-        if not rest or len(key(rest[0])) > _UNPLACED_LABEL_MAX or rest[0].startswith(VALUE_START):
+    def _child_cell(self, parent: Entry, rest: tuple[str, ...]) -> tuple[Match, str, tuple[str, ...]] | None:
+        """The child of ``parent`` the first value cell names, its printed label and the cells of
+        its value; the label may run on with its value in one cell ("使用者数 <選択肢> …")."""
+        if not rest or rest[0].startswith(VALUE_START):
             return None
-        return best(key(rest[0]), self._label_children(parent.path))
+        children = self._label_children(parent.path)
+        printed = key(rest[0])
+        found = best(printed, children) if len(printed) <= _UNPLACED_LABEL_MAX else None
+        if found is not None:
+            return found, rest[0], rest[1:]
+        run_on = prefix(printed, children)
+        if run_on is not None:
+            value, boundary = split_label(rest[0], len(run_on.name))
+            if boundary or value.startswith(VALUE_START):
+                return run_on, rest[0][: len(rest[0]) - len(value)].strip(), (value, *rest[1:])
+        return None
 
     # -- lines ---------------------------------------------------------------
     def place(self, line: Line, following: Line | None) -> int:
@@ -234,9 +253,12 @@ class Placer:
             first = line.first
         if len(first) <= _BROKEN_HEAD and len(line.cells) >= 2 and group_instance(first) is None:
             # "委託事 | 項1 | …", "委託 | 事項2~5": an instance header broken across cells.
-            joined, second = f"{first}{line.cells[1]}", line.cells[1]
+            second = line.cells[1]
+            token, _, tail = second.partition(" ")
+            joined = f"{first}{token}"
             if group_instance(joined) or group_range(joined):
-                line = Line(line.number, (joined, *line.cells[2:]))
+                # "委託事 | 項1 課税情報の…": the second half may run on with the value.
+                line = Line(line.number, (joined, *((tail,) if tail else ()), *line.cells[2:]))
                 first = joined
             elif group_instance(second) or group_range(second):
                 line = Line(line.number, line.cells[1:])
@@ -286,12 +308,13 @@ class Placer:
         for rank, section in enumerate(sections):
             inferring = rank > 0 or not self.chain
             found = self._numbered_match(section, number, title_key, inferring=inferring)
-            for extra in range(1, min(len(line.cells), 3)) if found is None else ():
-                # "5. 特 | 寺定個人情報の提供・ | 移転(…)": a title broken across cells.
+            for extra in range(1, min(len(line.cells), 3)) if found is None or found[1] < 100.0 else ():
+                # "5. 特 | 寺定個人情報の提供・ | 移転(…)", "1. 特定個人情報ファイル | を取り扱う事務":
+                # a title broken across cells reads better whole.
                 joined = printed_title + "".join(line.cells[1 : extra + 1])
-                found = self._numbered_match(section, number, key(joined), inferring=inferring)
-                if found is not None:
-                    printed_title = joined
+                longer = self._numbered_match(section, number, key(joined), inferring=inferring)
+                if longer is not None and (found is None or longer[1] > found[1]):
+                    found, printed_title = longer, joined
                     line = Line(line.number, (line.cells[0], *line.cells[extra + 1 :]))
                     break
             if found is None:
@@ -325,18 +348,19 @@ class Placer:
 
     def _numbered_match(self, section: Entry, number: str, title_key: str,
                         *, inferring: bool) -> tuple[Entry, float, int] | None:
-        """(entry, score, key characters of the title consumed) of the numbered heading."""
+        """(entry, score, key characters of the title consumed) of the numbered heading; the
+        printed number, often garbled, only breaks ties and lowers the bar a little."""
         winner: tuple[Entry, float, int] | None = None
+        ranked = 0.0
         for entry in self.cat.children(section.path):
             if not entry.segment.isdigit() or not entry.title:
                 continue
             title = key(entry.title)
             score, consumed = _title_score(title_key, title)
-            if entry.segment == number:
-                score += _NUMBER_BONUS
+            bonus = _NUMBER_BONUS if entry.segment == number else 0.0
             need = _INFER_THRESHOLD if inferring else THRESHOLD
-            if score >= need and (winner is None or score > winner[1]):
-                winner = (entry, min(score, 100.0), consumed)
+            if score + bonus >= need and (winner is None or score + bonus > ranked):
+                winner, ranked = (entry, score, consumed), score + bonus
         return winner
 
     # -- risks and group instances -------------------------------------------
@@ -427,17 +451,17 @@ class Placer:
     def _place_label(self, line: Line, following: Line | None) -> int | None:
         cells = line.cells
         first = cells[0]
-        if first.startswith(VALUE_START):
+        if first.startswith(VALUE_START) or _OPTION_RE.match(first):
             return None
         printed = key(first)
         found = self._search(printed)
-        if found is None and len(cells) >= 2:
+        if (found is None or not found[0].exact) and len(cells) >= 2:
             # A label broken across two cells ("③対象と | なる本人の範囲"), or a row header of the
             # printed table before the label ("再委託 | ④再委託の有無 | …").
             joined = self._search(printed + key(cells[1]))
-            if joined is not None:
+            if joined is not None and (found is None or joined[0].score > found[0].score):
                 cells, found = (f"{first}{cells[1]}", *cells[2:]), joined
-            elif (
+            elif found is None and (
                 len(printed) <= _ROW_HEADER_MAX
                 and not cells[1].startswith(VALUE_START)
                 and (second := self._search(key(cells[1]))) is not None
@@ -455,6 +479,9 @@ class Placer:
             # like a list item, "・失効の管理": then only a near-exact label counts).
             joined = self._search(printed + key(following.first))
             need = _INFER_THRESHOLD if following.first.startswith(VALUE_START) else THRESHOLD
+            alone = self._search(key(following.first)) if joined is not None else None
+            if alone is not None and joined is not None and alone[0].score > joined[0].score:
+                joined = None  # the next line is a label of its own, not the rest of this one
             if joined is not None and joined[0].score >= need and (found is None or joined[0].score > found[0].score):
                 found, consumed = joined, 1
                 first = f"{first}{following.first}"
@@ -506,6 +533,13 @@ def _title_score(printed: str, title: str) -> tuple[float, int]:
     if len(printed) >= 6 and title.startswith(printed):
         return 95.0, len(printed)
     whole = fuzz.ratio(printed, title)
+    pairs = zip(printed, title, strict=False)
+    common = next((i for i, (a, b) in enumerate(pairs) if a != b), min(len(printed), len(title)))
+    if common >= _TITLE_COMMON_PREFIX:
+        # "4. 特定個人情報ファイル 2.10.": OCR kept the title's start and garbled the rest.
+        whole = max(whole, _TITLE_PREFIX_SCORE)
+        if len(printed) > common:
+            return whole, common
     if len(printed) > len(title):
         head = fuzz.ratio(printed[: len(title)], title)
         if head > whole:

@@ -21,7 +21,7 @@ from hyoka.ingest.cells import parse_value, strip_markup
 from hyoka.ingest.lines import Line, appendix_heading, is_noise, split_line
 from hyoka.ingest.placer import Node, Placer, file_sections_named
 from hyoka.ingest.reading import Diagnostics, Reading
-from hyoka.model import FormKind, Item, ItemPath, Report, ReportMeta, Text
+from hyoka.model import CATALOGUE_READER, FormKind, Item, ItemPath, Report, ReportMeta, Text
 from hyoka.normalize import collapse_space, label_key, nfkc_keep_circled
 from hyoka.numbering import numbered
 
@@ -244,7 +244,8 @@ def read_published(text: str, name: str = "入力") -> Reading:
         inferred_sections=tuple(placer.inferred),
         contents_lines=tuple(sorted(i + 1 for i in contents)),
     )
-    return Reading(Report(report_meta, (*cover_items, *items), tuple(rows)), diagnostics)
+    report = Report(report_meta, (*cover_items, *items), tuple(rows), reader=CATALOGUE_READER)
+    return Reading(report, diagnostics)
 
 
 def _place_body(placer: Placer, lines: Sequence[Line], start: int, kinds: dict[int, str], contents: set[int]) -> None:

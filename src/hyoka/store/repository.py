@@ -24,6 +24,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from hyoka.errors import HyokaError, StoreError, UnknownReport, UnknownVersion
 from hyoka.model import (
+    LEGACY_READER,
+    NATIVE_READER,
     ChangeRow,
     Item,
     ItemPath,
@@ -118,9 +120,13 @@ def version_hash(
     meta: dict[str, object],
     appendix_hash: str,
     items: Sequence[ItemRef],
+    reader: int | None = None,
 ) -> str:
-    """The version's identity: covers the parent's hash, so any change to history changes every later hash."""
-    data = {
+    """The version's identity: covers the parent's hash, so any change to history changes every later hash.
+
+    ``reader`` is hashed only when recorded (versions made since migration 0003), so the hashes
+    of versions stored before it stay what they were."""
+    data: dict[str, object] = {
         "parent": parent,
         "report": report_id,
         "number": number,
@@ -131,6 +137,8 @@ def version_hash(
         "appendix": appendix_hash,
         "items": [list(ref) for ref in items],
     }
+    if reader is not None:
+        data["reader"] = reader
     return sha256_text(canonical_json(data))
 
 
@@ -257,6 +265,7 @@ class Store:
         created_at = created_at.astimezone(UTC)
 
         meta = meta_to_json(report.meta)
+        reader = NATIVE_READER if report.reader is None else report.reader
         refs = _item_refs(report)
         appendix = _appendix_body(report.appendix)
         appendix_hash = sha256_text(appendix)
@@ -311,7 +320,9 @@ class Store:
                         meta=meta,
                         appendix_hash=appendix_hash,
                         items=refs,
+                        reader=reader,
                     ),
+                    reader=reader,
                 )
                 session.add(record)
                 session.flush()
@@ -452,6 +463,7 @@ class Store:
             meta=meta_from_json(json.loads(record.meta_json)),
             items=tuple(items),
             appendix=tuple(row_from_json(row) for row in json.loads(appendix_body)),
+            reader=LEGACY_READER if record.reader is None else record.reader,
         )
 
     # -- helpers -----------------------------------------------------------------------------

@@ -116,6 +116,8 @@ class VersionRecord(Base):
     removed: Mapped[int] = mapped_column(Integer, nullable=False)
     modified: Mapped[int] = mapped_column(Integer, nullable=False)
     hash: Mapped[str] = mapped_column(String(HASH_LENGTH), nullable=False, unique=True)
+    # The reader that built the item paths (migration 0003); NULL on versions stored before it.
+    reader: Mapped[int | None] = mapped_column(Integer, nullable=True)
 
 
 class VersionItemRecord(Base):
