@@ -107,6 +107,15 @@ class Placer:
         self._section_counts: dict[str, int] = {}
         self._pending_repeat: tuple[Entry, str, int] | None = None
         self._find = lru_cache(maxsize=16384)(self._find_uncached)
+        self._labelled: dict[tuple[str, ...], list[Entry]] = {}
+        self._best_cache: dict[tuple[str, tuple[str, ...]], Match | None] = {}
+        self._titles = [
+            (entry, entry.title.replace(" ", ""))
+            for entry in catalogue.sections()
+            if entry.title and not entry.segment.startswith(("別添", "表紙"))
+        ]
+        self._title_heads = {title[:2] for _, title in self._titles}
+        self._headings: dict[str, tuple[Entry, str, str, bool] | None] = {}
 
     # -- sections ------------------------------------------------------------
     def section_heading(self, text: str) -> tuple[Entry, str, str] | None:
@@ -114,23 +123,32 @@ class Placer:
 
         The title decides (printed numerals are garbled by OCR); a heading without a numeral
         counts only for the first section, before any other, as "基本情報" alone."""
+        if text not in self._headings:
+            self._headings[text] = self._section_heading(text)
+        found = self._headings[text]
+        if found is None:
+            return None
+        entry, printed, remainder, bare = found
+        if bare and (self.chain or entry is not self._titles[0][0] or remainder):
+            return None
+        return entry, printed, remainder
+
+    def _section_heading(self, text: str) -> tuple[Entry, str, str, bool] | None:
+        """The heading ``text`` would be, and whether it lacks its numeral (remembered per text)."""
         folded = nfkc_keep_circled(text).strip()
         numeral, body = strip_roman(folded)
         compact = body.replace(" ", "")
-        for entry in self.cat.sections():
-            title = entry.title.replace(" ", "")
-            if not title or entry.segment.startswith("別添"):
-                continue
+        if numeral is None and compact[:2] not in self._title_heads:
+            return None
+        for entry, title in self._titles:
             if compact.startswith(title):
                 remainder = split_after(body, len(key(entry.title))) if compact != title else ""
             elif numeral and len(title) >= 6 and fuzz.ratio(compact[: len(title)], title) >= _SECTION_FUZZY:
                 remainder = split_after(body, len(title))
             else:
                 continue
-            if numeral is None and (self.chain or entry is not self.cat.sections()[0] or remainder):
-                return None
             heading = body[: len(body) - len(remainder)].strip() if remainder else body
-            return entry, f"{entry.segment} {heading}", remainder
+            return entry, f"{entry.segment} {heading}", remainder, numeral is None
         return None
 
     def open_section(self, entry: Entry, printed: str, remainder: str, number: int) -> None:
@@ -227,7 +245,7 @@ class Placer:
             return None
         children = self._label_children(parent.path)
         printed = key(rest[0])
-        found = best(printed, children) if len(printed) <= _UNPLACED_LABEL_MAX else None
+        found = self._best(printed, parent.path) if len(printed) <= _UNPLACED_LABEL_MAX else None
         if found is not None:
             return found, rest[0], rest[1:]
         run_on = prefix(printed, children)
@@ -337,7 +355,7 @@ class Placer:
 
     def _sections_in_scope(self) -> list[Entry]:
         """The open section first, then the sections after it (all of them before any is open)."""
-        sections = [e for e in self.cat.sections() if not e.segment.startswith("別添")]
+        sections = [entry for entry, _ in self._titles]
         if not self.chain:
             return sections
         current = self.chain[0].entry
@@ -402,7 +420,20 @@ class Placer:
 
     # -- labels --------------------------------------------------------------
     def _label_children(self, parent: tuple[str, ...]) -> list[Entry]:
-        return [e for e in self.cat.children(parent) if not e.segment.isdigit() and not e.segment.endswith("N")]
+        """The children of ``parent`` a label line may name (numbered headings and group
+        instances have lines of their own); computed once per parent."""
+        found = self._labelled.get(parent)
+        if found is None:
+            found = [e for e in self.cat.children(parent) if not e.segment.isdigit() and not e.segment.endswith("N")]
+            self._labelled[parent] = found
+        return found
+
+    def _best(self, printed: str, parent: tuple[str, ...]) -> Match | None:
+        """:func:`best` among the label children of ``parent``, remembered: forms repeat labels."""
+        cache_key = (printed, parent)
+        if cache_key not in self._best_cache:
+            self._best_cache[cache_key] = best(printed, self._label_children(parent))
+        return self._best_cache[cache_key]
 
     def _find_uncached(
         self, printed: str, parents: tuple[tuple[str, ...], ...]
@@ -412,7 +443,7 @@ class Placer:
         Failing that, a child of a heading printed *after* an open one whose own line was lost
         (a missing "2. 基本情報" or "リスク2：…" line): (match, depth, that heading)."""
         for depth in range(len(parents), 0, -1):
-            found = best(printed, self._label_children(parents[depth - 1]))
+            found = self._best(printed, parents[depth - 1])
             if found is not None:
                 return found, depth, None
         for depth in range(len(parents), 0, -1):
@@ -421,7 +452,7 @@ class Placer:
                 current = self.cat.by_path.get(parents[depth])
                 siblings = siblings[siblings.index(current) + 1 :] if current in siblings else []
             for heading in [h for h in siblings if not h.segment.endswith("N")][:_SKIPPED_HEADINGS]:
-                found = best(printed, self._label_children(heading.path))
+                found = self._best(printed, heading.path)
                 if found is not None and found.score >= _INFER_THRESHOLD:
                     return found, depth + 1, heading
         return None
@@ -442,7 +473,7 @@ class Placer:
             return None
         first = sections[0]
         for heading in self.cat.children(first.path):
-            found = best(printed, self._label_children(heading.path))
+            found = self._best(printed, heading.path)
             if found is not None and found.score >= _INFER_THRESHOLD:
                 self._enter_section(first, "", 0, inferred=True)
                 return found, 2, heading
