@@ -33,7 +33,8 @@ _RANGE_RE = re.compile(rf"^({_GROUPS})\s*\d{{1,3}}\s*[〜~～\-ー－]\s*\d{{1,3
 _INSTANCE_RE = re.compile(rf"^({_INSTANCES})(\d+)$")
 _GENERIC_RE = re.compile(rf"^({_GROUPS})(?:\d+|N)$")
 _IN_TEXT_RE = re.compile(rf"({_GROUPS})\s*(\d{{1,3}})")
-_RISK_RE = re.compile(r"^リスク\s*(\d{0,2})\s*[:：;；]\s*(.*)$")
+# "リスク2：…", "リスク：…", and OCR's "リスク '2: …" (a stray mark before the number).
+_RISK_RE = re.compile(r"^リスク\s*[^\w\s:：;；]?\s*(\d{0,2})\s*[:：;；]\s*(.*)$")
 _RISK_BARE_RE = re.compile(r"^リスク\s*(\d{1,2})$")
 _NUMBERED_RE = re.compile(r"^(\d{1,2})\s*[.．]\s*(\S.*)$")
 _ROMAN_HEAD_RE = re.compile(r"^\s*([IVXⅠⅡⅢⅣⅤⅥⅦΙ]{1,4}|[пшv])(?![A-Za-z])\s*[.．]?\s*")

@@ -49,6 +49,7 @@ VALUE_START = tuple("・･-‐•<＜〈[［【「『(（{※*＊■□☑○�
 _UNPLACED_LABEL_MAX = 40
 _ROW_HEADER_MAX = 12
 _BROKEN_HEAD = 6
+_BROKEN_CELLS = 3
 # "3) 課題が残されている": an option of a choice printed on its own line.
 _OPTION_RE = re.compile(r"^\d{1,2}\s*[)）]")
 _INSTANCE_RUN_ON_RE = re.compile(r"^((?:システム|委託事項|提供先|移転先)\s*\d{1,3})\s+(\S.*)$")
@@ -116,6 +117,8 @@ class Placer:
         ]
         self._title_heads = {title[:2] for _, title in self._titles}
         self._headings: dict[str, tuple[Entry, str, str, bool] | None] = {}
+        self._anywhere: dict[str, bool] = {}
+        self._all_labels = [e for e in catalogue.entries if not e.segment.isdigit() and not e.segment.endswith("N")]
 
     # -- sections ------------------------------------------------------------
     def section_heading(self, text: str) -> tuple[Entry, str, str] | None:
@@ -283,6 +286,12 @@ class Placer:
                 first = second
         if group_range(first):
             return 0
+        if first.startswith("リスク") and len(first) <= _BROKEN_HEAD and len(line.cells) >= 2:
+            # "リスク | 2: 不適切な…": the risk's number and name in the next cell.
+            joined = f"{first}{line.cells[1]}"
+            if risk_heading(first) is None and risk_heading(joined) is not None:
+                line = Line(line.number, (joined, *line.cells[2:]))
+                first = joined
         risk = risk_heading(first)
         if risk is not None and self._place_risk(risk, line):
             return 0
@@ -295,16 +304,37 @@ class Placer:
         consumed = self._place_label(line, following)
         if consumed is not None:
             return consumed
-        self._continue(line)
-        return 0
+        return self._continue(line, following)
 
-    def _continue(self, line: Line) -> None:
-        """Text of the open item; recorded as unplaced when it looks like a label row."""
+    def _continue(self, line: Line, following: Line | None) -> int:
+        """Text of the open item; recorded as unplaced when it looks like a label row. A form
+        label broken over this line and the next is joined again even where it cannot be placed,
+        so how the extractor broke the line does not change the text."""
+        consumed = 0
+        text = line.joined
+        if (
+            following is not None
+            and following.cells
+            and len(key(text)) <= _UNPLACED_LABEL_MAX
+            and not line.first.startswith(VALUE_START)
+            and self._names_a_label(key(text + following.first))
+            and not self._names_a_label(key(following.first))
+        ):
+            text, consumed = f"{text}{following.joined}", 1
+            line = Line(line.number, (f"{line.joined}{following.first}", *following.cells[1:]))
         attached = "/".join(self.current.segments) if self.current is not None else ""
         if self.current is not None:
-            self.current.add(line.joined)
+            self.current.add(text)
         if self.current is None or self._label_like(line):
-            self.unplaced.append(Unplaced(line.number, line.joined[:200], attached))
+            self.unplaced.append(Unplaced(line.number, text[:200], attached))
+        return consumed
+
+    def _names_a_label(self, printed: str) -> bool:
+        """Whether the printed key is (nearly exactly) some label of the form, wherever it is."""
+        if printed not in self._anywhere:
+            found = best(printed, self._all_labels)
+            self._anywhere[printed] = found is not None and found.score >= _INFER_THRESHOLD
+        return self._anywhere[printed]
 
     @staticmethod
     def _label_like(line: Line) -> bool:
@@ -383,28 +413,55 @@ class Placer:
 
     # -- risks and group instances -------------------------------------------
     def _place_risk(self, risk: RiskHeading, line: Line) -> bool:
+        """A risk heading: named like a risk of the open numbered heading (by its printed name,
+        else by its number), or, by its name alone, like a risk of a heading printed next whose
+        own line was lost ("5. 特定個人情報の提供・移転…" missing before "リスク2: 不適切な…")."""
         if len(self.chain) < 2:
             return False
-        parent = self.chain[1].entry
-        risks = [e for e in self.cat.children(parent.path) if e.segment.startswith("リスク")]
-        if not risks:
-            return False
-        chosen: Match | None = None
+        if line.rest and len(key(risk.name + "".join(line.rest))) <= LABEL_MAX_KEY:
+            # "リスク2: 不適切な方法で提 | 供・移転が行われるリスク": the name broken across cells.
+            whole = RiskHeading(risk.number, risk.name + "".join(line.rest))
+            if self._risk_of(self.chain[1].entry, risk, key(risk.name)) is None:
+                risk, line = whole, Line(line.number, (f"{line.first}{''.join(line.rest)}",))
         name = key(risk.name)
-        if name:
-            chosen = best(name, risks) or prefix(name, risks, min_length=6)
+        chosen = self._risk_of(self.chain[1].entry, risk, name)
+        heading: Entry | None = None
+        if chosen is None and name:
+            siblings = self.cat.children(self.chain[0].entry.path)
+            current = self.chain[1].entry
+            after = siblings[siblings.index(current) + 1 :] if current in siblings else []
+            for candidate in after[:_SKIPPED_HEADINGS]:
+                risks = [e for e in self.cat.children(candidate.path) if e.segment.startswith("リスク")]
+                found = best(name, risks) if risks else None
+                if found is not None and found.score >= _INFER_THRESHOLD:
+                    chosen, heading = found, candidate
+                    break
         if chosen is None:
-            wanted = f"リスク{risk.number}" if risk.number else "リスク"
-            numbered_risk = [e for e in risks if e.segment == wanted] or (risks if len(risks) == 1 else [])
-            if not numbered_risk:
-                return False
-            chosen = Match(numbered_risk[0], 100.0 if not name else 90.0, wanted)
+            return False
+        if heading is not None:
+            self.chain = [self.chain[0], Frame(heading, heading.segment)]
+            self.inferred.append("/".join(f.segment for f in self.chain))
         entry = chosen.entry
         value = split_after(risk.name, len(chosen.name)) if name and name.startswith(chosen.name) else ""
         rest = tuple(c for c in (value, *line.rest) if c)
         printed = line.first[: len(line.first) - len(value)].strip() if value else line.first
         self._open(2, entry, entry.segment, printed, line, chosen.score, rest)
         return True
+
+    def _risk_of(self, heading: Entry, risk: RiskHeading, name: str) -> Match | None:
+        """The risk of ``heading`` a printed risk heading names."""
+        risks = [e for e in self.cat.children(heading.path) if e.segment.startswith("リスク")]
+        if not risks:
+            return None
+        chosen = (best(name, risks) or prefix(name, risks, min_length=6)) if name else None
+        if chosen is not None:
+            return chosen
+        # By number when the name says nothing; a heading's only risk also when no name is printed.
+        wanted = f"リスク{risk.number}" if risk.number else "リスク"
+        numbered_risk = [e for e in risks if e.segment == wanted] or (risks if len(risks) == 1 and not name else [])
+        if not numbered_risk:
+            return None
+        return Match(numbered_risk[0], 100.0 if not name else 90.0, wanted)
 
     def _place_instance(self, instance: str, line: Line) -> bool:
         found = instance_of(instance)
@@ -487,11 +544,15 @@ class Placer:
         printed = key(first)
         found = self._search(printed)
         if (found is None or not found[0].exact) and len(cells) >= 2:
-            # A label broken across two cells ("③対象と | なる本人の範囲"), or a row header of the
-            # printed table before the label ("再委託 | ④再委託の有無 | …").
-            joined = self._search(printed + key(cells[1]))
-            if joined is not None and (found is None or joined[0].score > found[0].score):
-                cells, found = (f"{first}{cells[1]}", *cells[2:]), joined
+            # A label broken across cells ("③対象と | なる本人の範囲", "特定化 | 周人情報ファイルの
+            # 取扱 | いの委託における…"), or a row header before the label ("再委託 | ④…").
+            broken = None
+            for width in range(2, min(len(cells), _BROKEN_CELLS) + 1):
+                joined = self._search(key("".join(cells[:width])))
+                if joined is not None and (found is None or joined[0].score > found[0].score):
+                    broken, found = width, joined
+            if broken is not None:
+                cells = ("".join(cells[:broken]), *cells[broken:])
             elif found is None and (
                 len(printed) <= _ROW_HEADER_MAX
                 and not cells[1].startswith(VALUE_START)
