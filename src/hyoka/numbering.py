@@ -38,6 +38,11 @@ _RISK_RE = re.compile(r"^リスク\s*[^\w\s:：;；]?\s*(\d{0,2})\s*[:：;；]\s
 _RISK_BARE_RE = re.compile(r"^リスク\s*(\d{1,2})$")
 _NUMBERED_RE = re.compile(r"^(\d{1,2})\s*[.．]\s*(\S.*)$")
 _ROMAN_HEAD_RE = re.compile(r"^\s*([IVXⅠⅡⅢⅣⅤⅥⅦΙ]{1,4}|[пшv])(?![A-Za-z])\s*[.．]?\s*")
+# OCR and some extractors print the section numeral as a digit ("3 リスク対策"); never with a dot,
+# which would make it a numbered heading ("2. 基本情報").
+_DIGIT_HEAD_RE = re.compile(r"^\s*([1-7])\s+(?=\S)")
+# "(1)入手元", "1)入手元": a circled number as some text layers print it.
+_PAREN_NUMBER_RE = re.compile(r"^[(（]?\s*(\d{1,2})\s*[)）]\s*(?=\S)")
 _FILE_SECTION_RE = re.compile(r"^(I{1,3}|IV|V|VI)\((.+)\)$")
 _DUPLICATE_RE = re.compile(r"#\d+$")
 _CIRCLED_SPLIT_RE = re.compile(f"([{CIRCLED}])")
@@ -80,10 +85,18 @@ def roman_value(token: str) -> str | None:
 
 def strip_roman(folded: str) -> tuple[str | None, str]:
     """(numeral as printed or None, the rest) of a folded heading line ("Ⅲ リスク対策" → ("Ⅲ", "リスク対策"))."""
-    head = _ROMAN_HEAD_RE.match(folded)
+    head = _ROMAN_HEAD_RE.match(folded) or _DIGIT_HEAD_RE.match(folded)
     if not head:
         return None, folded.strip()
     return head.group(1), folded[head.end() :].strip()
+
+
+def paren_to_circled(text: str) -> str | None:
+    """"③入手元" for "(3)入手元" or "3)入手元"; None when the text does not start so."""
+    m = _PAREN_NUMBER_RE.match(fold(text))
+    if not m or not 1 <= int(m.group(1)) <= len(CIRCLED):
+        return None
+    return circled(int(m.group(1))) + fold(text)[m.end() :]
 
 
 def numbered(text: str) -> tuple[str, str] | None:

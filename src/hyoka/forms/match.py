@@ -130,7 +130,9 @@ def prefix(printed: str, entries: list[Entry], *, min_length: int = 4) -> Match 
     for entry in entries:
         for name in names(entry):
             longer = winner is None or len(name) > len(winner.name)
-            if longer and len(name) >= min_length and len(name) < len(printed) and printed.startswith(name):
+            # A circled number is one more character of evidence: "①部署" may start a cell.
+            shortest = min_length - 1 if name[:1] in CIRCLED else min_length
+            if longer and len(name) >= shortest and len(name) < len(printed) and printed.startswith(name):
                 winner = Match(entry, 100.0, name)
     return winner
 

@@ -17,6 +17,7 @@ _MARKDOWN_RE = re.compile(r"^#{1,6}\s*")
 _INLINE_NOISE_RE = re.compile(r"</?(?:b|strong|em|i|u|span)\b[^>]*>", re.IGNORECASE)
 # "① 入手元": a space after a circled number is layout, not text (labels and values alike).
 _CIRCLED_SPACE_RE = re.compile(f"([{CIRCLED}])[ \u3000]+")
+_COLUMN_GAP_RE = re.compile(r"(?: {2,}|\u3000+)")
 _APPENDIX_RE = re.compile(r"^[(（]\s*別添\s*(\d)\s*[)）]\s*(.*)$")
 _PAGE_NOISE_RE = re.compile(r"^(?:-\s*\d{1,3}\s*-|\d{1,3}\s*/\s*\d{1,3}|[|\-=_ΓГ「」\s]+)$")
 
@@ -42,10 +43,17 @@ class Line:
 
 
 def split_line(number: int, raw: str) -> Line:
-    """Cells of a raw line after removing markdown headers and inline emphasis tags."""
+    """Cells of a raw line after removing markdown headers and inline emphasis tags; tabs, the
+    pipes of a markdown table, or (in a line without tabs) runs of spaces separate cells."""
     raw = _MARKDOWN_RE.sub("", raw.strip(" \u3000"))
     raw = _INLINE_NOISE_RE.sub("", raw)
     raw = _CIRCLED_SPACE_RE.sub(r"\1", raw)
+    if raw.startswith("|") and raw.count("|") >= 2:
+        # A markdown table row ("| ①入手元 ※ | [○] 本人 |"): the pipes are the cell borders.
+        raw = raw.strip("|").replace("|", "\t")
+    elif "\t" not in raw:
+        # Layout-preserving extractors (pdftotext -layout) separate columns by runs of spaces.
+        raw = _COLUMN_GAP_RE.sub("\t", raw)
     cells = [collapse_space(c) for c in raw.split("\t")]
     while cells and not cells[0]:
         cells.pop(0)

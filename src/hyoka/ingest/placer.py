@@ -33,6 +33,7 @@ from hyoka.numbering import (
     group_range,
     instance_of,
     numbered,
+    paren_to_circled,
     risk_heading,
     starts_circled,
     strip_duplicate,
@@ -539,7 +540,12 @@ class Placer:
     def _place_label(self, line: Line, following: Line | None) -> int | None:
         cells = line.cells
         first = cells[0]
-        if first.startswith(VALUE_START) or _OPTION_RE.match(first):
+        as_circled = paren_to_circled(first)
+        if as_circled is not None:
+            # "(3)使用目的": a circled number printed in brackets; kept only if a label is found.
+            first = as_circled
+            cells = (first, *cells[1:])
+        elif first.startswith(VALUE_START) or _OPTION_RE.match(first):
             return None
         printed = key(first)
         found = self._search(printed)
