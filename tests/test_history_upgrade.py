@@ -230,6 +230,8 @@ def test_an_edit_after_the_upgrade_diffs_as_that_item_only(history: History, upg
     assert change["change"] == "modified", context
     assert segments[0] == "I" and segments[-1] == EDITED_LABEL, context
     assert old in change["before"] and new in change["after"], context
+    counts = next(v for v in versions(upgraded, history.report) if v["number"] == latest)
+    assert (counts["added"], counts["removed"], counts["modified"]) == (0, 0, 1), counts
 
 
 def test_verify_passes_after_the_upgrade(upgraded: str, tmp_path: Path) -> None:

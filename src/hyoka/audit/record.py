@@ -7,6 +7,7 @@ from types import EllipsisType
 
 from hyoka.classify import ChangeRecord, compare_reports
 from hyoka.classify.policy import Policy
+from hyoka.diff.align import align
 from hyoka.errors import StoreError, UnknownVersion
 from hyoka.ingest.legacy import comparable
 from hyoka.model import LEGACY_READER, Report
@@ -61,7 +62,7 @@ def commit_report(
         return unchanged
     try:
         return store.commit(report_id, report, author=author, message=message, when=at, expected_parent=expected,
-                            classify=classify)
+                            classify=classify, counts=lambda parent_report: change_counts(parent_report, report))
     except HeadMoved as moved:
         raise StoreError(
             f"{report_id} の最新版は {moved.head} 版です ({parent} 版から編集されたファイルです)。"
@@ -81,3 +82,10 @@ def _same_as_earlier_reading(store: Store, report_id: str, report: Report) -> Co
     if head.reader != LEGACY_READER or content_hash(comparable(head, report)[0]) != content_hash(report):
         return None
     return CommitResult(store.version(report_id), created=False, new_blobs=0)
+
+
+def change_counts(old: Report, new: Report) -> tuple[int, int, int]:
+    """(added, removed, modified) items between two versions as the differ aligns them."""
+    changes = align(old, new)
+    kinds = [c.change for c in changes]
+    return kinds.count("added"), kinds.count("removed"), kinds.count("modified")

@@ -240,6 +240,7 @@ class Store:
         expected_parent: int | EllipsisType | None = ...,
         events: Sequence[NewEvent] = (),
         classify: Callable[[Report, int], Sequence[NewEvent]] | None = None,
+        counts: Callable[[Report], tuple[int, int, int]] | None = None,
     ) -> CommitResult:
         """Record `report` as the next version of `report_id`, or nothing if it equals the head.
 
@@ -257,6 +258,8 @@ class Store:
         the audit trail after the commit event, in the same transaction, and so
         are the events ``classify(parent_report, parent_number)`` returns: it
         runs inside the transaction, against the head the commit lands on.
+        ``counts(parent_report)`` gives the +/−/~ counts when the head's paths were built by
+        another reader than ``report``'s, whose paths cannot be compared one to one.
         """
         check_report_id(report_id)
         created_at = datetime.now(UTC) if when is None else when
@@ -296,7 +299,11 @@ class Store:
                 new_blobs = self._insert_missing_blobs(session, values, appendix_hash, appendix)
 
                 number = 1 if head is None else head.number + 1
-                added, removed, modified = _diff_counts(head_refs, refs)
+                if counts is not None and head is not None and head.reader != report.reader:
+                    # Paths built by another reader: count what the caller's alignment sees.
+                    added, removed, modified = counts(self._checkout(session, head))
+                else:
+                    added, removed, modified = _diff_counts(head_refs, refs)
                 record = VersionRecord(
                     report_id=report_id,
                     number=number,
