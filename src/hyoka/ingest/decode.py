@@ -10,17 +10,22 @@ from __future__ import annotations
 from pathlib import Path
 
 from hyoka.errors import InputError
+from hyoka.ingest.formats import file_text
 
 MAX_BYTES = 20 * 1024 * 1024
 _CONTROL_OK = {"\n", "\r", "\t", "\f"}
 
 
 def decode_bytes(data: bytes, name: str = "入力") -> str:
-    """Decode a report file; raise InputError with a one-line reason when it is not text."""
+    """Decode a report file — text, or a PDF, workbook or document turned into text lines
+    (:mod:`hyoka.ingest.formats`); raise InputError with a one-line reason when it is neither."""
     if not data.strip():
         raise InputError(f"{name}: ファイルが空です / file is empty")
     if len(data) > MAX_BYTES:
         raise InputError(f"{name}: ファイルが大きすぎます (上限 {MAX_BYTES // 1024 // 1024} MB) / file too large")
+    other = file_text(data, name)
+    if other is not None:
+        return other.replace("\r\n", "\n").replace("\r", "\n")
     if b"\x00" in data[:65536]:
         raise InputError(f"{name}: バイナリファイルは読めません / binary file")
     text = _decode(data, name)

@@ -1,0 +1,101 @@
+"""Files that are not plain text, recognised by their content and turned into rows of cells.
+
+A clerk holds the published PDF, or the working copy as the official form's Excel or Word
+file. None of these has a reader of its own for items: each format module turns its file into
+rows of cells in reading order (one row per printed row, one cell per table cell), and the rows
+become the same tab-separated lines the text reader places on the form. So a PDF, an xlsx and
+a docx of one report read to the same item tree as its text.
+
+Detection is by magic bytes, never by the file name: a ``.txt`` that is really a workbook is
+read as a workbook, and a ``.pdf`` that is really text is read as text.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from collections.abc import Callable, Sequence
+from io import BytesIO
+from typing import Literal
+
+from hyoka.errors import InputError
+
+Rows = list[list[str]]
+Kind = Literal["pdf", "xlsx", "docx", "xls", "zip", "utf16", "text"]
+
+_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+def sniff(data: bytes) -> Kind:
+    """The kind of file ``data`` is, by its first bytes (and, for zip containers, their parts)."""
+    if data.startswith(b"%PDF-") or data[:1024].lstrip().startswith(b"%PDF-"):
+        return "pdf"
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "utf16"
+    if data.startswith(_OLE):
+        return "xls"
+    if data.startswith(b"PK\x03\x04"):
+        try:
+            names = set(zipfile.ZipFile(BytesIO(data)).namelist())
+        except (zipfile.BadZipFile, ValueError, OSError):
+            return "zip"
+        if "xl/workbook.xml" in names:
+            return "xlsx"
+        if "word/document.xml" in names:
+            return "docx"
+        return "zip"
+    return "text"
+
+
+def rows_to_text(rows: Sequence[Sequence[str]]) -> str:
+    """Rows of cells as the tab-separated lines the text reader reads (tabs and line breaks
+    inside a cell become spaces and further lines of the same cell's row)."""
+    lines: list[str] = []
+    for row in rows:
+        cells = [" ".join(str(cell).replace("\t", " ").split("\n")).strip() for cell in row]
+        while cells and not cells[-1]:
+            cells.pop()
+        lines.append("\t".join(cells))
+    return "\n".join(lines) + "\n"
+
+
+def _reader(kind: Kind) -> Callable[[bytes, str], Rows] | None:
+    """The rows reader of a kind, imported only when such a file comes (their libraries are big)."""
+    if kind == "pdf":
+        from hyoka.ingest.formats.pdf import pdf_rows
+
+        return pdf_rows
+    if kind == "xlsx":
+        from hyoka.ingest.formats.office import xlsx_rows
+
+        return xlsx_rows
+    if kind == "docx":
+        from hyoka.ingest.formats.office import docx_rows
+
+        return docx_rows
+    if kind == "xls":
+        from hyoka.ingest.formats.office import xls_rows
+
+        return xls_rows
+    return None
+
+
+def decode_utf16(data: bytes, name: str) -> str:
+    """UTF-16 text with its byte-order mark (Excel's "Unicode テキスト")."""
+    try:
+        return data.decode("utf-16")
+    except UnicodeDecodeError:
+        raise InputError(f"{name}: UTF-16 として読めません (壊れています) / damaged UTF-16 text") from None
+
+
+def file_text(data: bytes, name: str) -> str | None:
+    """The text lines of a PDF, workbook or document file; None for a text file (decoded elsewhere)."""
+    kind = sniff(data)
+    if kind == "text":
+        return None
+    if kind == "utf16":
+        return decode_utf16(data, name).lstrip("\ufeff")
+    if kind == "zip":
+        raise InputError(f"{name}: ZIP ファイルですが xlsx/docx ではありません / zip archive, not xlsx or docx")
+    reader = _reader(kind)
+    assert reader is not None
+    return rows_to_text(reader(data, name))
