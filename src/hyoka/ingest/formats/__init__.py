@@ -23,6 +23,7 @@ Rows = list[list[str]]
 Kind = Literal["pdf", "xlsx", "docx", "xls", "zip", "utf16", "text"]
 
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_NAMES = {"pdf": "PDF", "xlsx": "Excel (xlsx)", "docx": "Word (docx)", "xls": "Excel 97-2003 (xls)"}
 
 
 def sniff(data: bytes) -> Kind:
@@ -96,6 +97,10 @@ def file_text(data: bytes, name: str) -> str | None:
         return decode_utf16(data, name).lstrip("\ufeff")
     if kind == "zip":
         raise InputError(f"{name}: ZIP ファイルですが xlsx/docx ではありません / zip archive, not xlsx or docx")
-    reader = _reader(kind)
-    assert reader is not None
+    try:
+        reader = _reader(kind)
+    except ImportError:
+        reader = None
+    if reader is None:
+        raise InputError(f"{name}: {_NAMES[kind]} は読めません (テキストに変換してください) / {kind} not supported")
     return rows_to_text(reader(data, name))
