@@ -35,6 +35,10 @@ _DIGIT_FOR_CIRCLED = 5.0
 _TRAILING_NOISE_RE = re.compile(r"[—\-–―:：.。、,÷|]+$")
 _LEADING_DIGITS_RE = re.compile(r"^(\d{1,2})(?=\D)")
 _KEY_DROPPED = " \t※*"
+# A numbered heading whose first 8 title characters are printed right is that heading, if its
+# number agrees (85 + the placer's number bonus of 10 clears the 90 needed to infer a section).
+TITLE_COMMON_PREFIX = 8
+TITLE_PREFIX_SCORE = 85.0
 # OCR reads the katakana middle dot of "時期・頻度" as a Latin middle dot or a bullet.
 _DOTS = str.maketrans({"·": "・", "•": "・", "∙": "・"})
 
@@ -156,3 +160,25 @@ def split_label(text: str, consumed: int) -> tuple[str, bool]:
             tail = folded[idx + 1 :]
             return tail.strip(_KEY_DROPPED), tail[:1] in (" ", "\t", "※", "*")
     return "", False
+
+
+def title_score(printed: str, title: str) -> tuple[float, int]:
+    """(similarity, title key characters the printed text covers) of a numbered heading's title;
+    a value may follow the title in the same cell, and OCR may cut the title short."""
+    if printed == title or printed.startswith(title):
+        return 100.0, len(title)
+    if len(printed) >= 6 and title.startswith(printed):
+        return 95.0, len(printed)
+    whole = fuzz.ratio(printed, title)
+    pairs = zip(printed, title, strict=False)
+    common = next((i for i, (a, b) in enumerate(pairs) if a != b), min(len(printed), len(title)))
+    if common >= TITLE_COMMON_PREFIX:
+        # "4. 特定個人情報ファイル 2.10.": OCR kept the title's start and garbled the rest.
+        whole = max(whole, TITLE_PREFIX_SCORE)
+        if len(printed) > common:
+            return whole, common
+    if len(printed) > len(title):
+        head = fuzz.ratio(printed[: len(title)], title)
+        if head > whole:
+            return head, len(title)
+    return whole, len(printed)

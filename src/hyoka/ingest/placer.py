@@ -22,7 +22,8 @@ from rapidfuzz import fuzz
 
 from hyoka.errors import InputError
 from hyoka.forms import Catalogue, Entry
-from hyoka.forms.match import THRESHOLD, Match, best, key, prefix, split_after, split_label
+from hyoka.forms.match import THRESHOLD, Match, best, key, prefix, split_after, split_label, title_score
+from hyoka.ingest.heads import mend_head
 from hyoka.ingest.lines import Line
 from hyoka.ingest.reading import FuzzyLabel, Unplaced
 from hyoka.normalize import collapse_space, nfkc_keep_circled
@@ -49,18 +50,12 @@ VALUE_START = tuple("・･-‐•<＜〈[［【「『(（{※*＊■□☑○�
 # A label cell left alone on a line, with a value on the next: short, no sentence end.
 _UNPLACED_LABEL_MAX = 40
 _ROW_HEADER_MAX = 12
-_BROKEN_HEAD = 6
 _BROKEN_CELLS = 3
 # "3) 課題が残されている": an option of a choice printed on its own line.
 _OPTION_RE = re.compile(r"^\d{1,2}\s*[)）]")
-_INSTANCE_RUN_ON_RE = re.compile(r"^((?:システム|委託事項|提供先|移転先)\s*\d{1,3})\s+(\S.*)$")
 _SECTION_FUZZY = 85.0
 _INFER_THRESHOLD = 90.0
 _NUMBER_BONUS = 10.0
-# A numbered heading whose first 8 title characters are printed right is that heading, if its
-# number agrees (85 + the number's 10 clears the 90 needed even to infer a section).
-_TITLE_COMMON_PREFIX = 8
-_TITLE_PREFIX_SCORE = 85.0
 # How many headings after an open one may have lost their own line.
 _SKIPPED_HEADINGS = 2
 
@@ -267,32 +262,10 @@ class Placer:
             if self.current is not None:
                 self.current.add(line.joined)
             return 0
+        line = mend_head(line)
         first = line.first
-        run_on = _INSTANCE_RUN_ON_RE.match(nfkc_keep_circled(first))
-        if run_on is not None and group_instance(run_on.group(1)):
-            # "提供先4 ①法令上の根拠 | …": the instance header and its first label in one cell.
-            line = Line(line.number, (run_on.group(1), run_on.group(2), *line.cells[1:]))
-            first = line.first
-        if len(first) <= _BROKEN_HEAD and len(line.cells) >= 2 and group_instance(first) is None:
-            # "委託事 | 項1 | …", "委託 | 事項2~5": an instance header broken across cells.
-            second = line.cells[1]
-            token, _, tail = second.partition(" ")
-            joined = f"{first}{token}"
-            if group_instance(joined) or group_range(joined):
-                # "委託事 | 項1 課税情報の…": the second half may run on with the value.
-                line = Line(line.number, (joined, *((tail,) if tail else ()), *line.cells[2:]))
-                first = joined
-            elif group_instance(second) or group_range(second):
-                line = Line(line.number, line.cells[1:])
-                first = second
         if group_range(first):
             return 0
-        if first.startswith("リスク") and len(first) <= _BROKEN_HEAD and len(line.cells) >= 2:
-            # "リスク | 2: 不適切な…": the risk's number and name in the next cell.
-            joined = f"{first}{line.cells[1]}"
-            if risk_heading(first) is None and risk_heading(joined) is not None:
-                line = Line(line.number, (joined, *line.cells[2:]))
-                first = joined
         risk = risk_heading(first)
         if risk is not None and self._place_risk(risk, line):
             return 0
@@ -405,7 +378,7 @@ class Placer:
             if not entry.segment.isdigit() or not entry.title:
                 continue
             title = key(entry.title)
-            score, consumed = _title_score(title_key, title)
+            score, consumed = title_score(title_key, title)
             bonus = _NUMBER_BONUS if entry.segment == number else 0.0
             need = _INFER_THRESHOLD if inferring else THRESHOLD
             if score + bonus >= need and (winner is None or score + bonus > ranked):
@@ -621,28 +594,6 @@ class Placer:
                 return (found, depth, None), value
             return None, ""
         return None, ""
-
-
-def _title_score(printed: str, title: str) -> tuple[float, int]:
-    """(similarity, title key characters the printed text covers) of a numbered heading's title;
-    a value may follow the title in the same cell, and OCR may cut the title short."""
-    if printed == title or printed.startswith(title):
-        return 100.0, len(title)
-    if len(printed) >= 6 and title.startswith(printed):
-        return 95.0, len(printed)
-    whole = fuzz.ratio(printed, title)
-    pairs = zip(printed, title, strict=False)
-    common = next((i for i, (a, b) in enumerate(pairs) if a != b), min(len(printed), len(title)))
-    if common >= _TITLE_COMMON_PREFIX:
-        # "4. 特定個人情報ファイル 2.10.": OCR kept the title's start and garbled the rest.
-        whole = max(whole, _TITLE_PREFIX_SCORE)
-        if len(printed) > common:
-            return whole, common
-    if len(printed) > len(title):
-        head = fuzz.ratio(printed[: len(title)], title)
-        if head > whole:
-            return head, len(title)
-    return whole, len(printed)
 
 
 def file_sections_named(nodes: list[Node]) -> bool:

@@ -1,0 +1,44 @@
+"""Mend the head of a line whose numbering the extraction split or ran together.
+
+Instance headers and risk headings are recognised by :mod:`hyoka.numbering` in one cell; PDF
+and OCR extraction break them across cells ("委託事 | 項1 | …", "リスク | 2: 不適切な…") or run
+them on with the first label ("提供先4 ①法令上の根拠 | …"). These pure functions put the head
+back into the first cell, so the placer only ever sees the notation the numbering module knows.
+"""
+
+from __future__ import annotations
+
+import re
+
+from hyoka.ingest.lines import Line
+from hyoka.normalize import nfkc_keep_circled
+from hyoka.numbering import GROUP_NAMES, group_instance, group_range, risk_heading
+
+# A head broken across cells is short: "委託事", "委託", "リスク".
+BROKEN_HEAD = 6
+_INSTANCE_RUN_ON_RE = re.compile(rf"^((?:{'|'.join(GROUP_NAMES)})\s*\d{{1,3}})\s+(\S.*)$")
+
+
+def mend_head(line: Line) -> Line:
+    """``line`` with a group instance, range header or risk heading whole in its first cell."""
+    first = line.first
+    run_on = _INSTANCE_RUN_ON_RE.match(nfkc_keep_circled(first))
+    if run_on is not None and group_instance(run_on.group(1)):
+        # "提供先4 ①法令上の根拠 | …": the instance header and its first label in one cell.
+        return Line(line.number, (run_on.group(1), run_on.group(2), *line.cells[1:]))
+    if len(first) > BROKEN_HEAD or len(line.cells) < 2:
+        return line
+    second = line.cells[1]
+    if group_instance(first) is None:
+        token, _, tail = second.partition(" ")
+        joined = f"{first}{token}"
+        if group_instance(joined) or group_range(joined):
+            # "委託事 | 項1 課税情報の…": the second half may run on with the value.
+            return Line(line.number, (joined, *((tail,) if tail else ()), *line.cells[2:]))
+        if group_instance(second) or group_range(second):
+            # "委託 | 委託事項6~10": a row header before the instance.
+            return Line(line.number, line.cells[1:])
+    if first.startswith("リスク") and risk_heading(first) is None and risk_heading(first + second) is not None:
+        # "リスク | 2: 不適切な…": the risk's number and name in the next cell.
+        return Line(line.number, (f"{first}{second}", *line.cells[2:]))
+    return line
