@@ -43,6 +43,7 @@ test: $(VENV)/.installed
 bench: $(VENV)/.installed
 	$(BIN)/python bench/bench_commit.py
 	$(BIN)/python bench/bench_text_diff.py
+	$(BIN)/python bench/bench_reader.py
 	$(BIN)/python bench/evaluate_seeds.py --quiet
 
 clean:
