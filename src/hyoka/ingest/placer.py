@@ -18,11 +18,11 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 from hyoka.errors import InputError
 from hyoka.forms import Catalogue, Entry
-from hyoka.forms.match import THRESHOLD, Match, best, key, prefix, split_after, split_label, title_score
+from hyoka.forms.match import THRESHOLD, Match, best, key, names, prefix, split_after, split_label, title_score
 from hyoka.ingest.heads import mend_head
 from hyoka.ingest.lines import Line
 from hyoka.ingest.reading import FuzzyLabel, Unplaced
@@ -114,7 +114,9 @@ class Placer:
         self._title_heads = {title[:2] for _, title in self._titles}
         self._headings: dict[str, tuple[Entry, str, str, bool] | None] = {}
         self._anywhere: dict[str, bool] = {}
-        self._all_labels = [e for e in catalogue.entries if not e.segment.isdigit() and not e.segment.endswith("N")]
+        self._all_names = sorted(
+            {n for e in catalogue.entries if not e.segment.isdigit() and not e.segment.endswith("N") for n in names(e)}
+        )
 
     # -- sections ------------------------------------------------------------
     def section_heading(self, text: str) -> tuple[Entry, str, str] | None:
@@ -306,8 +308,8 @@ class Placer:
     def _names_a_label(self, printed: str) -> bool:
         """Whether the printed key is (nearly exactly) some label of the form, wherever it is."""
         if printed not in self._anywhere:
-            found = best(printed, self._all_labels)
-            self._anywhere[printed] = found is not None and found.score >= _INFER_THRESHOLD
+            found = process.extractOne(printed, self._all_names, scorer=fuzz.ratio, score_cutoff=_INFER_THRESHOLD)
+            self._anywhere[printed] = found is not None
         return self._anywhere[printed]
 
     @staticmethod

@@ -85,7 +85,9 @@ def decode_utf16(data: bytes, name: str) -> str:
     try:
         return data.decode("utf-16")
     except UnicodeDecodeError:
-        raise InputError(f"{name}: UTF-16 として読めません (壊れています) / damaged UTF-16 text") from None
+        raise InputError(
+            f"{name}: 文字コードを判別できません (UTF-16 として壊れています) / damaged UTF-16 text"
+        ) from None
 
 
 def file_text(data: bytes, name: str) -> str | None:
@@ -96,7 +98,9 @@ def file_text(data: bytes, name: str) -> str | None:
     if kind == "utf16":
         return decode_utf16(data, name).lstrip("\ufeff")
     if kind == "zip":
-        raise InputError(f"{name}: ZIP ファイルですが xlsx/docx ではありません / zip archive, not xlsx or docx")
+        raise InputError(
+            f"{name}: バイナリファイル (ZIP) は読めません: xlsx/docx ではありません / zip archive, not xlsx or docx"
+        )
     try:
         reader = _reader(kind)
     except ImportError:
