@@ -17,6 +17,7 @@ __all__ = [
 ]
 
 _WAVE = str.maketrans({"～": "〜", "~": "〜", "∼": "〜", "〰": "〜"})
+_WAVE_RE = re.compile("[～~∼〰]")
 _SPACE_RE = re.compile(r"[ \t\u3000\u00a0]+")
 
 
@@ -26,7 +27,10 @@ def nfkc_keep_circled(text: str) -> str:
     Circled numbers are structural in these forms (they number the items),
     so losing them would merge "①入手元" with a list item "1 入手元".
     """
-    return fold(text).translate(_WAVE)
+    folded = fold(text)
+    if _WAVE_RE.search(folded) is None:
+        return folded  # translate() walks every character in Python; most texts have no wave
+    return folded.translate(_WAVE)
 
 
 def collapse_space(text: str) -> str:

@@ -50,6 +50,8 @@ _CIRCLED_SPLIT_RE = re.compile(f"([{CIRCLED}])")
 
 def fold(text: str) -> str:
     """NFKC except circled numbers (NFKC would turn ① into 1, merging "①入手元" with "1 入手元")."""
+    if unicodedata.is_normalized("NFKC", text):
+        return text  # the common case, checked in C; a circled number is never NFKC-normal
     parts = _CIRCLED_SPLIT_RE.split(text)
     return "".join(p if i % 2 else unicodedata.normalize("NFKC", p) for i, p in enumerate(parts))
 
@@ -165,3 +167,80 @@ def strip_duplicate(segment: str) -> str:
 def group_in_text(text: str) -> re.Match[str] | None:
     """The first group instance named inside a printed cell ("… システム17 …")."""
     return _IN_TEXT_RE.search(text)
+
+
+# -- numbering inside a printed 項目 cell ----------------------------------------------------------
+# A 変更箇所 cell prints a whole path on one line ("… 5. 特定個人情報の提供・移転 … 提供先9 ①法令上の
+# 根拠"); extraction breaks it anywhere, even inside a group's name ("委 託事項8").
+_SPACED_GROUPS = "|".join(r"\s?".join(name) for name in GROUP_NAMES)
+_MENTION_RE = re.compile(rf"({_SPACED_GROUPS})\s*(\d{{1,3}})(?:\s*[〜~～\-ー－]\s*(\d{{1,3}}))?")
+_RISK_MENTION_RE = re.compile(r"リ\s?ス\s?ク\s*(?:(\d{1,2})\s*[:：;；]?|[:：;；])")
+_NUMBERED_IN_TEXT_RE = re.compile(r"(?<![\d,.．])(\d{1,2})\s*[.．]\s*(?=\D)")
+# Cyrillic letters OCR reads for Ⅱ and Ⅲ (strip_roman accepts them as numerals).
+_OCR_NUMERALS = {"п": "II", "П": "II", "ш": "III", "Ш": "III"}
+
+
+@dataclass(frozen=True)
+class InstanceMention:
+    """A group instance named inside a printed cell: "提供先9", "委 託事項8", or a range
+    "提供先1〜75" (the row then concerns every instance, so only the group matters)."""
+
+    group: str
+    number: int
+    last: int | None
+    start: int
+    end: int
+
+    @property
+    def generic(self) -> str:
+        """The catalogue segment of the group ("提供先N")."""
+        return f"{self.group}N"
+
+
+@dataclass(frozen=True)
+class RiskMention:
+    """A risk heading inside a printed cell ("リスク2:", "リスク 3", "リスク:"); its printed name follows."""
+
+    number: int | None
+    start: int
+    end: int
+
+
+def find_instance(text: str) -> InstanceMention | None:
+    """The first group instance named in ``text`` (folded), tolerating spaces inside the group's name."""
+    m = _MENTION_RE.search(text)
+    if not m:
+        return None
+    last = int(m.group(3)) if m.group(3) else None
+    return InstanceMention(m.group(1).replace(" ", ""), int(m.group(2)), last, m.start(), m.end())
+
+
+def find_risk(text: str) -> RiskMention | None:
+    """The first risk heading in ``text`` (folded): "リスク" with a number or a colon, never the word
+    inside "リスク対策" or "…されるリスク"."""
+    m = _RISK_MENTION_RE.search(text)
+    if not m:
+        return None
+    return RiskMention(int(m.group(1)) if m.group(1) else None, m.start(), m.end())
+
+
+def find_numbered(text: str) -> re.Match[str] | None:
+    """The first "3." heading number inside ``text`` (folded); group(1) is the number. Digits that
+    continue a number ("1.5", "第1,2.") do not start one."""
+    return _NUMBERED_IN_TEXT_RE.search(text)
+
+
+def section_numeral(token: str) -> str | None:
+    """Canonical numeral ("II") of a printed section numeral as :func:`strip_roman` returns it,
+    OCR's Cyrillic look-alikes included ("п" → "II"); None if the token is none."""
+    return _OCR_NUMERALS.get(token.strip()) or roman_value(token)
+
+
+_BARE_NUMBER_RE = re.compile(r"^(\d{1,2})\s*[.．]$")
+
+
+def heading_number(word: str) -> int | None:
+    """3 for a word that is only a heading number ("3.", "３．"), as extraction leaves it when the
+    title went to the next line; None otherwise."""
+    m = _BARE_NUMBER_RE.match(fold(word).strip())
+    return int(m.group(1)) if m else None
