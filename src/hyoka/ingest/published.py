@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 
 from hyoka.errors import InputError
 from hyoka.forms import Catalogue, load_catalogue
@@ -167,8 +168,9 @@ def _cover(lines: Sequence[str]) -> tuple[dict[str, str], list[Item]]:
     return meta, items
 
 
-def _rename_file_sections(nodes: list[Node]) -> list[str]:
-    """Name II/III instances after their file ("II(住民票ファイル)") in multi-file reports."""
+def _rename_file_sections(nodes: list[Node]) -> tuple[list[str], dict[str, str]]:
+    """Name II/III instances after their file ("II(住民票ファイル)") in multi-file reports:
+    (the file names, the section segments renamed)."""
     files: dict[str, str] = {}
     repeated = {n.segments[0].split("#")[0] for n in nodes if "#" in n.segments[0] and len(n.segments) == 1}
     for node in nodes:
@@ -183,15 +185,22 @@ def _rename_file_sections(nodes: list[Node]) -> list[str]:
         if base not in repeated:
             continue
         name = f"{base}({files[seg]})" if seg in files else seg
-        while name in used:
-            name += "#"
+        twin = 2
+        while name in used:  # two files of one name: "II(x)#2", which paths read as the same form item
+            name, twin = f"{base}({files.get(seg, seg)})#{twin}", twin + 1
         used.add(name)
         renamed[seg] = name
     for node in nodes:
         if node.segments[0] in renamed:
             node.segments = (renamed[node.segments[0]], *node.segments[1:])
     names = [files[s] for s in renamed if s in files and s.startswith("II")]
-    return list(dict.fromkeys(names))
+    return list(dict.fromkeys(names)), renamed
+
+
+def _renamed(path: str, renamed: dict[str, str]) -> str:
+    """A path recorded while reading, with its section named after its file as in the report."""
+    head, sep, rest = path.partition("/")
+    return f"{renamed.get(head, head)}{sep}{rest}"
 
 
 def parse_published(text: str, name: str = "入力") -> Report:
@@ -219,7 +228,7 @@ def read_published(text: str, name: str = "入力") -> Reading:
     _place_body(placer, lines, body_start, kinds, contents)
     if not placer.nodes:
         raise InputError(f"{name}: 特定個人情報保護評価書として読めません (様式の項目が見つかりません) / not a report")
-    files = _rename_file_sections(placer.nodes) if file_sections_named(placer.nodes) else []
+    files, renamed = _rename_file_sections(placer.nodes) if file_sections_named(placer.nodes) else ([], {})
     if not files:
         files = _single_file_name(placer.nodes)
     items = [
@@ -239,9 +248,9 @@ def read_published(text: str, name: str = "入力") -> Reading:
         form=form,
         edition=edition,
         edition_used=catalogue.edition,
-        unplaced=tuple(placer.unplaced),
-        fuzzy=tuple(placer.fuzzy),
-        inferred_sections=tuple(placer.inferred),
+        unplaced=tuple(replace(u, attached_to=_renamed(u.attached_to, renamed)) for u in placer.unplaced),
+        fuzzy=tuple(replace(f, path=_renamed(f.path, renamed)) for f in placer.fuzzy),
+        inferred_sections=tuple(_renamed(path, renamed) for path in placer.inferred),
         contents_lines=tuple(sorted(i + 1 for i in contents)),
     )
     report = Report(report_meta, (*cover_items, *items), tuple(rows), reader=CATALOGUE_READER)
