@@ -264,10 +264,16 @@ def _is_header_fragment(cells: Sequence[str]) -> bool:
     return bool(parts) and all(len(part) <= len(_HEADER_TEXT) and part in _HEADER_TEXT for part in parts)
 
 
+_PAGE_NUMBER_MAX = 24
+
+
 def _is_noise(cells: Sequence[str]) -> bool:
     """Page numbers, borders ('|', '-----', 'Г') and Latin OCR garbage carry no cell text."""
     joined = " ".join(cells).strip()
-    if not joined or _PAGE_NUMBER_RE.fullmatch(unicodedata.normalize("NFKC", joined)):
+    if not joined:
+        return True
+    # A page number is short; normalising a whole long row only to find it is not one costs.
+    if len(joined) <= _PAGE_NUMBER_MAX and _PAGE_NUMBER_RE.fullmatch(unicodedata.normalize("NFKC", joined)):
         return True
     return _MEANINGFUL_RE.search(joined) is None
 
