@@ -13,7 +13,7 @@ import re
 import tomllib
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
+from pathlib import Path
 
 from hyoka.model import FormKind, ItemPath
 from hyoka.normalize import label_key
@@ -220,20 +220,6 @@ class Catalogue:
                 words[-1] += " ※"
         return " ".join(words)
 
-    def find_printed(self, item_text: str) -> ItemPath | None:
-        """The item a printed 項目 cell names, as a catalogue path (instances as N); unmatched
-        trailing words are kept so that ※ inheritance still applies. None if no section is found."""
-        from hyoka.classify.printed import printed_to_form_path
-
-        segments = printed_to_form_path(item_text, self.form)  # type: ignore[arg-type]
-        if not segments:
-            return None
-        chain, aligned = self.resolve(ItemPath(segments))
-        if not chain:
-            return None
-        canonical = list(chain[-1].path) + list(segments[len(aligned) :])
-        return ItemPath(tuple(canonical))
-
 
 def _entry_from_toml(raw: dict[str, object], source: str) -> Entry:
     path = raw.get("path")
@@ -257,7 +243,9 @@ def _catalogue_data(form: str) -> dict[str, object] | None:
     filename = CATALOGUE_FILES.get(form)
     if filename is None:
         return None
-    source = resources.files(__package__).joinpath(filename)
+    # Next to this module (package data); a plain path read, as importlib.resources' first use
+    # costs more than reading the file.
+    source = Path(__file__).with_name(filename)
     if not source.is_file():
         return None
     data = tomllib.loads(source.read_text("utf-8"))
