@@ -12,6 +12,7 @@ from typer.testing import CliRunner
 from hyoka.cli import app
 from hyoka.diff.align import align
 from hyoka.forms import form_path, load_catalogue
+from hyoka.forms.printed import find_printed
 from hyoka.ingest import read_report
 
 SAMPLES = Path(__file__).resolve().parents[1] / "samples" / "sakuragawa"
@@ -44,7 +45,7 @@ def test_samples_produce_the_rows_written_by_hand(version: int) -> None:
     handwritten = new.appendix[len(old.appendix) :]
     expected = set()
     for row in handwritten:
-        path = catalogue.find_printed(row.item)
+        path = find_printed(catalogue, row.item)
         assert path is not None, row.item
         expected.add((form_path(path), row.timing))
     result = diff_json(sample(version - 1), sample(version))

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from hyoka.forms import load_catalogue
+from hyoka.forms.printed import find_printed
 from hyoka.ingest import read_report
 from hyoka.model import ItemPath
 
@@ -117,7 +118,7 @@ def test_printed_path_words_the_item_as_the_form() -> None:
 )
 def test_find_printed_reads_noisy_item_cells(form: str, cell: str, expected: str | None, star: bool | None) -> None:
     c = load_catalogue(form)
-    found = c.find_printed(cell)
+    found = find_printed(c, cell)
     if expected is None:
         assert found is None
         return

@@ -171,7 +171,7 @@ def group_in_text(text: str) -> re.Match[str] | None:
 
 # -- numbering inside a printed 項目 cell ----------------------------------------------------------
 # A 変更箇所 cell prints a whole path on one line ("… 5. 特定個人情報の提供・移転 … 提供先9 ①法令上の
-# 根拠"); extraction breaks it anywhere, even inside a group's name ("委 託事項8").
+# 根拠"); extraction breaks it anywhere, even inside a group's name ("委託 事項3").
 _SPACED_GROUPS = "|".join(r"\s?".join(name) for name in GROUP_NAMES)
 _MENTION_RE = re.compile(rf"({_SPACED_GROUPS})\s*(\d{{1,3}})(?:\s*[〜~～\-ー－]\s*(\d{{1,3}}))?")
 _RISK_MENTION_RE = re.compile(r"リ\s?ス\s?ク\s*(?:(\d{1,2})\s*[:：;；]?|[:：;；])")
@@ -182,7 +182,7 @@ _OCR_NUMERALS = {"п": "II", "П": "II", "ш": "III", "Ш": "III"}
 
 @dataclass(frozen=True)
 class InstanceMention:
-    """A group instance named inside a printed cell: "提供先9", "委 託事項8", or a range
+    """A group instance named inside a printed cell: "提供先9", "委託 事項3", or a range
     "提供先1〜75" (the row then concerns every instance, so only the group matters)."""
 
     group: str

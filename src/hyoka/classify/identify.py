@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 from hyoka.classify.policy import Policy
 from hyoka.forms import Catalogue, Entry, form_path
+from hyoka.forms.printed import find_printed
 from hyoka.model import ItemPath
 from hyoka.normalize import label_key
 
@@ -104,21 +105,30 @@ def _rest_names_entry(entry: Entry, rest: tuple[str, ...]) -> bool:
     return any(name.endswith(tail) for name in names)
 
 
+def _read_chain(path: ItemPath, catalogue: Catalogue) -> list[Entry]:
+    """The entries a find_printed path names, section down. Looked up exactly: its segments are the
+    catalogue's own, and a last segment the reader could not place is no entry, even if the
+    catalogue's lenient :meth:`~hyoka.forms.Catalogue.resolve` would guess one for it."""
+    chain: list[Entry] = []
+    for depth in range(1, len(path.segments) + 1):
+        entry = catalogue.by_path.get(path.segments[:depth])
+        if entry is None:
+            break
+        chain.append(entry)
+    return chain
+
+
 def _printed_entry(path: ItemPath, catalogue: Catalogue) -> Entry | None:
     """The entry a find_printed path names: the path itself when listed, else its longest listed
     prefix when the words left over only finish naming that entry. A section (I, II, …) counts
     only when it is an item in itself (別添N): a cell naming just "II" names no item."""
-    entry = catalogue.entry(path)
-    if entry is not None:
-        return entry
-    for depth in range(len(path.segments) - 1, 0, -1):
-        head = catalogue.entry(ItemPath(path.segments[:depth]))
-        if head is None:
-            continue
-        if depth == 1 and _has_children(head, catalogue):
-            return None
-        return head if _rest_names_entry(head, path.segments[depth:]) else None
-    return None
+    chain = _read_chain(path, catalogue)
+    if not chain or len(chain) == len(path.segments):
+        return chain[-1] if chain else None
+    head = chain[-1]
+    if len(chain) == 1 and _has_children(head, catalogue):
+        return None
+    return head if _rest_names_entry(head, path.segments[len(chain) :]) else None
 
 
 def _has_children(entry: Entry, catalogue: Catalogue) -> bool:
@@ -139,16 +149,17 @@ def status_of_printed(item: str, catalogue: Catalogue, policy: Policy) -> tuple[
     """The form path a printed 項目 cell names (None if no section is recognised) and its ※ status."""
     shown = " ".join(item.split())
     printed_star = "※" in item
-    path = catalogue.find_printed(item) if shown else None
+    path = find_printed(catalogue, item) if shown else None
     if path is None:
         return None, _unknown(shown, catalogue, printed_star, [])
     forced = _policy_star(form_path(path), policy)
     if forced is not None:
-        return path, StarStatus(forced, catalogue.entry(path) is not None, "ポリシーの [star] による")
+        listed = len(_read_chain(path, catalogue)) == len(path.segments)
+        return path, StarStatus(forced, listed, "ポリシーの [star] による")
     entry = _printed_entry(path, catalogue)
     if entry is not None and not _mixed_heading(entry, catalogue):
         return ItemPath(entry.path), _known(entry, catalogue, policy)
-    chain, _ = catalogue.resolve(path)
+    chain = _read_chain(path, catalogue)
     heading = _starred_heading(chain)
     if heading is not None:
         return path, _under_star(heading, f"{_listed(catalogue)}で特定できない項目だ")
