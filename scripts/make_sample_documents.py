@@ -1,0 +1,370 @@
+"""Build the sample reports as the files bodies hold: Excel workbooks and Word documents.
+
+No real working copies are available offline, so the fixtures are made honestly with the real
+libraries from the TEXT of a report, in two layouts:
+
+* the form layout: the report read with :func:`hyoka.ingest.parse_text` and laid out as the
+  様式 lays it out: section and numbered headings as full-width rows, one row per item with its
+  label and value cells, the label of an item with sub-items merged down the rows of its sub-items,
+  check boxes printed as glyphs (■ □ in Excel, ☑ ☐ in Word), choice cells as an Excel drop-down
+  (a list validation whose options sit on a hidden sheet) with the selected value, dates as real
+  Excel dates with the Japanese era format, and the 変更箇所 table on a sheet of its own;
+* the plain layout: one row per line of the text, one cell per tab-separated cell.
+
+The cover (up to the first section heading) is laid out plainly in both: it is free-form on the
+official form too. Run as a script to regenerate ``samples/sakuragawa/v*.xlsx`` and ``v*.docx``.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from dataclasses import dataclass
+from datetime import date
+from io import BytesIO
+from pathlib import Path
+
+from hyoka.era import parse_date
+from hyoka.ingest import parse_text
+from hyoka.ingest.appendix import HEADER_NAMES, find_appendix_start
+from hyoka.ingest.legacy import value_text
+from hyoka.model import Checks, Choice, Count, Date, Item, Report, Value
+
+REPO = Path(__file__).resolve().parents[1]
+SAMPLES = REPO / "samples" / "sakuragawa"
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_ERA_FORMAT = '[$-ja-JP-x-gannen]ggge"年"m"月"d"日";@'
+
+
+@dataclass
+class LayoutCell:
+    """One cell of the form layout: where it sits, how far it spans, what it prints."""
+
+    row: int
+    col: int
+    text: str
+    cols: int = 1
+    rows: int = 1
+    value: Value | None = None  # the typed value when this is an item's value cell
+    depth: int = 0  # of the item's path (1: a section heading or its value)
+
+
+@dataclass
+class FormLayout:
+    cover: list[list[str]]  # plain rows before the first section heading
+    body: list[LayoutCell]
+    body_rows: int
+    width: int
+    appendix_heading: str
+    appendix: list[list[str]]  # header row and the 変更箇所 rows
+
+
+def _clean(text: str) -> str:
+    """Cell text both libraries accept (no C0 controls but tab and line feed)."""
+    return _CONTROL_RE.sub("", text)
+
+
+def plain_layout(text: str) -> list[list[str]]:
+    """One row per line of the text, one cell per tab-separated cell."""
+    return [[_clean(cell) for cell in line.split("\t")] for line in text.replace("\r\n", "\n").split("\n")]
+
+
+def _key(text: str) -> str:
+    return "".join(text.replace("※", "").split())
+
+
+def _cover_end(lines: list[str], report: Report) -> int:
+    """Index of the body's first line: the first section heading followed by the first numbered
+    heading (earlier ones are the 項目一覧)."""
+    body = [item for item in report.items if item.path.segments[0] != "表紙"]
+    section = next(item for item in body if len(item.path.segments) == 1)
+    first = next((item for item in body if len(item.path.segments) == 2), section)
+    starts = [i for i, line in enumerate(lines) if _key(line).startswith(_key(section.label))]
+    for index in starts:
+        following = next((line for line in lines[index + 1 :] if line.strip()), "")
+        if _key(following).startswith(_key(first.label)[:8]):
+            return index
+    return starts[-1] if starts else 0
+
+
+def _printed(value: Value) -> str:
+    """A value as the text prints it; a choice or count without printed options stays bare."""
+    if isinstance(value, (Choice, Count)) and not value.options:
+        return value_text(value).removesuffix("<選択肢>").rstrip()
+    return value_text(value)
+
+
+def _label(item: Item) -> str:
+    return f"{item.label} ※" if item.star else item.label
+
+
+def form_layout(text: str) -> FormLayout:
+    """The report read from ``text`` laid out as the form lays it out (see the module doc)."""
+    report = parse_text(text)
+    lines = text.replace("\r\n", "\n").split("\n")
+    end = _cover_end(lines, report)
+    items = [item for item in report.items if item.path.segments[0] != "表紙"]
+    width = max(3, max(len(item.path.segments) for item in items) - 1)
+    cells: list[LayoutCell] = []
+    label_cells: dict[tuple[str, ...], LayoutCell] = {}
+    value_cells: dict[tuple[str, ...], LayoutCell] = {}
+    row = -1
+    for item in items:
+        depth = len(item.path.segments)
+        printed = _printed(item.value)
+        if depth == 1:
+            row += 1
+            head = f"{_label(item)}{printed}" if item.star else item.label
+            cells.append(LayoutCell(row, 0, head, cols=width, depth=1))
+            if printed and not item.star:
+                row += 1
+                cells.append(LayoutCell(row, 0, printed, cols=width, value=item.value, depth=1))
+            continue
+        col = max(depth - 3, 0)
+        parent_path = item.path.segments[:-1]
+        parent = label_cells.get(parent_path)
+        empty = value_cells.get(parent_path)
+        # The first sub-item of an item without a value of its own shares the item's row.
+        if parent is not None and parent.row == row and parent.rows == 1 and empty is not None and not empty.text:
+            cells.remove(empty)
+            del value_cells[parent_path]
+        else:
+            row += 1
+        label = LayoutCell(row, col, _label(item), depth=depth)
+        cells.append(label)
+        label_cells[item.path.segments] = label
+        if depth == 2 and not printed:
+            label.cols = width
+        else:
+            value = LayoutCell(row, col + 1, printed, cols=width - col - 1, value=item.value, depth=depth)
+            cells.append(value)
+            value_cells[item.path.segments] = value
+        for size in range(3, depth):
+            ancestor = label_cells.get(item.path.segments[:size])
+            if ancestor is not None:
+                ancestor.rows = row - ancestor.row + 1
+    at = find_appendix_start(lines)
+    heading, table = "", []
+    if report.appendix:
+        heading = lines[at].strip() if at is not None and "変更日" not in lines[at] else "変更箇所"
+        table = [list(HEADER_NAMES)] + [
+            [r.date, r.item, r.before, r.after, r.timing, r.reason] for r in report.appendix
+        ]
+    cover = plain_layout("\n".join(lines[:end]))
+    return FormLayout(cover, cells, row + 1, width, heading, [[_clean(c) for c in r] for r in table])
+
+
+def _checks_text(value: Checks, ticked: str, empty: str) -> str:
+    """A checkbox list printed with glyphs, as the form prints it."""
+    boxes = [
+        f"{ticked if box.ticked else empty} {box.option}"
+        + (f" ({value.other})" if box.option == "その他" and value.other else "")
+        for box in value.boxes
+    ]
+    return " ".join(boxes)
+
+
+def _real_date(value: Date) -> date | None:
+    """The date of a printed era date when Excel's era format prints it back exactly."""
+    day = parse_date(value.printed)
+    if day is None or not value.printed.startswith(("令和", "平成")):
+        return None
+    from hyoka.ingest.formats.office import _era
+
+    return day if _era(day) == value.printed else None
+
+
+# -- xlsx ------------------------------------------------------------------------------------------
+
+
+def _put(sheet: object, row: int, col: int, text: str) -> object:
+    """A string cell (never a formula, even when the text starts with "=")."""
+    cell = sheet.cell(row=row, column=col)  # type: ignore[attr-defined]
+    cell.value = _clean(text)
+    cell.data_type = "s"
+    return cell
+
+
+def _rows_to_sheet(sheet: object, rows: list[list[str]], start: int = 1) -> int:
+    for offset, cells in enumerate(rows):
+        for col, text in enumerate(cells, 1):
+            if text:
+                _put(sheet, start + offset, col, text)
+    return start + len(rows)
+
+
+def plain_xlsx(text: str) -> bytes:
+    """The plain layout as a one-sheet workbook."""
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    _rows_to_sheet(workbook.active, plain_layout(text))
+    return _save_xlsx(workbook)
+
+
+def _save_xlsx(workbook: object) -> bytes:
+    out = BytesIO()
+    workbook.save(out)  # type: ignore[attr-defined]
+    return out.getvalue()
+
+
+def form_xlsx(text: str) -> bytes:
+    """The form layout as a workbook: 表紙, 評価書 (merged label cells, drop-downs, glyphs, era
+    dates), 変更箇所, and the hidden 選択肢 sheet that holds the drop-downs' option lists."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    layout = form_layout(text)
+    workbook = Workbook()
+    cover = workbook.active
+    cover.title = "表紙"
+    _rows_to_sheet(cover, layout.cover)
+    body = workbook.create_sheet("評価書")
+    lists = workbook.create_sheet("選択肢")
+    lists.sheet_state = "hidden"
+    validations: dict[tuple[str, ...], DataValidation] = {}
+    wrap = Alignment(wrap_text=True, vertical="top")
+    for cell in layout.body:
+        row, col = cell.row + 1, cell.col + 1
+        value = cell.value
+        if isinstance(value, Choice):
+            options = value.options or (value.selected,)
+            if options not in validations:
+                column = get_column_letter(len(validations) + 1)
+                for number, option in enumerate(options, 1):
+                    _put(lists, number, len(validations) + 1, option)
+                validation = DataValidation(type="list", formula1=f"'選択肢'!${column}$1:${column}${len(options)}")
+                body.add_data_validation(validation)
+                validations[options] = validation
+            target = _put(body, row, col, value.selected)
+            validations[options].add(target.coordinate)  # type: ignore[attr-defined]
+        elif isinstance(value, Checks):
+            target = _put(body, row, col, _checks_text(value, "■", "□"))
+        elif isinstance(value, Date) and (day := _real_date(value)) is not None:
+            target = body.cell(row=row, column=col, value=day)
+            target.number_format = _ERA_FORMAT
+        else:
+            target = _put(body, row, col, cell.text)
+        target.alignment = wrap  # type: ignore[attr-defined]
+        if cell.rows > 1 or cell.cols > 1:
+            bottom, right = row + cell.rows - 1, col + cell.cols - 1
+            body.merge_cells(start_row=row, start_column=col, end_row=bottom, end_column=right)
+    for col in range(1, layout.width + 1):
+        body.column_dimensions[get_column_letter(col)].width = 60 if col == layout.width else 24
+    if layout.appendix:
+        changes = workbook.create_sheet("変更箇所", index=2)
+        _put(changes, 1, 1, layout.appendix_heading)
+        _rows_to_sheet(changes, layout.appendix, start=2)
+    return _save_xlsx(workbook)
+
+
+# -- docx ------------------------------------------------------------------------------------------
+
+
+def _paragraph_or_table_docx(document: object, rows: list[list[str]]) -> None:
+    """Rows as Word prints them: a line of one cell as a paragraph (tabs kept as tab stops), runs
+    of lines of several cells as a table."""
+    run: list[list[str]] = []
+
+    def flush() -> None:
+        if run:
+            width = max(len(cells) for cells in run)
+            table = document.add_table(rows=len(run), cols=width)  # type: ignore[attr-defined]
+            for row, cells in zip(table.rows, run, strict=True):
+                for target, text in zip(row.cells, cells, strict=False):
+                    target.text = text
+            run.clear()
+
+    for cells in rows:
+        while cells and not cells[-1].strip():
+            cells = cells[:-1]
+        if len(cells) > 1:
+            run.append(cells)
+            continue
+        flush()
+        if cells:
+            document.add_paragraph(cells[0])  # type: ignore[attr-defined]
+    flush()
+
+
+def plain_docx(text: str) -> bytes:
+    """The plain layout as a Word document."""
+    import docx
+
+    document = docx.Document()
+    _paragraph_or_table_docx(document, plain_layout(text))
+    return _save_docx(document)
+
+
+def _save_docx(document: object) -> bytes:
+    out = BytesIO()
+    document.save(out)  # type: ignore[attr-defined]
+    return out.getvalue()
+
+
+def form_docx(text: str) -> bytes:
+    """The form layout as a Word document: section headings as paragraphs, each section's items as
+    a table with merged label cells and ☑ ☐ check boxes, then the 変更箇所 table."""
+    import docx
+
+    layout = form_layout(text)
+    document = docx.Document()
+    _paragraph_or_table_docx(document, layout.cover)
+    sections: list[list[LayoutCell]] = []
+    for cell in layout.body:
+        if cell.depth == 1 and cell.value is None:
+            sections.append([cell])
+        elif sections:
+            sections[-1].append(cell)
+    for heading, *cells in sections:
+        document.add_paragraph(heading.text)
+        if not cells:
+            continue
+        first = min(c.row for c in cells)
+        count = max(c.row + c.rows for c in cells) - first
+        table = document.add_table(rows=count, cols=layout.width)
+        table.style = "Table Grid"
+        grid = [row.cells for row in table.rows]  # looked up once: table.cell() walks the table
+        for cell in cells:
+            value = cell.value
+            printed = _checks_text(value, "☑", "☐") if isinstance(value, Checks) else cell.text
+            top = grid[cell.row - first][cell.col]
+            lines = _clean(printed).split("\n")
+            top.text = lines[0]
+            for line in lines[1:]:
+                top.add_paragraph(line)
+        for cell in cells:  # merged areas never overlap, so each merge leaves the others' cells valid
+            if cell.rows > 1 or cell.cols > 1:
+                top = grid[cell.row - first][cell.col]
+                top.merge(grid[cell.row - first + cell.rows - 1][cell.col + cell.cols - 1])
+    if layout.appendix:
+        document.add_paragraph(layout.appendix_heading)
+        table = document.add_table(rows=len(layout.appendix), cols=len(HEADER_NAMES))
+        table.style = "Table Grid"
+        for row, cells in zip(table.rows, layout.appendix, strict=True):
+            for target, text in zip(row.cells, cells, strict=False):
+                target.text = text
+    return _save_docx(document)
+
+
+def write_xlsx_docx_samples(folder: Path = SAMPLES) -> list[Path]:
+    """vN.xlsx and vN.docx (form layout) beside every vN.txt sample."""
+    written = []
+    for source in sorted(folder.glob("v*.txt")):
+        text = source.read_text(encoding="utf-8")
+        for suffix, build in ((".xlsx", form_xlsx), (".docx", form_docx)):
+            target = source.with_suffix(suffix)
+            target.write_bytes(build(text))
+            written.append(target)
+    return written
+
+
+def main() -> None:
+    for path in write_xlsx_docx_samples():
+        print(path.relative_to(REPO))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

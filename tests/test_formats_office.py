@@ -1,0 +1,372 @@
+"""Excel and Word files read as the text they were made from; hostile containers refused in one line.
+
+The fixtures are built with the real libraries (openpyxl, python-docx) from the text of each
+sample and of seeds 002 and 004, by scripts/make_sample_documents.py, in the form's layout (merged
+label cells, drop-downs, check box glyphs, era dates) and in the plain layout (one row per line).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import re
+import sys
+import zipfile
+from collections.abc import Callable
+from datetime import date
+from io import BytesIO
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+from openpyxl import Workbook
+from openpyxl.workbook.defined_name import DefinedName
+from openpyxl.worksheet.datavalidation import DataValidation
+from typer.testing import CliRunner
+
+from conftest import REPO, SAMPLES, SEEDS
+from hyoka.cli import app
+from hyoka.errors import InputError
+from hyoka.ingest import parse_text, read_report
+from hyoka.ingest.cells import parse_value
+from hyoka.ingest.formats import file_text, office, sniff
+from hyoka.ingest.formats.office import docx_rows, xls_rows, xlsx_rows
+from hyoka.model import Choice, Report, value_to_json
+
+runner = CliRunner()
+SAKURAGAWA = SAMPLES / "sakuragawa"
+TEXTS = [
+    *(SAKURAGAWA / f"v{n}.txt" for n in range(1, 5)),
+    SEEDS / "002_d96ab8c3580b4465.txt",
+    SEEDS / "004_cbd4026a17bd0163.txt",
+]
+
+
+def _builder_module() -> ModuleType:
+    spec = importlib.util.spec_from_file_location(
+        "make_sample_documents", REPO / "scripts" / "make_sample_documents.py"
+    )
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+builders = _builder_module()
+
+
+def _squash(text: str) -> str:
+    return " ".join(text.split())
+
+
+def tree(report: Report) -> dict[str, tuple[str, bool, str]]:
+    """Paths → (label, ※, value), whitespace-normalised: what must not depend on the file's format."""
+    return {
+        str(item.path): (
+            item.label,
+            item.star,
+            _squash(json.dumps(value_to_json(item.value), ensure_ascii=False).replace("\\n", " ")),
+        )
+        for item in report.items
+    }
+
+
+def appendix(report: Report) -> list[tuple[str, ...]]:
+    return [tuple(_squash(c) for c in (r.date, r.item, r.before, r.after, r.timing, r.reason)) for r in report.appendix]
+
+
+def _read(data: bytes, name: str) -> Report:
+    text = file_text(data, name)
+    assert text is not None
+    return parse_text(text, name)
+
+
+@pytest.mark.parametrize("layout", ["form", "plain"])
+@pytest.mark.parametrize("fmt", ["xlsx", "docx"])
+@pytest.mark.parametrize("source", TEXTS, ids=lambda p: p.stem)
+def test_workbook_and_document_read_as_the_text(source: Path, fmt: str, layout: str) -> None:
+    if not source.exists():
+        pytest.fail(f"{source} missing: ../shared must sit beside the clone")
+    text = source.read_text(encoding="utf-8")
+    build: Callable[[str], bytes] = getattr(builders, f"{layout}_{fmt}")
+    data = build(text)
+    assert sniff(data) == fmt
+    expected, got = parse_text(text), _read(data, f"{source.stem}.{fmt}")
+    assert tree(got) == tree(expected)
+    assert appendix(got) == appendix(expected)
+    assert got.meta == expected.meta
+
+
+def test_the_form_layout_really_merges_labels_and_has_drop_downs() -> None:
+    """The fixture is what the test claims: merged label cells down the rows of their sub-items,
+    list validations on the choice cells, era-formatted dates, glyph check boxes."""
+    from openpyxl import load_workbook
+
+    text = (SEEDS / "002_d96ab8c3580b4465.txt").read_text(encoding="utf-8")
+    sheet = load_workbook(BytesIO(builders.form_xlsx(text)))["評価書"]
+    tall = [m for m in sheet.merged_cells.ranges if m.max_row > m.min_row]
+    assert any(sheet.cell(m.min_row, m.min_col).value == "④使用の主体" for m in tall)
+    assert len(sheet.data_validations.dataValidation) >= 5
+    dates = [c for row in sheet.iter_rows() for c in row if isinstance(c.value, date)]
+    assert dates and all("ggg" in c.number_format for c in dates)
+    assert any("■" in str(c.value) for row in sheet.iter_rows() for c in row)
+    rows = xlsx_rows(builders.form_xlsx(text), "002.xlsx")
+    using = next(i for i, row in enumerate(rows) if "④使用の主体" in row)
+    assert rows[using + 1][rows[using].index("④使用の主体")] == ""  # the merged label reads once
+
+
+@pytest.mark.parametrize("suffix", [".xlsx", ".docx"])
+@pytest.mark.parametrize("version", [1, 2, 3, 4])
+def test_committed_samples_read_as_their_text(version: int, suffix: str) -> None:
+    source = SAKURAGAWA / f"v{version}.txt"
+    document = source.with_suffix(suffix)
+    assert document.stat().st_size < 64 * 1024
+    assert tree(read_report(document)) == tree(read_report(source))
+
+
+@pytest.mark.parametrize("suffix", [".xlsx", ".docx"])
+def test_diff_of_text_and_office_file_reports_no_change(suffix: str) -> None:
+    text = SAKURAGAWA / "v2.txt"
+    result = runner.invoke(app, ["diff", str(text), str(text.with_suffix(suffix)), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["changes"] == []
+
+
+# -- xlsx details ----------------------------------------------------------------------------------
+
+
+def _xlsx(workbook: Workbook) -> bytes:
+    out = BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def test_drop_down_cells_read_as_choices() -> None:
+    workbook = Workbook()
+    sheet = workbook.active
+    lists = workbook.create_sheet("リスト")
+    lists.sheet_state = "hidden"
+    for number, option in enumerate(["特に力を入れている", "十分である", "課題が残されている"], 1):
+        lists.cell(number, 1, option)
+    workbook.defined_names["対策"] = DefinedName("対策", attr_text="'リスト'!$A$1:$A$3")
+    sheet["A1"], sheet["B1"] = "リスクへの対策は十分か", "十分である"
+    sheet["A2"], sheet["B2"] = "①実施の有無", "実施する"
+    sheet["A3"] = "②再委託の有無"  # left unselected
+    by_name = DataValidation(type="list", formula1="=対策")
+    inline = DataValidation(type="list", formula1='"実施する,実施しない,未定"')
+    by_range = DataValidation(type="list", formula1="'リスト'!$A$1:$A$3")
+    for validation, cell in ((by_name, "B1"), (inline, "B2"), (by_range, "B3")):
+        sheet.add_data_validation(validation)
+        validation.add(cell)
+    rows = xlsx_rows(_xlsx(workbook), "choice.xlsx")
+    assert rows == [
+        ["リスクへの対策は十分か", "[十分である] <選択肢> 1) 特に力を入れている 2) 十分である 3) 課題が残されている"],
+        ["①実施の有無", "[実施する] <選択肢> 1) 実施する 2) 実施しない 3) 未定"],
+        ["②再委託の有無", "[] <選択肢> 1) 特に力を入れている 2) 十分である 3) 課題が残されている"],
+    ]  # the hidden list sheet is not printed
+    assert parse_value(rows[0][1]) == Choice("十分である", ("特に力を入れている", "十分である", "課題が残されている"))
+
+
+def _with_cached_values(data: bytes, values: dict[str, str]) -> bytes:
+    """The workbook as Excel saves it after calculating: each formula cell with its cached <v>
+    (openpyxl writes formulas without one)."""
+    source = zipfile.ZipFile(BytesIO(data))
+    out = BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            body = source.read(info)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                xml = body.decode("utf-8")
+                for ref, value in values.items():
+                    kind = "" if value.isdigit() else ' t="str"'  # a text result is typed as Excel types it
+                    pattern = rf'<c r="{ref}"([^>]*)>\s*(<f>[^<]*</f>)\s*<v\s*/?>(</v>)?'
+                    xml = re.sub(pattern, rf'<c r="{ref}"\1{kind}>\2<v>{value}</v>', xml)
+                body = xml.encode("utf-8")
+            target.writestr(info, body)
+    return out.getvalue()
+
+
+def test_formulas_read_as_cached_values_never_evaluated_nor_as_source() -> None:
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet["A1"], sheet["B1"] = "件数", "=2+3"
+    sheet["A2"], sheet["B2"] = "名称", '=CONCATENATE("税務","課")'
+    sheet["A3"], sheet["B3"] = "未計算", "=1+1"
+    data = _with_cached_values(_xlsx(workbook), {"B1": "7", "B2": "税務課"})  # 7: cached, not 2+3
+    rows = xlsx_rows(data, "formula.xlsx")
+    assert rows == [["件数", "7"], ["名称", "税務課"], ["未計算"]]
+
+
+def test_merged_ranges_read_in_their_top_left_cell_only() -> None:
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet["A1"], sheet["B1"], sheet["C1"] = "④使用の主体", "使用部署", "税務課"
+    sheet["B2"], sheet["C2"] = "使用者数", "[10人未満]"
+    sheet["A2"] = "古い値"  # stale text under the merge: Excel does not show it
+    sheet["A3"] = "⑤使用方法"
+    sheet["B3"] = "突き合わせる。"
+    sheet.merge_cells("A1:A2")
+    sheet.merge_cells("B3:C3")
+    sheet.row_dimensions[4].hidden = True
+    sheet["A4"] = "隠れた行"
+    rows = xlsx_rows(_xlsx(workbook), "merged.xlsx")
+    assert rows == [
+        ["④使用の主体", "使用部署", "税務課"],
+        ["", "使用者数", "[10人未満]"],
+        ["⑤使用方法", "突き合わせる。"],
+    ]
+
+
+# -- docx details ----------------------------------------------------------------------------------
+
+
+def test_docx_merged_cells_read_once_and_glyphs_become_marks() -> None:
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("II 特定個人情報ファイルの概要")
+    table = document.add_table(rows=3, cols=3)
+    table.cell(0, 0).text = "④使用の主体"
+    table.cell(0, 1).text = "使用部署"
+    table.cell(0, 2).text = "税務課"
+    table.cell(1, 1).text = "使用者数"
+    table.cell(1, 2).text = "[10人未満]"
+    table.cell(0, 0).merge(table.cell(1, 0))
+    table.cell(2, 0).text = "①入手元 ※"
+    table.cell(2, 1).text = "☑ 本人 ☐ 紙 ■ 庁内連携システム □ その他"
+    table.cell(2, 1).merge(table.cell(2, 2))
+    out = BytesIO()
+    document.save(out)
+    assert docx_rows(out.getvalue(), "t.docx") == [
+        ["II 特定個人情報ファイルの概要"],
+        ["④使用の主体", "使用部署", "税務課"],
+        ["", "使用者数", "[10人未満]"],
+        ["①入手元 ※", "[○] 本人 [ ] 紙 [○] 庁内連携システム [ ] その他", ""],
+    ]
+
+
+# -- hostile and unsupported files: one line, exit 2, nothing written -------------------------------
+
+
+def _refused_by_commit(tmp_path: Path, path: Path) -> str:
+    db = f"sqlite:///{tmp_path / 'h.db'}"
+    assert runner.invoke(app, ["init", "--db", db]).exit_code == 0
+    result = runner.invoke(app, ["commit", str(path), "-r", "x", "-a", "山田", "--db", db])
+    assert result.exit_code == 2, result.output
+    assert len(result.output.strip().splitlines()) == 1, result.output
+    assert runner.invoke(app, ["log", "x", "--db", db]).exit_code == 2  # no report was created
+    return result.output
+
+
+def _zip(parts: dict[str, bytes], level: int = 9) -> bytes:
+    out = BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=level) as archive:
+        for name, body in parts.items():
+            archive.writestr(name, body)
+    return out.getvalue()
+
+
+def test_a_zip_bomb_workbook_is_refused_before_inflating(tmp_path: Path) -> None:
+    workbook = zipfile.ZipFile(BytesIO(_xlsx(Workbook())))
+    parts = {info.filename: workbook.read(info) for info in workbook.infolist()}
+    parts["xl/worksheets/sheet1.xml"] = b"<worksheet>" + b" " * (8 * 1024 * 1024) + b"</worksheet>"
+    path = tmp_path / "bomb.xlsx"
+    path.write_bytes(_zip(parts))
+    assert sniff(path.read_bytes()) == "xlsx"
+    assert "ZIP 爆弾" in _refused_by_commit(tmp_path, path)
+
+
+def test_a_part_larger_than_it_declares_is_refused(tmp_path: Path) -> None:
+    """A zip whose directory understates a part: zipfile stops at the declared size and fails the
+    CRC, so the lie is never inflated past the limits."""
+    data = bytearray(_xlsx(Workbook()))
+    archive = zipfile.ZipFile(BytesIO(bytes(data)))
+    info = archive.getinfo("xl/workbook.xml")
+    # the size fields in the local header and the central directory, both rewritten to 10 bytes
+    for at in (info.header_offset + 22, bytes(data).rindex(b"xl/workbook.xml") - 46 + 24):
+        data[at : at + 4] = (10).to_bytes(4, "little")
+    with pytest.raises(InputError) as caught:
+        xlsx_rows(bytes(data), "lie.xlsx")
+    assert "\n" not in str(caught.value)
+
+
+def _docx_with_document_xml(xml: bytes) -> bytes:
+    import docx
+
+    out = BytesIO()
+    docx.Document().save(out)
+    source = zipfile.ZipFile(BytesIO(out.getvalue()))
+    parts = {info.filename: source.read(info) for info in source.infolist()}
+    parts["word/document.xml"] = xml
+    return _zip(parts)
+
+
+LAUGHS = b"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<!DOCTYPE w:document [
+ <!ENTITY lol "lol">
+ <!ENTITY lol1 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
+ <!ENTITY lol2 "&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;">
+ <!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">
+]>
+<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">
+<w:body><w:p><w:r><w:t>&lol3;</w:t></w:r></w:p></w:body></w:document>"""
+
+
+def test_entity_expansion_in_a_document_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "laughs.docx"
+    path.write_bytes(_docx_with_document_xml(LAUGHS))
+    assert sniff(path.read_bytes()) == "docx"
+    assert "DTD" in _refused_by_commit(tmp_path, path)
+
+
+def test_a_doctype_in_any_workbook_part_is_refused() -> None:
+    source = zipfile.ZipFile(BytesIO(_xlsx(Workbook())))
+    parts = {info.filename: source.read(info) for info in source.infolist()}
+    styles = parts["xl/styles.xml"]
+    parts["xl/styles.xml"] = b'<!DOCTYPE styleSheet [<!ENTITY e "e">]>' + styles[styles.index(b"<styleSheet") :]
+    with pytest.raises(InputError, match="DTD"):
+        xlsx_rows(_zip(parts), "dtd.xlsx")
+
+
+def test_too_many_cells_and_too_deep_nesting_are_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    workbook = Workbook()
+    for row in range(1, 40):
+        workbook.active.cell(row, 1, "x")
+    data = _xlsx(workbook)
+    monkeypatch.setattr(office, "MAX_CELLS", 20)
+    with pytest.raises(InputError, match="セルが多すぎます"):
+        xlsx_rows(data, "big.xlsx")
+    monkeypatch.undo()
+    wide = Workbook()
+    for row in range(1, 10):
+        wide.active.cell(row, 1, "a")
+        wide.active.cell(row, 16_000, "z")
+    monkeypatch.setattr(office, "MAX_GRID", 50_000)
+    with pytest.raises(InputError, match="広すぎます"):
+        xlsx_rows(_xlsx(wide), "wide.xlsx")
+    deep = b'<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>'
+    deep += b"<w:sdt><w:sdtContent>" * 300 + b"</w:sdtContent></w:sdt>" * 300 + b"</w:body></w:document>"
+    with pytest.raises(InputError, match="入れ子"):
+        docx_rows(_docx_with_document_xml(deep), "deep.docx")
+
+
+def test_damaged_workbook_is_one_line(tmp_path: Path) -> None:
+    path = tmp_path / "damaged.xlsx"
+    path.write_bytes(_zip({"xl/workbook.xml": b"<workbook><sheets><sheet"}))
+    assert "壊れています" in _refused_by_commit(tmp_path, path)
+
+
+OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504
+
+
+@pytest.mark.parametrize(
+    ("stream", "needle"), [("Workbook", "Excel ブック (*.xlsx)"), ("WordDocument", "Word 文書 (*.docx)")]
+)
+def test_excel_and_word_97_files_are_refused_with_what_to_do(tmp_path: Path, stream: str, needle: str) -> None:
+    path = tmp_path / "old.xls"
+    path.write_bytes(OLE + stream.encode("utf-16-le") + b"\x00" * 64)
+    assert sniff(path.read_bytes()) == "xls"
+    with pytest.raises(InputError, match=re.escape(needle)):
+        xls_rows(path.read_bytes(), str(path))
+    assert needle in _refused_by_commit(tmp_path, path)
