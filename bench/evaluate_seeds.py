@@ -9,13 +9,23 @@ whatever 提出時期 the policy gave them. Seeds whose body follows a documente
 the default (bench/seed_policies/NNN.toml) are evaluated a second time with it.
 docs/classification.md discusses the figures.
 
-    .venv/bin/python bench/evaluate_seeds.py [--policy FILE] [--quiet]
+    .venv/bin/python bench/evaluate_seeds.py [--policy FILE] [--quiet] [--before REV]
+
+At the end it prints the agreement per seed before and after: "before" is the same script of
+release REV (default 8d334e3, the release before the catalogue-driven reader), extracted with
+git archive and run in its own process; rows hyoka leaves 要確認 count as no agreement now.
 """
 
 from __future__ import annotations
 
 import argparse
+import re
+import subprocess
+import sys
+import tempfile
 from pathlib import Path
+
+from bench_reader import extract
 
 from hyoka.classify.evaluate import Evaluation, evaluate_rows, format_evaluation
 from hyoka.classify.policy import Policy, load_policy
@@ -24,6 +34,8 @@ from hyoka.ingest import read_report
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
 SEED_POLICIES = Path(__file__).resolve().parent / "seed_policies"
 TARGET_PAIR = ("002", "004")
+BEFORE = "8d334e3"
+_AGREEMENT_RE = re.compile(r"^== (\S+): .*?一致率 ([\d.]+)%(?: \((\d+) 行\))?(?:\s+要確認 (\d+) 行)?", re.MULTILINE)
 
 
 def evaluate_seed(path: Path, policy: Policy) -> Evaluation:
@@ -47,10 +59,48 @@ def summary(label: str, results: dict[str, Evaluation]) -> str:
     return f"{label}: 002 + 004 {agree}/{rows} 一致 ({share:.1%}), 要確認 {review} 行; 目標 90%"
 
 
+def agreements(output: str) -> dict[str, tuple[str, str]]:
+    """Seed → (agreement, 要確認 rows) from the script's output; the first block per seed is the
+    default policy's."""
+    found: dict[str, tuple[str, str]] = {}
+    for name, share, _, review in _AGREEMENT_RE.findall(output):
+        found.setdefault(name, (f"{share}%", review or "0"))
+    return found
+
+
+def before_and_after(rev: str, now: dict[str, Evaluation]) -> None:
+    """The agreement of release ``rev`` next to today's, per seed, default policy."""
+    with tempfile.TemporaryDirectory() as tmp:
+        tree = Path(tmp) / "main"  # the old script finds the seeds at ../shared/seeds, as ours does
+        tree.mkdir()
+        (Path(tmp) / "shared").symlink_to(SEEDS.parent)
+        reason = extract(rev, tree)
+        if reason:
+            print(f"# 変更前との比較を省略: {reason}")
+            return
+        done = subprocess.run(
+            [sys.executable, str(tree / "bench" / "evaluate_seeds.py"), "--quiet"],
+            capture_output=True, text=True, check=False, env={"PYTHONPATH": str(tree / "src"), "PATH": "/usr/bin:/bin"},
+        )
+    old = agreements(done.stdout)
+    if not old:
+        print(f"# 変更前との比較を省略: {rev} の評価が読めません ({done.stderr.strip()[-200:]})")
+        return
+    print(f"# 一致率 (既定ポリシー): {rev} → 現在  [要確認は一致に数えない]")
+    for result in now.values():
+        before = old.get(result.name, ("-", "-"))
+        share = result.agree / result.rows if result.rows else 0.0
+        decided = result.rows - result.review
+        of_decided = result.agree / decided if decided else 0.0
+        print(f"   {result.name}: {before[0]} (要確認 {before[1]}) → {share:.1%} (要確認 {result.review}; "
+              f"判定した {decided} 行で {of_decided:.1%})")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--policy", type=Path, default=None, help="one policy for every seed instead")
     parser.add_argument("--quiet", action="store_true", help="omit the list of disagreements")
+    parser.add_argument("--before", default=BEFORE, help="release to compare with (git revision; '' to skip)")
     args = parser.parse_args()
     seeds = sorted(SEEDS.glob("*.txt"))
     default = load_policy(args.policy)
@@ -72,6 +122,8 @@ def main() -> None:
         print(format_evaluation(own[seed.name[:3]], not args.quiet), end="\n\n")
     print(summary("既定ポリシー", plain))
     print(summary("団体ごとのポリシー", own))
+    if args.before:
+        before_and_after(args.before, plain)
 
 
 if __name__ == "__main__":
