@@ -94,7 +94,9 @@ def upgrade(report: Report) -> Report:
 def comparable(old: Report, new: Report) -> tuple[Report, Report]:
     """Two reports whose paths can be aligned: an earlier reader's side is read again as today's
     reader would when the other side was read by today's reader."""
-    if old.reader == new.reader or LEGACY_READER not in (old.reader, new.reader):
+    # Only against a reading by today's reader: a file in the own format exported from an old
+    # version carries that version's paths, and compares with it as it is.
+    if {old.reader, new.reader} != {LEGACY_READER, CATALOGUE_READER}:
         return old, new
     if old.reader == LEGACY_READER:
         return _settle(upgrade(old), new), new
