@@ -13,6 +13,10 @@ libraries from the TEXT of a report, in two layouts:
 
 The cover (up to the first section heading) is laid out plainly in both: it is free-form on the
 official form too. Run as a script to regenerate ``samples/sakuragawa/v*.xlsx`` and ``v*.docx``.
+
+The PDFs (``v*.pdf``) are the same reports laid out as the form prints them and printed by headless
+Chromium (``tests/pdf_fixtures.py`` holds that layout; the PDF reader's tests use it too). Run with
+``--pdf`` to regenerate only the PDFs, ``--office`` for only the workbooks and documents.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from dataclasses import dataclass
 from datetime import date
 from io import BytesIO
 from pathlib import Path
+from tempfile import TemporaryDirectory
 
 from hyoka.era import parse_date
 from hyoka.ingest import parse_text
@@ -361,8 +366,46 @@ def write_xlsx_docx_samples(folder: Path = SAMPLES) -> list[Path]:
     return written
 
 
+# -- pdf -------------------------------------------------------------------------------------------
+
+
+def _pdf_fixtures() -> object:
+    """tests/pdf_fixtures.py: the form layout as HTML and the Chromium that prints it."""
+    tests = str(REPO / "tests")
+    if tests not in sys.path:
+        sys.path.insert(0, tests)
+    import pdf_fixtures
+
+    return pdf_fixtures
+
+
+def write_pdf_samples(folder: Path = SAMPLES, out: Path | None = None, driver: object = None) -> list[Path]:
+    """vN.pdf (the form printed by headless Chromium) for every vN.txt in ``folder``, written to
+    ``out`` (default: beside the text). A driver can be passed in to reuse a running browser."""
+    fixtures = _pdf_fixtures()
+    out = out or folder
+    if driver is None:
+        with TemporaryDirectory() as work, fixtures.chromium(Path(work) / "profile") as own:  # type: ignore[attr-defined]
+            return write_pdf_samples(folder, out, own)
+    written = []
+    with TemporaryDirectory() as work:
+        for source in sorted(folder.glob("v*.txt")):
+            text = source.read_text(encoding="utf-8")
+            data = fixtures.text_to_pdf(driver, text, Path(work), source.stem)  # type: ignore[attr-defined]
+            target = out / f"{source.stem}.pdf"
+            target.write_bytes(data)
+            written.append(target)
+    return written
+
+
 def main() -> None:
-    for path in write_xlsx_docx_samples():
+    only = set(sys.argv[1:])
+    paths = []
+    if not only or "--office" in only:
+        paths += write_xlsx_docx_samples()
+    if not only or "--pdf" in only:
+        paths += write_pdf_samples()
+    for path in paths:
         print(path.relative_to(REPO))
 
 

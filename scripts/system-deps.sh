@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Debian packages the tests need: Chromium + ChromeDriver and CJK fonts (HTML tables printed in a real
-# browser) and a PostgreSQL server (the suite's second run). Installs only what is missing.
+# browser), a PostgreSQL server (the suite's second run) and poppler-utils (bench/bench_pdf.py times
+# pdftotext beside the PDF reader). Installs only what is missing.
 set -euo pipefail
 missing=()
 command -v chromium >/dev/null || missing+=(chromium)
 command -v chromedriver >/dev/null || missing+=(chromium-driver)
 fc-list 2>/dev/null | grep -i "Noto Sans CJK" >/dev/null || missing+=(fonts-noto-cjk fontconfig)
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
+command -v pdftotext >/dev/null || missing+=(poppler-utils)
 if [ ${#missing[@]} -eq 0 ]; then
     exit 0
 fi
