@@ -168,23 +168,69 @@ def test_drop_down_cells_read_as_choices() -> None:
     assert parse_value(rows[0][1]) == Choice("十分である", ("特に力を入れている", "十分である", "課題が残されている"))
 
 
-def _with_cached_values(data: bytes, values: dict[str, str]) -> bytes:
-    """The workbook as Excel saves it after calculating: each formula cell with its cached <v>
-    (openpyxl writes formulas without one)."""
+X14 = (
+    '<extLst><ext uri="{CCE6A557-97BC-4b89-ADB6-D9C93CAAB3DF}" '
+    'xmlns:x14="http://schemas.microsoft.com/office/spreadsheetml/2009/9/main">'
+    '<x14:dataValidations count="1" xmlns:xm="http://schemas.microsoft.com/office/excel/2006/main">'
+    '<x14:dataValidation type="list" allowBlank="1"><x14:formula1><xm:f>リスト!$A$1:$A$2</xm:f></x14:formula1>'
+    "<xm:sqref>B1</xm:sqref></x14:dataValidation></x14:dataValidations></ext></extLst>"
+)
+
+
+def _patched(data: bytes, member: str, change: Callable[[str], str]) -> bytes:
+    """The workbook with one part's XML changed, as another writer (Excel) would have written it."""
     source = zipfile.ZipFile(BytesIO(data))
     out = BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
         for info in source.infolist():
             body = source.read(info)
-            if info.filename == "xl/worksheets/sheet1.xml":
-                xml = body.decode("utf-8")
-                for ref, value in values.items():
-                    kind = "" if value.isdigit() else ' t="str"'  # a text result is typed as Excel types it
-                    pattern = rf'<c r="{ref}"([^>]*)>\s*(<f>[^<]*</f>)\s*<v\s*/?>(</v>)?'
-                    xml = re.sub(pattern, rf'<c r="{ref}"\1{kind}>\2<v>{value}</v>', xml)
-                body = xml.encode("utf-8")
-            target.writestr(info, body)
+            target.writestr(info, change(body.decode("utf-8")).encode("utf-8") if info.filename == member else body)
     return out.getvalue()
+
+
+def test_excel_2010_drop_downs_on_another_sheet_read_as_choices() -> None:
+    """Excel writes a list taken from another sheet as an x14 validation in extLst (which openpyxl
+    drops); the reader takes it from the sheet's XML."""
+    workbook = Workbook()
+    workbook.active["A1"], workbook.active["B1"] = "委託契約書中の規定", "定めている"
+    lists = workbook.create_sheet("リスト")
+    lists["A1"], lists["A2"] = "定めている", "定めていない"
+    lists.sheet_state = "hidden"
+    data = _patched(
+        _xlsx(workbook), "xl/worksheets/sheet1.xml", lambda xml: xml.replace("</worksheet>", X14 + "</worksheet>")
+    )
+    assert xlsx_rows(data, "x14.xlsx") == [
+        ["委託契約書中の規定", "[定めている] <選択肢> 1) 定めている 2) 定めていない"]
+    ]
+
+
+def test_a_drop_down_over_a_block_marks_filled_cells_only() -> None:
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet["A1"], sheet["B1"], sheet["A2"] = "①実施の有無", "実施する", "②法令上の根拠"
+    sheet["A3"], sheet["B3"] = "③備考", ""
+    block = DataValidation(type="list", formula1='"実施する,実施しない"')
+    sheet.add_data_validation(block)
+    block.add("B1:B40")
+    assert xlsx_rows(_xlsx(workbook), "block.xlsx") == [
+        ["①実施の有無", "[実施する] <選択肢> 1) 実施する 2) 実施しない"],
+        ["②法令上の根拠"],
+        ["③備考"],
+    ]
+
+
+def _with_cached_values(data: bytes, values: dict[str, str]) -> bytes:
+    """The workbook as Excel saves it after calculating: each formula cell with its cached <v>
+    (openpyxl writes formulas without one)."""
+
+    def cache(xml: str) -> str:
+        for ref, value in values.items():
+            kind = "" if value.isdigit() else ' t="str"'  # a text result is typed as Excel types it
+            pattern = rf'<c r="{ref}"([^>]*)>\s*(<f>[^<]*</f>)\s*<v\s*/?>(</v>)?'
+            xml = re.sub(pattern, rf'<c r="{ref}"\1{kind}>\2<v>{value}</v>', xml)
+        return xml
+
+    return _patched(data, "xl/worksheets/sheet1.xml", cache)
 
 
 def test_formulas_read_as_cached_values_never_evaluated_nor_as_source() -> None:
@@ -216,6 +262,16 @@ def test_merged_ranges_read_in_their_top_left_cell_only() -> None:
         ["", "使用者数", "[10人未満]"],
         ["⑤使用方法", "突き合わせる。"],
     ]
+
+
+def test_dates_and_numbers_print_as_their_format_shows_them() -> None:
+    workbook = Workbook()
+    sheet = workbook.active
+    formats = ['[$-ja-JP-x-gannen]ggge"年"m"月"d"日";@', 'yyyy"年"m"月"d"日"', "yyyy/m/d", "#,##0"]
+    values: list[object] = [date(2019, 5, 7), date(2024, 10, 1), date(2024, 5, 27), 300000]
+    for col, (number_format, value) in enumerate(zip(formats, values, strict=True), 1):
+        sheet.cell(1, col, value).number_format = number_format
+    assert xlsx_rows(_xlsx(workbook), "dates.xlsx") == [["令和元年5月7日", "2024年10月1日", "2024/5/27", "300,000"]]
 
 
 # -- docx details ----------------------------------------------------------------------------------

@@ -149,12 +149,10 @@ def _scan(archive: zipfile.ZipFile, member: str, handler: _Scan) -> None:
         raise budget.error(f"ZIP が壊れています ({member}: {exc})", "damaged zip member") from None
 
 
-def _scan_all(archive: zipfile.ZipFile, budget: _Budget, special: dict[str, _Scan]) -> None:
-    """Every XML part through defusedxml; the parts in ``special`` with their own collectors."""
+def _scan_rest(archive: zipfile.ZipFile, budget: _Budget, done: set[str]) -> None:
+    """Every XML part not scanned yet through defusedxml (depth and DTDs checked)."""
     for info in archive.infolist():
-        if info.filename in special:
-            _scan(archive, info.filename, special[info.filename])
-        elif info.filename.lower().endswith(_XML_SUFFIXES):
+        if info.filename not in done and info.filename.lower().endswith(_XML_SUFFIXES):
             _scan(archive, info.filename, _Scan(budget))
 
 
@@ -188,16 +186,6 @@ def _box(ref: str) -> Box | None:
     return (min_row or 1, min_col or 1, max_row or 1_048_576, max_col or 16_384)
 
 
-def _area(box: Box) -> int:
-    return (box[2] - box[0] + 1) * (box[3] - box[1] + 1)
-
-
-@dataclass
-class _Validation:
-    boxes: list[Box]
-    formula: str
-
-
 @dataclass
 class _Sheet:
     """What openpyxl's read-only mode does not tell: merged ranges, drop-downs, hidden rows."""
@@ -206,18 +194,20 @@ class _Sheet:
     part: str
     visible: bool
     merges: list[Box] = field(default_factory=list)
-    validations: list[_Validation] = field(default_factory=list)
+    validations: list[tuple[list[Box], str]] = field(default_factory=list)  # (cells, list formula)
     hidden_rows: set[int] = field(default_factory=set)
     hidden_cols: list[tuple[int, int]] = field(default_factory=list)
     values: dict[tuple[int, int], str] = field(default_factory=dict)
 
 
 class _WorkbookScan(_Scan):
-    """workbook.xml: sheets in order with their state, and the defined names."""
+    """workbook.xml and its relationships: sheets in order with their state and part, and the
+    defined names (drop-down lists often name their range)."""
 
     def __init__(self, budget: _Budget) -> None:
         super().__init__(budget)
         self.sheets: list[tuple[str, str, str]] = []  # title, state, relationship id
+        self.targets: dict[str, str] = {}
         self.names: dict[str, str] = {}
         self._name: str | None = None
         self._text: list[str] = []
@@ -226,6 +216,8 @@ class _WorkbookScan(_Scan):
         if tag == "sheet":
             rid = next((attrs[k] for k in attrs.getNames() if k.rpartition(":")[2] == "id" and ":" in k), "")
             self.sheets.append((attrs.get("name", ""), attrs.get("state", "visible"), rid))
+        elif tag == "Relationship":
+            self.targets[attrs.get("Id", "")] = attrs.get("Target", "")
         elif tag == "definedName":
             self._name, self._text = attrs.get("name", ""), []
 
@@ -237,16 +229,6 @@ class _WorkbookScan(_Scan):
         if tag == "definedName" and self._name is not None:
             self.names.setdefault(self._name, "".join(self._text))
             self._name = None
-
-
-class _RelsScan(_Scan):
-    def __init__(self, budget: _Budget) -> None:
-        super().__init__(budget)
-        self.targets: dict[str, str] = {}
-
-    def start(self, tag: str, attrs: Any) -> None:
-        if tag == "Relationship":
-            self.targets[attrs.get("Id", "")] = attrs.get("Target", "")
 
 
 class _SheetScan(_Scan):
@@ -308,7 +290,7 @@ class _SheetScan(_Scan):
             refs = (sqref or "".join(self._sqref)).split()
             if kind == "list":
                 boxes = [b for b in (_box(ref) for ref in refs) if b is not None]
-                self.sheet.validations.append(_Validation(boxes, "".join(self._formula).strip()))
+                self.sheet.validations.append((boxes, "".join(self._formula).strip()))
             self._validation = None
         elif tag == "worksheet":
             self.budget.spend(self._cells % 4096)
@@ -328,15 +310,15 @@ def _part_path(target: str) -> str:
 
 
 def _number_text(value: float, number_format: str) -> str:
-    """A number as Excel would print it, near enough: integers without ".0", thousands
-    separators when the format asks for them, percentages. Other formats print plainly."""
+    """A number as Excel prints it, near enough: no ".0" on integers, thousands separators when
+    the format has them, percentages; other formats print plainly."""
     if "%" in number_format:
         return f"{value * 100:g}%"
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    if "#,##" in number_format and isinstance(value, int):
-        return f"{value:,}"
-    return str(value) if isinstance(value, int) else f"{value:g}"
+    if isinstance(value, int):
+        return f"{value:,}" if "#,##" in number_format else str(value)
+    return f"{value:g}"
 
 
 def _era(day: date) -> str:
@@ -348,31 +330,33 @@ def _era(day: date) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
 
 
-def _date_text(value: date | datetime | time, number_format: str) -> str:
-    if isinstance(value, time):
-        return value.strftime("%H:%M")
-    day = value.date() if isinstance(value, datetime) else value
-    if "ggg" in number_format or "[$-411]" in number_format or re.search(r"(^|[^a-z])e{1,2}([^a-z]|$)", number_format):
-        return _era(day)
-    if "年" in number_format:
-        return f"{day.year}年{day.month}月{day.day}日"
-    return f"{day.year}/{day.month}/{day.day}"
+_FORMAT_LITERAL_RE = re.compile(r'"[^"]*"|\[[^\]]*\]|\\.')
+
+
+def _era_format(number_format: str) -> bool:
+    """Whether a date format prints the Japanese era (its g/e tokens, outside literals and the
+    [$-411] locale and [DBNum] sections)."""
+    bare = _FORMAT_LITERAL_RE.sub("", number_format)
+    return bare.lower() != "general" and any(ch in "geGE" for ch in bare)
 
 
 def _value_text(value: object, number_format: str) -> str:
     """A cell's cached value as printed; formulas are never evaluated (no cached value: empty)."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, (datetime, date, time)):
-        return _date_text(value, number_format or "")
+    if value is None or isinstance(value, bool):
+        return "" if value is None else str(value).upper()
+    if isinstance(value, time):
+        return value.strftime("%H:%M")
+    if isinstance(value, (datetime, date)):
+        day = value.date() if isinstance(value, datetime) else value
+        if _era_format(number_format or ""):
+            return _era(day)
+        return f"{day.year}年{day.month}月{day.day}日" if "年" in (number_format or "") else f"{day:%Y/%-m/%-d}"
     if isinstance(value, (int, float)):
         return _number_text(value, number_format or "")
-    return str(value)
+    return str(value).replace("\r\n", "\n").replace("\r", "\n")
 
 
-def _read_values(data: bytes, sheets: list[_Sheet], budget: _Budget) -> None:
+def _read_values(data: bytes, sheets: list[_Sheet]) -> None:
     """Cached values of every sheet through openpyxl's read-only mode: it streams each sheet and
     keeps no cell objects, so only the non-empty values stored here take memory."""
     from openpyxl import load_workbook
@@ -397,7 +381,9 @@ def _read_values(data: bytes, sheets: list[_Sheet], budget: _Budget) -> None:
             workbook.close()
 
 
-def _option_source(formula: str, sheet: _Sheet, by_title: dict[str, _Sheet], names: dict[str, str]) -> list[str]:
+def _option_source(
+    formula: str, sheet: _Sheet, by_title: dict[str, _Sheet], names: dict[str, str], budget: _Budget
+) -> list[str]:
     """The options of a list drop-down: an inline list ("a,b,c") or the cells of a range on any
     sheet, directly or through a defined name. INDIRECT and other formulas give no options."""
     formula = formula.strip().lstrip("=")
@@ -409,12 +395,14 @@ def _option_source(formula: str, sheet: _Sheet, by_title: dict[str, _Sheet], nam
     box = _box(ref)
     if source is None or box is None:
         return []
-    found = [
-        (position, text)
-        for position, text in source.values.items()
-        if box[0] <= position[0] <= box[2] and box[1] <= position[1] <= box[3]
-    ]
-    return [text.strip() for _, text in sorted(found)][:MAX_OPTIONS]
+    area = (box[2] - box[0] + 1) * (box[3] - box[1] + 1)
+    budget.spend(min(area, len(source.values)))  # the lookups below, so many lists stay linear
+    inside = (
+        ((row, col) for row in range(box[0], box[2] + 1) for col in range(box[1], box[3] + 1))
+        if area <= len(source.values)
+        else (at for at in source.values if box[0] <= at[0] <= box[2] and box[1] <= at[1] <= box[3])
+    )
+    return [source.values[at].strip() for at in sorted(inside) if at in source.values][:MAX_OPTIONS]
 
 
 def _choice_text(value: str, options: list[str]) -> str:
@@ -447,13 +435,8 @@ def _sheet_rows(sheet: _Sheet, by_title: dict[str, _Sheet], names: dict[str, str
     anchors = [(m[0], m[1]) for m in sheet.merges]
     if not cells and not anchors:
         return []
-    positions = [*cells, *anchors]
-    bounds = (
-        min(p[0] for p in positions),
-        min(p[1] for p in positions),
-        max(p[0] for p in positions),
-        max(p[1] for p in positions),
-    )
+    rows_used, cols_used = zip(*cells, *anchors, strict=True)
+    bounds = (min(rows_used), min(cols_used), max(rows_used), max(cols_used))
     owner: dict[tuple[int, int], tuple[int, int]] = {}
     for merge in sheet.merges:
         for position in _expand(merge, bounds, budget):
@@ -462,20 +445,24 @@ def _sheet_rows(sheet: _Sheet, by_title: dict[str, _Sheet], names: dict[str, str
         if position != anchor:
             cells.pop(position, None)
     merged_boxes = set(sheet.merges)
-    for validation in sheet.validations:
-        options = _option_source(validation.formula, sheet, by_title, names)
-        for box in validation.boxes:
+    for boxes, formula in sheet.validations:
+        options = _option_source(formula, sheet, by_title, names, budget)
+        for box in boxes:
             # An empty cell is an unselected choice only where the drop-down was put on that one
             # cell (or its merged range); a drop-down laid over a whole block marks filled cells.
-            single = _area(box) == 1 or box in merged_boxes
+            single = box[:2] == box[2:] or box in merged_boxes
             for position in _expand(box, bounds, budget):
                 anchor = owner.get(position, position)
                 if anchor in cells or single:
                     cells[anchor] = _choice_text(cells.get(anchor, ""), options)
-    hidden_cols = sheet.hidden_cols
+    hidden = bytearray(16_385)  # one flag per Excel column
+    for low, high in sorted(sheet.hidden_cols):
+        low, high = max(low, 1), min(high, 16_384)
+        if high >= low and not all(hidden[low : high + 1]):
+            hidden[low : high + 1] = b"\x01" * (high - low + 1)
 
     def shown_col(col: int) -> bool:
-        return not any(low <= col <= high for low, high in hidden_cols)
+        return col > 16_384 or not hidden[col]
 
     by_row: dict[int, dict[int, str]] = {}
     for (row, col), text in cells.items():
@@ -498,21 +485,24 @@ def xlsx_rows(data: bytes, name: str) -> Rows:
     kind = "Excel (xlsx)"
     archive = _checked_zip(data, name, kind)
     budget = _Budget(name, kind)
-    workbook, rels = _WorkbookScan(budget), _RelsScan(budget)
-    _scan_all(archive, budget, {"xl/workbook.xml": workbook, "xl/_rels/workbook.xml.rels": rels})
+    workbook = _WorkbookScan(budget)
     members = set(archive.namelist())
+    done = {"xl/workbook.xml", "xl/_rels/workbook.xml.rels"} & members
+    for part in sorted(done, reverse=True):
+        _scan(archive, part, workbook)
     sheets = [
-        _Sheet(title, _part_path(rels.targets.get(rid, "")), state == "visible")
+        _Sheet(title, _part_path(workbook.targets.get(rid, "")), state == "visible")
         for title, state, rid in workbook.sheets
     ]
     sheets = [sheet for sheet in sheets if sheet.part in members]
     for sheet in sheets:
-        _scan(archive, sheet.part, _SheetScan(budget, sheet))
+        if sheet.part not in done:
+            _scan(archive, sheet.part, _SheetScan(budget, sheet))
+            done.add(sheet.part)
+    _scan_rest(archive, budget, done)
     budget.cells = 0  # the stored cells were counted; now count what is made of them
     try:
-        _read_values(data, sheets, budget)
-    except InputError:
-        raise
+        _read_values(data, sheets)
     except Exception as exc:  # a damaged part openpyxl cannot read: one line, not a traceback
         raise budget.error(f"壊れています: {type(exc).__name__}: {exc}", "damaged workbook") from None
     by_title = {sheet.title: sheet for sheet in sheets}
@@ -557,13 +547,6 @@ def _local(element: Any) -> str:
     return tag.rpartition("}")[2] if isinstance(tag, str) else ""
 
 
-def _attr(element: Any, name: str) -> str | None:
-    for key, value in element.attrib.items():
-        if key.rpartition("}")[2] == name:
-            return str(value)
-    return None
-
-
 _SKIP = {"pPr", "rPr", "sdtPr", "Fallback", "del", "moveFrom", "delText", "instrText", "sectPr", "tblPr", "trPr"}
 
 
@@ -581,7 +564,7 @@ def _text(element: Any, out: list[str]) -> None:
         elif tag == "noBreakHyphen":
             out.append("-")
         elif tag == "sym":
-            char = (_attr(child, "char") or "").upper()
+            char = next((str(v) for k, v in child.attrib.items() if k.endswith("}char")), "").upper()
             char = "F0" + char[-2:] if len(char) == 4 and char.startswith("00") else char
             out.append(_TICKED if char in _SYM_TICKED else _UNTICKED if char in _SYM_UNTICKED else "")
         elif tag not in _SKIP:
@@ -594,29 +577,20 @@ def _paragraph_text(paragraph: Any) -> str:
     return "".join(out).translate(_CHECK_GLYPHS)
 
 
-def _blocks(container: Any) -> Iterator[Any]:
-    """Paragraphs and tables of a body or cell in document order, looking inside content controls."""
-    for child in container:
-        tag = _local(child)
-        if tag in ("p", "tbl"):
-            yield child
-        elif tag in ("sdt", "sdtContent", "customXml"):
-            yield from _blocks(child)
-
-
-def _table_parts(element: Any, wanted: str) -> Iterator[Any]:
-    """Rows of a table, or cells of a row, including those wrapped in content controls."""
+def _children(element: Any, *wanted: str) -> Iterator[Any]:
+    """Children of the wanted kinds (paragraphs and tables of a body or cell, rows of a table,
+    cells of a row) in document order, including those wrapped in content controls."""
     for child in element:
         tag = _local(child)
-        if tag == wanted:
+        if tag in wanted:
             yield child
         elif tag in ("sdt", "sdtContent", "customXml"):
-            yield from _table_parts(child, wanted)
+            yield from _children(child, *wanted)
 
 
 def _cell_text(cell: Any) -> str:
     lines: list[str] = []
-    for block in _blocks(cell):
+    for block in _children(cell, "p", "tbl"):
         if _local(block) == "p":
             lines.append(_paragraph_text(block).replace("\t", " "))
         else:
@@ -630,9 +604,9 @@ def _table_rows(table: Any) -> Rows:
     from docx.oxml.table import CT_Row, CT_Tc
 
     rows: Rows = []
-    for tr in _table_parts(table, "tr"):
+    for tr in _children(table, "tr"):
         cells: list[str] = [""] * (tr.grid_before if isinstance(tr, CT_Row) else 0)
-        for tc in _table_parts(tr, "tc"):
+        for tc in _children(tr, "tc"):
             span = tc.grid_span if isinstance(tc, CT_Tc) else 1
             merge = tc.vMerge if isinstance(tc, CT_Tc) else None
             continued = merge is not None and merge != "restart"
@@ -647,13 +621,15 @@ def docx_rows(data: bytes, name: str) -> Rows:
     kind = "Word (docx)"
     archive = _checked_zip(data, name, kind)
     budget = _Budget(name, kind)
-    _scan_all(archive, budget, {"word/document.xml": _DocumentScan(budget)})
+    if "word/document.xml" in archive.namelist():
+        _scan(archive, "word/document.xml", _DocumentScan(budget))
+    _scan_rest(archive, budget, {"word/document.xml"})
     try:
         import docx
 
         body = docx.Document(BytesIO(data)).element.body
         rows: Rows = []
-        for block in _blocks(body):
+        for block in _children(body, "p", "tbl"):
             if _local(block) == "p":
                 text = _paragraph_text(block)
                 if text.strip():
