@@ -56,6 +56,9 @@ _OPTION_RE = re.compile(r"^\d{1,2}\s*[)）]")
 _SECTION_FUZZY = 85.0
 _INFER_THRESHOLD = 90.0
 _NUMBER_BONUS = 10.0
+# Going back to an earlier heading of the open section is possible (a table printed twice), but
+# a later section with the same title and the printed number is the likelier reading.
+_BACKWARD_COST = 15.0
 # How many headings after an open one may have lost their own line.
 _SKIPPED_HEADINGS = 2
 
@@ -328,36 +331,53 @@ class Placer:
             if second is not None and len(key(second[1])) > len(key(printed_title)):
                 return self._place_numbered(second, Line(line.number, line.cells[1:]))
         title_key = key(printed_title)
-        sections = self._sections_in_scope()
-        for rank, section in enumerate(sections):
+        candidates: list[tuple[float, int, Entry, tuple[Entry, float, int], str, Line]] = []
+        for rank, section in enumerate(self._sections_in_scope()):
             inferring = rank > 0 or not self.chain
             found = self._numbered_match(section, number, title_key, inferring=inferring)
+            shown_title, shown_line = printed_title, line
             for extra in range(1, min(len(line.cells), 3)) if found is None or found[1] < 100.0 else ():
                 # "5. 特 | 寺定個人情報の提供・ | 移転(…)", "1. 特定個人情報ファイル | を取り扱う事務":
                 # a title broken across cells reads better whole.
                 joined = printed_title + "".join(line.cells[1 : extra + 1])
                 longer = self._numbered_match(section, number, key(joined), inferring=inferring)
                 if longer is not None and (found is None or longer[1] > found[1]):
-                    found, printed_title = longer, joined
-                    line = Line(line.number, (line.cells[0], *line.cells[extra + 1 :]))
+                    found, shown_title = longer, joined
+                    shown_line = Line(line.number, (line.cells[0], *line.cells[extra + 1 :]))
                     break
-            if found is None:
-                continue
-            entry, score, consumed = found
-            if rank > 0 or not self.chain:
-                self._enter_section(section, "", line.number, inferred=True)
-            elif self._pending_repeat is not None:
-                repeat, printed, at = self._pending_repeat
-                current = self.chain[1].entry.segment if len(self.chain) > 1 else ""
-                if not current.isdigit() or int(entry.segment) <= int(current):
-                    self._enter_section(repeat, printed, at, inferred=False)
-                self._pending_repeat = None
-            value = split_after(printed_title, consumed) if consumed < len(title_key) else ""
-            shown = printed_title[: len(printed_title) - len(value)].strip() if value else printed_title
-            rest = tuple(c for c in (value, *line.rest) if c)
-            self._open(1, entry, entry.segment, f"{entry.segment}. {shown}", line, score, rest)
-            return True
-        return False
+            if found is not None:
+                candidates.append((self._rank(found[0], found[1], number, rank), -rank, section, found, shown_title,
+                                   shown_line))
+        if not candidates:
+            return False
+        _, minus_rank, section, (entry, score, consumed), printed_title, line = max(
+            candidates, key=lambda c: (c[0], c[1])
+        )
+        title_key = key(printed_title)
+        if minus_rank < 0 or not self.chain:
+            self._enter_section(section, "", line.number, inferred=True)
+        elif self._pending_repeat is not None:
+            repeat, printed, at = self._pending_repeat
+            current = self.chain[1].entry.segment if len(self.chain) > 1 else ""
+            if not current.isdigit() or int(entry.segment) <= int(current):
+                self._enter_section(repeat, printed, at, inferred=False)
+            self._pending_repeat = None
+        value = split_after(printed_title, consumed) if consumed < len(title_key) else ""
+        shown = printed_title[: len(printed_title) - len(value)].strip() if value else printed_title
+        rest = tuple(c for c in (value, *line.rest) if c)
+        self._open(1, entry, entry.segment, f"{entry.segment}. {shown}", line, score, rest)
+        return True
+
+    def _rank(self, entry: Entry, score: float, number: str, rank: int) -> float:
+        """How well a numbered heading fits here: its title, its number, and whether it goes back
+        in the open section (a lost section heading: "1. 特定個人情報ファイル名" after I 7. is II 1.,
+        not I 3. again), unless a repeated heading said the next file's section begins."""
+        fit = score + (_NUMBER_BONUS if entry.segment == number else 0.0)
+        if rank == 0 and len(self.chain) > 1 and self._pending_repeat is None:
+            current = self.chain[1].entry.segment
+            if current.isdigit() and entry.segment.isdigit() and int(entry.segment) <= int(current):
+                fit -= _BACKWARD_COST
+        return fit
 
     def _sections_in_scope(self) -> list[Entry]:
         """The open section first, then the sections after it (all of them before any is open)."""

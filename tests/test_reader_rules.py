@@ -1,0 +1,59 @@
+"""The reader's rules on small fictional edits of the sample: free text keeps its own ①② and
+"1." lines, a label the form does not have stays with the open item (and is reported), and a
+section whose heading was lost is inferred from its first item."""
+
+from __future__ import annotations
+
+from conftest import SAMPLES
+from hyoka.ingest import read_text
+
+SAMPLE = (SAMPLES / "sakuragawa" / "v2.txt").read_text(encoding="utf-8")
+
+
+def _insert_after(prefix: str, *lines: str) -> str:
+    rows = SAMPLE.split("\n")
+    at = next(i for i, row in enumerate(rows) if row.startswith(prefix))
+    return "\n".join([*rows[: at + 1], *lines, *rows[at + 1 :]])
+
+
+def _paths(text: str) -> list[str]:
+    return [str(item.path) for item in read_text(text).report.items]
+
+
+def test_free_text_starting_with_circled_numbers_stays_in_its_value() -> None:
+    text = _insert_after(
+        "保管場所",
+        "①中間サーバー・プラットフォームはデータセンターに設置しており、入退室を管理している。",
+        "②ガバメントクラウドの事業者は、政府情報システムのためのセキュリティ評価制度に登録されている。",
+        "1. 紙の帳票は施錠できる書庫に保管する。",
+    )
+    reading = read_text(text)
+    assert _paths(text) == _paths(SAMPLE)
+    value = next(i for i in reading.report.items if str(i.path) == "II/6/保管場所").value
+    assert "①中間サーバー" in value.text and "②ガバメントクラウド" in value.text and "1. 紙の帳票" in value.text
+    assert reading.diagnostics.unplaced == ()
+
+
+def test_a_label_row_the_form_lacks_stays_with_the_open_item_and_is_reported() -> None:
+    text = _insert_after("①入手元", "独自の確認欄\t毎年度、課長が確認する。")
+    reading = read_text(text)
+    assert _paths(text) == _paths(SAMPLE)
+    [unplaced] = reading.diagnostics.unplaced
+    assert unplaced.attached_to == "II/3/①入手元" and unplaced.text.startswith("独自の確認欄")
+
+
+def test_a_lost_section_heading_is_inferred_from_its_first_item() -> None:
+    rows = SAMPLE.split("\n")
+    titles = ("II 特定個人情報ファイルの概要", "Ⅱ 特定個人情報ファイルの概要")
+    body = [i for i, row in enumerate(rows) if row.strip() in titles]
+    text = "\n".join(rows[: body[-1]] + rows[body[-1] + 1 :])
+    reading = read_text(text)
+    assert _paths(text) == _paths(SAMPLE)
+    assert "II" in reading.diagnostics.inferred_sections
+
+
+def test_a_label_garbled_by_one_character_keeps_its_canonical_path() -> None:
+    text = SAMPLE.replace("②入手方法", "②入手方去", 1)
+    reading = read_text(text)
+    assert _paths(text) == _paths(SAMPLE)
+    assert [(f.printed.split()[0], f.path) for f in reading.diagnostics.fuzzy] == [("②入手方去", "II/3/②入手方法")]
