@@ -580,12 +580,12 @@ def _open(data: bytes, name: str) -> pdfium.PdfDocument:
 def pdf_rows(data: bytes, name: str) -> Rows:
     """The rows of cells a PDF prints (see the module docstring); InputError if it cannot be read."""
     doc = _open(data, name)
+    rows = _Rows()
+    total = 0
     try:
         count = len(doc)
         if count > MAX_PAGES:
             raise InputError(f"{name}: PDF のページが多すぎます ({count} > {MAX_PAGES}) / too many pages")
-        pages: list[tuple[list[Block], float]] = []
-        total = 0
         for index in range(count):
             try:
                 page = doc[index]
@@ -595,10 +595,10 @@ def pdf_rows(data: bytes, name: str) -> Rows:
                 ) from None
             try:
                 blocks, chars = _read_page(page)
-                pages.append((blocks, page.get_size()[1]))
-                total += chars
             finally:
                 page.close()
+            rows.add_page(blocks)
+            total += chars
     finally:
         doc.close()
     if total == 0:
@@ -606,66 +606,80 @@ def pdf_rows(data: bytes, name: str) -> Rows:
             f"{name}: PDF に文字 (テキスト層) がありません。スキャンした画像の PDF は読めません (OCR は未対応)"
             " / no text layer"
         )
-    return _rows([blocks for blocks, _ in pages])
-
-
-def _furniture(pages: Sequence[list[Block]]) -> set[tuple[int, str]]:
-    """Headers and footers: margin lines found at the same height on most pages (digits aside)."""
-    if len(pages) < 2:
-        return set()
-    seen: Counter[tuple[int, str]] = Counter()
-    for blocks in pages:
-        keys = {_furniture_key(b) for b in blocks if isinstance(b, TextLine) and b.margin}
-        seen.update(keys)
-    need = max(2, (len(pages) + 1) // 2)
-    return {key for key, n in seen.items() if n >= need}
+    return rows.finish()
 
 
 def _furniture_key(line: TextLine) -> tuple[int, str]:
     return round(line.top / 4), re.sub(r"\d+", "#", line.text)
 
 
-def _rows(pages: Sequence[list[Block]]) -> Rows:
-    furniture = _furniture(pages)
-    rows: Rows = []
-    pending: list[list[Cell | None]] = []  # the last table's rows: the next page may add to them
-    last_table: Table | None = None
-    prev_line: TextLine | None = None
+class _Rows:
+    """Pages in, rows out, one page at a time: a page's tables become strings as soon as the next
+    page has said whether it continues their last row, so what is kept is text, not glyphs.
 
-    def flush() -> None:
-        for row in pending:
-            rows.append([cell.text() if cell is not None else "" for cell in row])
-        pending.clear()
+    Lines in the top and bottom margins are kept aside until the end: only then is it known which
+    of them stand at the same place on most pages (headers and footers, dropped)."""
 
-    for blocks in pages:
+    def __init__(self) -> None:
+        self.stream: list[TextLine | list[str]] = []
+        self.pending: list[list[Cell | None]] = []  # the last table's rows: the next page may add to them
+        self.last_table: Table | None = None
+        self.held: list[TextLine] = []  # margin lines after the pending rows
+        self.seen: Counter[tuple[int, str]] = Counter()
+        self.pages = 0
+
+    def _flush(self) -> None:
+        for row in self.pending:
+            self.stream.append([cell.text() if cell is not None else "" for cell in row])
+        self.pending.clear()
+        self.stream.extend(self.held)
+        self.held.clear()
+
+    def add_page(self, blocks: Sequence[Block]) -> None:
+        self.pages += 1
+        self.seen.update({_furniture_key(b) for b in blocks if isinstance(b, TextLine) and b.margin})
         first = True
         for block in blocks:
             if isinstance(block, TextLine):
-                if block.margin and (_PAGE_NUMBER_RE.match(block.text) or _furniture_key(block) in furniture):
+                if block.margin:  # a header or footer does not end a table: it waits behind it
+                    self.held.append(block)
                     continue
-                flush()
-                last_table = None
-                if prev_line is not None and rows and _wrapped(prev_line, block):
-                    joint = " " if _is_ascii(rows[-1][0][-1]) and _is_ascii(block.text[0]) else ""
-                    rows[-1][0] += joint + block.text
-                else:
-                    rows.append([block.text])
-                prev_line = block
+                self._flush()
+                self.last_table = None
+                self.stream.append(block)
                 first = False
                 continue
-            prev_line = None
             table_rows = block.rows
-            if first and last_table is not None:
-                table_rows = _carry_over(last_table, table_rows)
+            if first and self.last_table is not None:
+                table_rows = _carry_over(self.last_table, table_rows)
                 if not table_rows:  # the page held only the rest of a cut row: it may go on
                     first = False
                     continue
-            flush()
-            pending.extend(table_rows)
-            last_table = block.table
+            self._flush()
+            self.pending.extend(table_rows)
+            self.last_table = block.table
             first = False
-    flush()
-    return rows
+
+    def finish(self) -> Rows:
+        self._flush()
+        need = max(2, (self.pages + 1) // 2) if self.pages >= 2 else self.pages + 1
+        furniture = {key for key, n in self.seen.items() if n >= need}
+        rows: Rows = []
+        prev_line: TextLine | None = None
+        for entry in self.stream:
+            if not isinstance(entry, TextLine):
+                rows.append(entry)
+                prev_line = None
+                continue
+            if entry.margin and (_PAGE_NUMBER_RE.match(entry.text) or _furniture_key(entry) in furniture):
+                continue
+            if prev_line is not None and rows and _wrapped(prev_line, entry):
+                joint = " " if _is_ascii(rows[-1][0][-1]) and _is_ascii(entry.text[0]) else ""
+                rows[-1][0] += joint + entry.text
+            else:
+                rows.append([entry.text])
+            prev_line = entry
+        return rows
 
 
 def _wrapped(prev: TextLine, line: TextLine) -> bool:
