@@ -302,6 +302,47 @@ def test_docx_merged_cells_read_once_and_glyphs_become_marks() -> None:
     ]
 
 
+W14 = "http://schemas.microsoft.com/office/word/2010/wordml"
+
+
+def test_docx_reads_content_controls_symbol_boxes_and_revisions_as_printed() -> None:
+    """Word's own check boxes (a content control showing ☒/☐, or a Wingdings symbol), rows wrapped
+    in a repeating-section control, and tracked changes (deleted text is not printed)."""
+    import docx
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    document = docx.Document()
+    table = document.add_table(rows=2, cols=2)
+    table.cell(0, 0).text = "②入手方法"
+    table.cell(1, 0).text = "③使用目的 ※"
+    boxes = parse_xml(
+        f'<w:p {nsdecls("w")} xmlns:w14="{W14}">'
+        '<w:sdt><w:sdtPr><w14:checkbox><w14:checked w14:val="1"/></w14:checkbox></w:sdtPr>'
+        '<w:sdtContent><w:r><w:t>☒</w:t></w:r></w:sdtContent></w:sdt><w:r><w:t xml:space="preserve"> 紙 </w:t></w:r>'
+        '<w:r><w:sym w:font="Wingdings" w:char="F0A8"/></w:r>'
+        '<w:r><w:t xml:space="preserve"> 電子記録媒体</w:t></w:r></w:p>'
+    )
+    table.cell(0, 1)._tc.remove(table.cell(0, 1).paragraphs[0]._p)
+    table.cell(0, 1)._tc.append(boxes)
+    purpose = parse_xml(
+        f'<w:p {nsdecls("w")}><w:r><w:t>市税</w:t></w:r><w:del w:id="1" w:author="a"><w:r><w:delText>の賦課</w:delText>'
+        '</w:r></w:del><w:ins w:id="2" w:author="a"><w:r><w:t>及び森林環境税</w:t></w:r></w:ins></w:p>'
+    )
+    table.cell(1, 1)._tc.remove(table.cell(1, 1).paragraphs[0]._p)
+    table.cell(1, 1)._tc.append(purpose)
+    second = table.rows[1]._tr
+    wrapper = parse_xml(f"<w:sdt {nsdecls('w')}><w:sdtPr/><w:sdtContent/></w:sdt>")
+    second.addprevious(wrapper)
+    wrapper[1].append(second)
+    out = BytesIO()
+    document.save(out)
+    assert docx_rows(out.getvalue(), "controls.docx") == [
+        ["②入手方法", "[○] 紙 [ ] 電子記録媒体"],
+        ["③使用目的 ※", "市税及び森林環境税"],
+    ]
+
+
 # -- hostile and unsupported files: one line, exit 2, nothing written -------------------------------
 
 
