@@ -206,7 +206,8 @@ def layout_rows(blocks: Sequence[Block]) -> list[list[str]]:
 
 
 def _marks(text: str) -> str:
-    return text.replace("■", "[○]").replace("□", "[ ]")
+    """The reader's check-mark notation (■ → [○], □ → [ ], [〇] → [○])."""
+    return re.sub(r"\[\s*[○〇◯]\s*\]", "[○]", text.replace("■", "[○]").replace("□", "[ ]"))
 
 
 # -- HTML and PDF -------------------------------------------------------------------------------
