@@ -1,11 +1,14 @@
 """PDF (text layer) → rows of cells, the way the form prints them.
 
 Library: pypdfium2 (PDFium, the PDF engine of Chromium, as a binary wheel with no further
-dependencies). pdfplumber (on pdfminer.six) was compared on the fixture PDFs of the seeds and
-samples: both find the same cells, spans and text, but pdfplumber, being pure Python, took
-about 9 s for the 75 pages of seed 001's PDF where PDFium gives every character box and every
-ruling in about 1 s — close to poppler's ``pdftotext`` — and pdfminer needs ``cryptography``
-for AES-encrypted files where PDFium decrypts itself. So the table finder here is our own and
+dependencies), compared with pdfplumber (on pdfminer.six) on the fixture PDFs of the samples and
+seeds (tests/pdf_fixtures.py). Fidelity: pdfplumber's table finder got every cell a page holds
+whole (v1 222/222 cells; 002 338/379 and 004 1496/1583, the rest being cells cut by page breaks,
+which need the joining below with either library). Speed: pdfplumber took 1.6 s (v1, 5 pages),
+3.6 s (002, 20 pages) and 12 s (004, 67 pages) for its tables alone, this reader 0.2, 0.6 and 1.7 s
+for finished rows; on seed 001's 75 pages pdfplumber's characters and tables take ~10x
+``pdftotext -layout``, this reader ~1.5x (bench/bench_pdf.py). pdfminer also needs
+``cryptography`` for AES, which PDFium decrypts itself. So the table finder here is our own and
 small: PDFium gives characters with boxes and the page's path objects; rulings are the thin
 paths (or the edges of stroked rectangles), and cells are what the rulings enclose.
 
@@ -595,6 +598,10 @@ def pdf_rows(data: bytes, name: str) -> Rows:
                 ) from None
             try:
                 blocks, chars = _read_page(page)
+            except pdfium.PdfiumError:
+                raise InputError(
+                    f"{name}: PDF の {index + 1} ページ目が読めません (壊れています) / damaged PDF"
+                ) from None
             finally:
                 page.close()
             rows.add_page(blocks)
