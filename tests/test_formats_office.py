@@ -19,6 +19,8 @@ from pathlib import Path
 from types import ModuleType
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from openpyxl import Workbook
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -452,6 +454,49 @@ def test_damaged_workbook_is_one_line(tmp_path: Path) -> None:
     path = tmp_path / "damaged.xlsx"
     path.write_bytes(_zip({"xl/workbook.xml": b"<workbook><sheets><sheet"}))
     assert "壊れています" in _refused_by_commit(tmp_path, path)
+
+
+INSERTS = [
+    b"<x>",
+    b"</c>",
+    b' r="XFD1048576"',
+    b' hidden="1"',
+    b'<mergeCell ref="A1:XFD1048576"/>',
+    b' min="abc"',
+    b'<row r="q">',
+    b"&#0;",
+    b'<w:gridSpan w:val="99999"/>',
+    b"<w:vMerge/>",
+    b'<?xml version="1.0" encoding="es"?>',
+]
+
+
+@pytest.mark.parametrize("suffix", [".xlsx", ".docx"])
+@settings(max_examples=40, deadline=None)
+@given(data=st.data())
+def test_damaged_parts_read_or_are_refused_in_one_line(suffix: str, data: st.DataObject) -> None:
+    """Any damage to any XML part of a sample workbook or document: rows, or one line of our own."""
+    source = zipfile.ZipFile(SAKURAGAWA / f"v2{suffix}")
+    parts = {info.filename: source.read(info) for info in source.infolist()}
+    name = data.draw(st.sampled_from(sorted(n for n in parts if n.endswith((".xml", ".rels")))))
+    body = bytearray(parts[name])
+    for _ in range(data.draw(st.integers(1, 4))):
+        at = data.draw(st.integers(0, len(body) - 1))
+        change = data.draw(st.sampled_from(["byte", "cut", "insert"]))
+        if change == "byte":
+            body[at] = data.draw(st.sampled_from(list(b'<>/"=\x00 aZ9:')))
+        elif change == "cut":
+            del body[at : at + data.draw(st.integers(1, 60))]
+        else:
+            body[at:at] = data.draw(st.sampled_from(INSERTS))
+    parts[name] = bytes(body)
+    read = xlsx_rows if suffix == ".xlsx" else docx_rows
+    try:
+        rows = read(_zip(parts), f"damaged{suffix}")
+    except InputError as exc:
+        assert "\n" not in str(exc)
+    else:
+        assert all(isinstance(cell, str) for row in rows for cell in row)
 
 
 OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504

@@ -24,7 +24,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from io import BytesIO
 from typing import Any
-from xml.sax import SAXException
 from xml.sax.handler import ContentHandler
 
 from defusedxml import DefusedXmlException
@@ -56,6 +55,9 @@ _SYM_UNTICKED = {"F0A8", "F06F", "F071", "F072"}
 
 
 def _refuse(name: str, kind: str, reason: str, english: str) -> InputError:
+    """The one-line refusal (a library's message may span lines or run long: folded and cut)."""
+    reason = " ".join(reason.split())
+    reason = reason if len(reason) <= 200 else reason[:199] + "…"
     return InputError(f"{name}: {kind} を読めません ({reason}) / {english}")
 
 
@@ -139,14 +141,14 @@ def _scan(archive: zipfile.ZipFile, member: str, handler: _Scan) -> None:
     try:
         with archive.open(member) as stream:
             parser.parse(stream)
+    except InputError:
+        raise
     except DefusedXmlException as exc:
         raise budget.error(
             f"XML に DTD/実体宣言があります ({member}: {type(exc).__name__})", "XML entity expansion refused"
         ) from None
-    except SAXException as exc:
-        raise budget.error(f"XML が壊れています ({member}: {exc})", "damaged XML part") from None
-    except (zipfile.BadZipFile, EOFError, OSError) as exc:
-        raise budget.error(f"ZIP が壊れています ({member}: {exc})", "damaged zip member") from None
+    except Exception as exc:  # SAX, zip, encoding or attribute errors: a damaged part, in one line
+        raise budget.error(f"部品が壊れています ({member}: {type(exc).__name__}: {exc})", "damaged part") from None
 
 
 def _scan_rest(archive: zipfile.ZipFile, budget: _Budget, done: set[str]) -> None:
