@@ -258,6 +258,8 @@ def test_merged_ranges_read_in_their_top_left_cell_only() -> None:
     sheet.merge_cells("B3:C3")
     sheet.row_dimensions[4].hidden = True
     sheet["A4"] = "隠れた行"
+    sheet.column_dimensions["E"].hidden = True
+    sheet["E1"] = "隠れた列"  # hidden rows and columns are not printed
     rows = xlsx_rows(_xlsx(workbook), "merged.xlsx")
     assert rows == [
         ["④使用の主体", "使用部署", "税務課"],

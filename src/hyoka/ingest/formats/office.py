@@ -16,6 +16,7 @@ is bounded by the limits below, not by what the file claims.
 
 from __future__ import annotations
 
+import posixpath
 import re
 import warnings
 import zipfile
@@ -299,16 +300,8 @@ class _SheetScan(_Scan):
 
 
 def _part_path(target: str) -> str:
-    """A workbook relationship's target as a zip member name."""
-    if target.startswith("/"):
-        return target.lstrip("/")
-    parts: list[str] = ["xl"]
-    for piece in target.split("/"):
-        if piece == "..":
-            parts = parts[:-1]
-        elif piece not in ("", "."):
-            parts.append(piece)
-    return "/".join(parts)
+    """A workbook relationship's target ("worksheets/sheet1.xml", "/xl/…") as a zip member name."""
+    return target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
 
 
 def _number_text(value: float, number_format: str) -> str:
@@ -457,11 +450,12 @@ def _sheet_rows(sheet: _Sheet, by_title: dict[str, _Sheet], names: dict[str, str
                 anchor = owner.get(position, position)
                 if anchor in cells or single:
                     cells[anchor] = _choice_text(cells.get(anchor, ""), options)
-    hidden = bytearray(16_385)  # one flag per Excel column
+    hidden, reach = bytearray(16_385), 0  # one flag per Excel column, each set at most once
     for low, high in sorted(sheet.hidden_cols):
-        low, high = max(low, 1), min(high, 16_384)
-        if high >= low and not all(hidden[low : high + 1]):
+        low, high = max(low, reach + 1, 1), min(high, 16_384)
+        if high >= low:
             hidden[low : high + 1] = b"\x01" * (high - low + 1)
+            reach = high
 
     def shown_col(col: int) -> bool:
         return col > 16_384 or not hidden[col]
