@@ -25,7 +25,6 @@ import sys
 import tempfile
 from pathlib import Path
 
-from bench_reader import extract
 
 from hyoka.classify.evaluate import Evaluation, evaluate_rows, format_evaluation
 from hyoka.classify.policy import Policy, load_policy
@@ -70,6 +69,9 @@ def agreements(output: str) -> dict[str, tuple[str, str]]:
 
 def before_and_after(rev: str, now: dict[str, Evaluation]) -> None:
     """The agreement of release ``rev`` next to today's, per seed, default policy."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent))  # also when loaded from a path by a test
+    from bench_reader import extract
+
     with tempfile.TemporaryDirectory() as tmp:
         tree = Path(tmp) / "main"  # the old script finds the seeds at ../shared/seeds, as ours does
         tree.mkdir()
