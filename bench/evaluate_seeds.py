@@ -25,7 +25,6 @@ import sys
 import tempfile
 from pathlib import Path
 
-
 from hyoka.classify.evaluate import Evaluation, evaluate_rows, format_evaluation
 from hyoka.classify.policy import Policy, load_policy
 from hyoka.ingest import read_report
