@@ -48,8 +48,9 @@ def sniff(data: bytes) -> Kind:
 
 
 def rows_to_text(rows: Sequence[Sequence[str]]) -> str:
-    """Rows of cells as the tab-separated lines the text reader reads (tabs and line breaks
-    inside a cell become spaces and further lines of the same cell's row)."""
+    """Rows of cells as the tab-separated lines the text reader reads. Tabs and line breaks inside
+    a cell become spaces (in a PDF they are wraps); a format whose cells hold meaningful breaks
+    (Alt+Enter in Excel) emits them as continuation rows of that cell's column instead."""
     lines: list[str] = []
     for row in rows:
         cells = [" ".join(str(cell).replace("\t", " ").split("\n")).strip() for cell in row]
