@@ -18,13 +18,15 @@ demo: $(VENV)/.installed
 	rm -rf demo && mkdir demo
 	cd demo && $(HYOKA) init
 	cd demo && $(HYOKA) commit $(SAMPLES)/v1.txt --report $(REPORT) --author 山田 -m "初版"
-	cd demo && $(HYOKA) commit $(SAMPLES)/v2.txt --report $(REPORT) --author 山田 -m "誤字修正・組織改編"
-	cd demo && $(HYOKA) commit $(SAMPLES)/v3.txt --report $(REPORT) --author 佐藤 -m "ガバメントクラウド移行"
+	cd demo && $(HYOKA) check $(SAMPLES)/v2.pdf
+	cd demo && $(HYOKA) commit $(SAMPLES)/v2.pdf --report $(REPORT) --author 山田 -m "誤字修正・組織改編 (公表版 PDF)"
+	cd demo && $(HYOKA) commit $(SAMPLES)/v3.xlsx --report $(REPORT) --author 佐藤 -m "ガバメントクラウド移行 (Excel 様式)"
 	cd demo && $(HYOKA) commit $(SAMPLES)/v4.txt --report $(REPORT) --author 佐藤 -m "使用者数・連絡先の更新"
 	cd demo && $(HYOKA) log $(REPORT)
 	cd demo && $(HYOKA) show $(REPORT)@1 --item "II/3/③使用目的"
 	cd demo && $(HYOKA) export $(REPORT)@4 > v4.hyoka.txt
 	cd demo && $(HYOKA) commit v4.hyoka.txt --report $(REPORT) --author 山田 -m "再コミット (変更なし)"
+	cd demo && $(HYOKA) diff $(SAMPLES)/v3.txt $(SAMPLES)/v3.docx
 	cd demo && $(HYOKA) diff $(REPORT)@2 $(REPORT)@3
 	cd demo && $(HYOKA) appendix $(REPORT) --to 4 -o 変更箇所.html --by 山田
 	cd demo && $(HYOKA) appendix $(REPORT) --to 4 -o 変更箇所.xlsx --by 山田
