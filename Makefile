@@ -46,6 +46,7 @@ bench: $(VENV)/.installed
 	$(BIN)/python bench/bench_commit.py
 	$(BIN)/python bench/bench_text_diff.py
 	$(BIN)/python bench/bench_reader.py
+	$(BIN)/python bench/bench_pdf.py
 	$(BIN)/python bench/evaluate_seeds.py --quiet
 
 clean:
