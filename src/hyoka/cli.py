@@ -355,13 +355,14 @@ def shinkyu(
     report_id: Annotated[str, typer.Argument(help="評価書ID")],
     start: FromOption = None,
     stop: ToOption = None,
+    format: Annotated[str | None, typer.Option("--format", "-f", help="html / xlsx")] = None,
     output: OutOption = None,
     policy: PolicyOption = None,
     by: ByOption = "",
     db: DbOption = None,
 ) -> None:
-    """新旧対照表 (HTML): 変更された項目ごとに旧・新を並べ、変更箇所に印を付ける."""
-    _table_command("shinkyu", report_id, start, stop, None, "html", output, policy, db, by)
+    """新旧対照表 (HTML / xlsx): 変更された項目ごとに旧・新を並べ、変更箇所に印を付ける."""
+    _table_command("shinkyu", report_id, start, stop, None, format, output, policy, db, by)
 
 
 @app.command()

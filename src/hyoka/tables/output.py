@@ -25,14 +25,20 @@ def choose_format(requested: str | None, output: Path | None, default: str) -> s
     return default
 
 
+# The formats each table exists in: the appendix in all; the 新旧対照表 is printed (html) or
+# filed with the form's workbook (xlsx); the 一覧 is printed only.
+TABLE_FORMATS = {"appendix": FORMATS, "shinkyu": ("html", "xlsx"), "ichiran": ("html",)}
+
+
 def table_bytes(table: Table, kind: str, fmt: str) -> bytes:
-    """The table as bytes in ``fmt``; 新旧対照表 and 一覧 exist as HTML only."""
-    if kind != "appendix" and fmt != "html":
-        raise InputError(f"{table.title} は html 形式のみです / only html for this table")
+    """The table as bytes in ``fmt``, refused in one line when the table has no such format."""
+    allowed = TABLE_FORMATS[kind]
+    if fmt not in allowed:
+        raise InputError(f"{table.title} は {' / '.join(allowed)} 形式です / only {', '.join(allowed)} for this table")
     if fmt == "xlsx":
         from hyoka.tables.xlsx import write_xlsx
 
-        return write_xlsx(table)
+        return write_xlsx(table, kind)
     return render(f"{kind}.{fmt}.j2", table).encode("utf-8")
 
 
