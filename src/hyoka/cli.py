@@ -377,7 +377,7 @@ def ichiran(
     db: DbOption = None,
 ) -> None:
     """変更箇所一覧 (HTML): 項目、箇所、理由、追加した記載に下線."""
-    _table_command("ichiran", report_id, start, stop, None, "html", output, policy, db, by)
+    _table_command("ichiran", report_id, start, stop, None, None, output, policy, db, by)
 
 
 def _yes_no(value: str | None, name: str) -> bool | None:
