@@ -75,3 +75,25 @@ def run_sql(url: str, statement: str, **params: object) -> list[tuple[Any, ...]]
             return [tuple(row) for row in result] if result.returns_rows else []
     finally:
         engine.dispose()
+
+
+def run_cli(*args: str) -> tuple[int, str, str]:
+    """The CLI in-process: (exit code, stdout, stderr)."""
+    from typer.testing import CliRunner
+
+    from hyoka.cli import app
+
+    result = CliRunner().invoke(app, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+@pytest.fixture(scope="module")
+def sample_history(tmp_path_factory: pytest.TempPathFactory, new_db_url: Callable[[Path], str]) -> str:
+    """A database on the backend under test holding samples/sakuragawa v1…v4 as one report."""
+    url = new_db_url(tmp_path_factory.mktemp("sample_history"))
+    assert run_cli("init", "--db", url)[0] == 0
+    for n in (1, 2, 3, 4):
+        code, _, err = run_cli("commit", str(SAMPLES / "sakuragawa" / f"v{n}.txt"), "--report", "sakuragawa",
+                               "--author", "山田", "--db", url)
+        assert code == 0, err
+    return url

@@ -5,15 +5,13 @@ from __future__ import annotations
 import csv
 import io
 import os
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
-from typer.testing import CliRunner
 
+from conftest import run_cli as run
 from hyoka.classify.policy import AppendixStyle
-from hyoka.cli import app
 from hyoka.diff.text import Span
 from hyoka.tables.rows import abridge
 
@@ -22,20 +20,11 @@ GOLDEN = Path(__file__).resolve().parent / "golden"
 UPDATE = os.environ.get("HYOKA_UPDATE_GOLDEN") == "1"
 
 
-def run(*args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(app, list(args))
-    return result.exit_code, result.stdout, result.stderr
 
 
 @pytest.fixture(scope="module")
-def db(tmp_path_factory: pytest.TempPathFactory, new_db_url: Callable[[Path], str]) -> str:
-    url = new_db_url(tmp_path_factory.mktemp("tables"))
-    assert run("init", "--db", url)[0] == 0
-    for n in (1, 2, 3, 4):
-        code, _, err = run("commit", str(SAMPLES / f"v{n}.txt"), "--report", "sakuragawa", "--author", "山田",
-                           "--db", url)
-        assert code == 0, err
-    return url
+def db(sample_history: str) -> str:
+    return sample_history
 
 
 def generate(db: str, *args: str) -> str:

@@ -7,16 +7,14 @@ from __future__ import annotations
 import html
 import re
 import zipfile
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
 from openpyxl.cell.rich_text import CellRichText, TextBlock
 from openpyxl.worksheet.worksheet import Worksheet
-from typer.testing import CliRunner
 
-from hyoka.cli import app
+from conftest import run_cli as run
 from hyoka.diff.text import Span
 from hyoka.model import ReportMeta
 from hyoka.tables.render import Table
@@ -27,20 +25,10 @@ SAMPLES = Path(__file__).resolve().parents[1] / "samples" / "sakuragawa"
 HOSTILE = '=HYPERLINK("http://x","click")'
 
 
-def run(*args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(app, list(args))
-    return result.exit_code, result.stdout, result.stderr
-
 
 @pytest.fixture(scope="module")
-def db(tmp_path_factory: pytest.TempPathFactory, new_db_url: Callable[[Path], str]) -> str:
-    url = new_db_url(tmp_path_factory.mktemp("tables_xlsx"))
-    assert run("init", "--db", url)[0] == 0
-    for n in (1, 2, 3, 4):
-        code, _, err = run("commit", str(SAMPLES / f"v{n}.txt"), "--report", "sakuragawa", "--author", "山田",
-                           "--db", url)
-        assert code == 0, err
-    return url
+def db(sample_history: str) -> str:
+    return sample_history
 
 
 def workbook_sheet(db: str, tmp_path: Path, name: str, *args: str) -> Worksheet:
