@@ -5,6 +5,7 @@ section whose heading was lost is inferred from its first item."""
 from __future__ import annotations
 
 from conftest import SAMPLES
+from hyoka.forms import edition_key
 from hyoka.ingest import read_text
 
 SAMPLE = (SAMPLES / "sakuragawa" / "v2.txt").read_text(encoding="utf-8")
@@ -57,3 +58,18 @@ def test_a_label_garbled_by_one_character_keeps_its_canonical_path() -> None:
     reading = read_text(text)
     assert _paths(text) == _paths(SAMPLE)
     assert [(f.printed.split()[0], f.path) for f in reading.diagnostics.fuzzy] == [("②入手方去", "II/3/②入手方法")]
+
+
+def test_the_edition_printed_on_the_cover_chooses_the_catalogue() -> None:
+    """The cover's [令和N年M月 様式K] is detected; an edition the catalogue does not list reads as
+    the newest edition in force at that date, and a cover without one as the newest edition."""
+    from hyoka.forms import load_catalogue
+
+    newest = load_catalogue("重点").edition
+    printed = read_text(SAMPLE).diagnostics
+    assert printed.edition == "令和5年4月"
+    listed = load_catalogue("重点").editions
+    in_force = max((e for e in listed if edition_key(e) <= edition_key("令和5年4月")), key=edition_key)
+    assert printed.edition_used == in_force != newest
+    bare = read_text(SAMPLE.replace("様式3", "様式 3").replace("令和5年4月", "")).diagnostics
+    assert bare.edition == "" and bare.edition_used == newest
