@@ -1,0 +1,33 @@
+"""A 基礎項目評価書 (様式2) — no seed is one — read with the 様式2 catalogue: the fictional sample in
+samples/midori reads with every item on the form and nothing unplaced, and a 対象人数 that crosses
+a band is flagged as a しきい値判断 change."""
+
+from __future__ import annotations
+
+import json
+
+from typer.testing import CliRunner
+
+from conftest import SAMPLES
+from hyoka.cli import app
+from hyoka.ingest import read_file
+
+KISO = SAMPLES / "midori"
+
+
+def test_the_kiso_sample_reads_onto_form_2() -> None:
+    result = CliRunner().invoke(app, ["check", str(KISO / "v1.txt"), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert (data["form"], data["edition"]) == ("基礎", "平成29年5月")
+    assert data["items"] == data["resolved"] > 20 and data["unplaced"] == []
+    paths = {str(item.path) for item in read_file(KISO / "v1.txt").report.items}
+    assert {"II/1/評価対象の事務の対象人数は何人か", "III/しきい値判断結果", "I/4/①実施の有無"} <= paths
+
+
+def test_a_band_crossing_in_the_kiso_sample_is_flagged() -> None:
+    result = CliRunner().invoke(app, ["diff", str(KISO / "v1.txt"), str(KISO / "v2.txt"), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert [c["path"] for c in data["changes"]] == ["II/1/評価対象の事務の対象人数は何人か"]
+    assert data["threshold"], "the crossing of 1万人以上10万人未満 → 10万人以上30万人未満 must be flagged"
