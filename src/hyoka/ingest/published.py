@@ -56,14 +56,18 @@ def detect_form(lines: Sequence[str]) -> FormKind | None:
     """Form kind from the cover (title or 様式 number); failing that, from the page headers and
     section titles anywhere in the file (the extractor may have lost the cover)."""
     head = nfkc_keep_circled("\n".join(lines[:60]))
-    for marker, kind in _FORM_MARKERS:
-        if marker in head:
-            return kind
-    whole = nfkc_keep_circled("\n".join(lines))
-    for marker, kind in _FORM_MARKERS[:3]:
-        if marker in whole:
-            return kind
-    return _form_by_sections(lines)
+    found = _first_marker(head, _FORM_MARKERS)
+    if found is not None:
+        return found
+    found = _first_marker(nfkc_keep_circled("\n".join(lines)), _FORM_MARKERS[:3])
+    return found if found is not None else _form_by_sections(lines)
+
+
+def _first_marker(text: str, markers: Sequence[tuple[str, FormKind]]) -> FormKind | None:
+    """The form the earliest marker names: the cover's title comes before any option list that
+    names other forms ("3) 基礎項目評価書及び全項目評価書")."""
+    positions = [(text.find(marker), kind) for marker, kind in markers if marker in text]
+    return min(positions)[1] if positions else None
 
 
 def _form_by_sections(lines: Sequence[str]) -> FormKind | None:
@@ -211,9 +215,8 @@ def parse_published(text: str, name: str = "入力") -> Report:
 def read_published(text: str, name: str = "入力") -> Reading:
     """Read published report text: the Report and what the reading noticed (:class:`Reading`)."""
     raw_lines = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    form = detect_form(raw_lines)
     edition_form, edition = detect_edition(raw_lines)
-    form = form or edition_form
+    form = edition_form or detect_form(raw_lines)  # "[平成29年5月 様式2]" names the form outright
     if form is None:
         raise InputError(f"{name}: 特定個人情報保護評価書として読めません (様式が見つかりません) / not a report")
     catalogue = load_catalogue(form, edition or None)
