@@ -19,7 +19,7 @@ from hyoka.forms import load_catalogue
 from hyoka.forms.match import THRESHOLD, key, names, similarity
 from hyoka.ingest import read_file
 
-FILES = sorted(SEEDS.glob("*.txt")) + sorted((SAMPLES / "sakuragawa").glob("v*.txt"))
+FILES = sorted(SEEDS.glob("*.txt")) + sorted(SAMPLES.glob("*/v*.txt"))
 
 # Seed 001, lines 815–818: the OCR lost both "5. 特定個人情報の提供・移転…" and "リスク1: 不正な
 # 提供・移転が行われるリスク", so the labels that follow (…提供・移転に関するルール, ルールの内容…,
