@@ -11,6 +11,7 @@ from dataclasses import asdict
 from hyoka.audit.due import DueRow
 from hyoka.audit.query import AuditRow
 from hyoka.audit.review import ReviewedChange
+from hyoka.tables.render import csv_cell
 from hyoka.views import table
 
 AUDIT_HEADERS = (
@@ -71,7 +72,7 @@ def audit_csv(rows: Sequence[AuditRow]) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(AUDIT_HEADERS)
-    writer.writerows(_audit_cells(r) for r in rows)
+    writer.writerows([csv_cell(c) for c in _audit_cells(r)] for r in rows)
     return "\ufeff" + buffer.getvalue()
 
 

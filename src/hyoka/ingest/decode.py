@@ -55,15 +55,20 @@ def _decode(data: bytes, name: str) -> str:
 
 
 def read_text_file(path: Path) -> str:
-    """Read and decode a file, mapping OS errors to the project's own error."""
+    """Read and decode a file, mapping OS errors to the project's own error.
+
+    At most ``MAX_BYTES`` + 1 bytes are read whatever the source: a device or a pipe reports
+    a size of 0, so the cap is enforced on what arrives, not on what ``stat`` says.
+    """
     try:
         if path.is_dir():
             raise InputError(f"{path}: ディレクトリです / is a directory")
-        if path.stat().st_size > MAX_BYTES:
-            raise InputError(f"{path}: ファイルが大きすぎます / file too large")
-        data = path.read_bytes()
+        with path.open("rb") as stream:
+            data = stream.read(MAX_BYTES + 1)
     except FileNotFoundError:
         raise InputError(f"{path}: ファイルがありません / no such file") from None
     except OSError as exc:
         raise InputError(f"{path}: 読めません / cannot read ({exc.strerror})") from None
+    if len(data) > MAX_BYTES:
+        raise InputError(f"{path}: ファイルが大きすぎます (上限 {MAX_BYTES // 1024 // 1024} MB) / file too large")
     return decode_bytes(data, str(path))

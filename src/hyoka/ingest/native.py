@@ -225,8 +225,20 @@ def _read_row(cur: _Lines) -> ChangeRow:
         if line != f"{key}:":
             raise cur.error(f"変更箇所の行には「{key}:」が必要です")
         cur.take()
+        start = cur.pos
         cells[attr] = _take_block(cur)
+        if attr == "date" and not _is_date_cell(cells[attr]):
+            cur.pos = start + 1
+            raise cur.error(f"変更日は日付です (例: 令和6年10月1日、2024/10/1、または空): {cells[attr][:40]}")
     return ChangeRow(**cells)
+
+
+def _is_date_cell(text: str) -> bool:
+    """A 変更日 is blank or one printed date and nothing else (as the published reader keeps it)."""
+    from hyoka.ingest.appendix import date_text
+
+    compact = "".join(text.split())
+    return not compact or date_text(compact) == compact
 
 
 def _read_sections(cur: _Lines) -> Iterator[Item | ChangeRow]:

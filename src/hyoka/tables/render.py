@@ -70,10 +70,26 @@ def md_cell(text: object) -> str:
     return value.replace("|", "\\|").replace("\r", "").replace("\n", "<br>")
 
 
+# OWASP "CSV Injection": a cell starting with one of these is read by spreadsheets as a formula.
+CSV_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# Cells the tables print as placeholders stay as they are: a lone dash is no formula.
+CSV_PLACEHOLDERS = frozenset({"-", "－", "—", "記載なし", "(削除)"})
+
+
+def csv_cell(value: object) -> str:
+    """A cell's text made inert for spreadsheets: a leading apostrophe before a formula start
+    (``=cmd|' /C calc'!A0`` → ``'=cmd|' /C calc'!A0``), as OWASP recommends; placeholders kept."""
+    text = str(value)
+    if text.startswith(CSV_FORMULA_START) and text not in CSV_PLACEHOLDERS:
+        return "'" + text
+    return text
+
+
 def csv_row(cells: Sequence[object]) -> str:
-    """One CSV record (RFC 4180 quoting) ending in CRLF; line breaks inside cells stay LF."""
+    """One CSV record (RFC 4180 quoting) ending in CRLF; line breaks inside cells stay LF;
+    every cell neutralised by :func:`csv_cell`."""
     buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\r\n").writerow([str(c) for c in cells])
+    csv.writer(buffer, lineterminator="\r\n").writerow([csv_cell(c) for c in cells])
     return buffer.getvalue()
 
 
