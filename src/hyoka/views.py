@@ -6,13 +6,17 @@ so every view can be tested without a terminal.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import os
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from hyoka.classify import ChangeRecord, Comparison
 from hyoka.diff.text import Span, spans_to_json
+from hyoka.errors import InputError
 from hyoka.model import Item, ItemPath, Report, meta_to_json, row_to_json, value_display, value_to_json
 from hyoka.normalize import label_key
 
@@ -30,6 +34,38 @@ class VersionRow:
     added: int
     removed: int
     modified: int
+
+
+# -- times: stored in UTC, shown to people in the office's zone -------------------------------------
+
+DEFAULT_TZ = "Asia/Tokyo"
+
+
+def display_zone() -> ZoneInfo:
+    """The zone times are shown in: $HYOKA_TZ (an IANA name such as "UTC" or "Europe/Paris"),
+    else Asia/Tokyo; an unknown name is refused in one line."""
+    name = os.environ.get("HYOKA_TZ", "").strip() or DEFAULT_TZ
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise InputError(f"HYOKA_TZ のタイムゾーン {name} が見つかりません / unknown time zone") from None
+
+
+def local_time(moment: dt.datetime | str) -> str:
+    """A stored moment (aware datetime or ISO text) as people read it: "2026-11-25 04:32 JST"."""
+    if isinstance(moment, str):
+        moment = dt.datetime.fromisoformat(moment)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.UTC)  # the store only holds UTC
+    local = moment.astimezone(display_zone())
+    return f"{local:%Y-%m-%d %H:%M} {local.tzname()}"
+
+
+def local_date(moment: dt.datetime) -> dt.date:
+    """The calendar day of a stored moment in the display zone."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.UTC)
+    return moment.astimezone(display_zone()).date()
 
 
 FORM_NAMES = {"基礎": "基礎項目評価書", "重点": "重点項目評価書", "全項目": "全項目評価書"}
@@ -57,7 +93,7 @@ def log_text(report_id: str, versions: Sequence[VersionRow]) -> str:
     rows = [
         (
             str(v.number),
-            v.created_at[:16].replace("T", " "),
+            local_time(v.created_at),
             v.author,
             v.hash[:10],
             str(v.item_count),

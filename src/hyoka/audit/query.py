@@ -59,7 +59,10 @@ def _day(text: str, name: str) -> datetime:
     day = parse_date(text)
     if day is None:
         raise InputError(f"{name} の日付が読めません (例: 2025-04-01, 令和7年4月1日) / cannot read date: {text}")
-    return datetime.combine(day, dt.time(), tzinfo=UTC)
+    from hyoka.views import display_zone
+
+    # The day as people read it (the zone times are shown in), compared with the UTC column.
+    return datetime.combine(day, dt.time(), tzinfo=display_zone()).astimezone(UTC)
 
 
 def _item_condition(pattern: str, time_ordered: bool) -> ColumnElement[bool]:

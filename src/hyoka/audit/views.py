@@ -12,7 +12,7 @@ from hyoka.audit.due import DueRow
 from hyoka.audit.query import AuditRow
 from hyoka.audit.review import ReviewedChange
 from hyoka.tables.render import csv_cell
-from hyoka.views import table
+from hyoka.views import local_time, table
 
 AUDIT_HEADERS = (
     "日時", "評価書", "#", "種別", "実行者", "版", "変更", "項目", "重要", "提出時期", "区分", "規則", "内容",
@@ -31,7 +31,7 @@ def review_text(report_id: str, version: int, changes: Sequence[ReviewedChange])
     lines = [f"{report_id}@{version} の変更 (第{version - 1}版から) {len(changes)} 件"]
     for c in changes:
         e = c.effective
-        mark = f"  ← {e.by} が変更 ({e.at:%Y-%m-%d}): {e.reason}" if c.overridden else ""
+        mark = f"  ← {e.by} が変更 ({local_time(e.at)}): {e.reason}" if c.overridden else ""
         lines.append(f"[{c.index}] {c.path} ({c.change})")
         weight = "要確認" if e.important is None else "重要" if e.important else "重要でない"
         lines.append(f"    {e.category} / {e.timing} / {weight}  規則 {e.rule}{mark}")
@@ -59,9 +59,11 @@ def _audit_cells(row: AuditRow) -> list[str]:
 
 
 def audit_table(rows: Sequence[AuditRow]) -> str:
+    """The text table: times in the display zone, labelled (JSON and CSV keep ISO with offset)."""
     if not rows:
         return "該当する記録はありません"
-    return table(AUDIT_HEADERS, [_audit_cells(r) for r in rows]) + f"\n{len(rows)} 件"
+    cells = [[local_time(r.at), *_audit_cells(r)[1:]] for r in rows]
+    return table(AUDIT_HEADERS, cells) + f"\n{len(rows)} 件"
 
 
 def audit_json(rows: Sequence[AuditRow]) -> str:
