@@ -21,6 +21,10 @@ settings.register_profile("reliability", max_examples=3000)
 settings.load_profile(os.environ.get("HYOKA_HYPOTHESIS_PROFILE", "default"))
 SAMPLES = REPO / "samples"
 
+# Write commands name their author, by default $USER (README); a CI container may have none set.
+if not os.environ.get("USER", "").strip():
+    os.environ["USER"] = "hyoka-test"
+
 
 @pytest.fixture
 def seeds_dir() -> Path:

@@ -105,7 +105,7 @@ def init(db: DbOption = None) -> None:
 def commit(
     file: Annotated[Path, typer.Argument(help="評価書ファイル (公表版テキスト または hyoka 形式)")],
     report: Annotated[str, typer.Option("--report", "-r", help="評価書ID (例: sakuragawa-keijidosha)")],
-    author: Annotated[str, typer.Option("--author", "-a", help="作成者")],
+    author: Annotated[str, typer.Option("--author", "-a", envvar="USER", help="作成者 (必須。既定: $USER)")] = "",
     message: Annotated[str, typer.Option("--message", "-m", help="変更の説明")] = "",
     policy: Annotated[
         Path | None, typer.Option("--policy", "-p", help="改訂の分類に使うポリシー (TOML)。省略時は既定")
@@ -113,18 +113,24 @@ def commit(
     parent: Annotated[
         int | None, typer.Option("--parent", help="このファイルの編集元の版 (最新版でなければ記録しない)")
     ] = None,
-    rebase: Annotated[bool, typer.Option("--rebase", help="編集元が最新版でなくても最新版の上に記録する")] = False,
+    rebase: Annotated[
+        bool, typer.Option("--rebase", help="編集元 (--parent) が最新版でなければ最新版と三方向マージして記録する")
+    ] = False,
+    force: Annotated[
+        bool, typer.Option("--force", help="評価書番号・様式などが最新版と違っても記録する (監査記録に残る)")
+    ] = False,
     db: DbOption = None,
 ) -> None:
     """評価書の新しい版を記録する (前の版との変更を分類し、監査記録に残す)."""
     from hyoka.audit.record import commit_report
 
+    _require_by(author, "--author")
     parsed = _read_warning(file)
     rules = _load_policy(policy)
     store = _store(db)
     try:
         result = commit_report(store, report, parsed, author=author, message=message, policy=rules, parent=parent,
-                               rebase=rebase)
+                               rebase=rebase, force=force, warn=lambda line: typer.echo(line, err=True))
     finally:
         store.close()
     v = result.version
@@ -135,6 +141,47 @@ def commit(
         f"{report}@{v.number} を記録しました  hash {v.hash[:10]}  "
         f"項目 {v.item_count} (+{v.added} −{v.removed} ~{v.modified})  新しい値 {result.new_blobs}"
     )
+
+
+@app.command()
+@user_errors
+def revert(
+    ref: Annotated[str, typer.Argument(help="評価書ID@版 (この版の内容に戻す)")],
+    message: Annotated[str, typer.Option("--message", "-m", help="戻す理由 (必須)")] = "",
+    by: Annotated[str, typer.Option("--by", envvar="USER", help="実行者 (必須。既定: $USER)")] = "",
+    policy: Annotated[
+        Path | None, typer.Option("--policy", "-p", help="改訂の分類に使うポリシー (TOML)。省略時は既定")
+    ] = None,
+    db: DbOption = None,
+) -> None:
+    """ある版の内容を新しい版として記録し直す (分類し、revert として監査記録に残す)."""
+    from hyoka.audit.record import revert_report
+
+    _require_by(by, "--by")
+    report_id, number = parse_ref(ref)
+    if number is None:
+        raise InputError(f"戻す版を 評価書ID@版 で指定してください / give the version to return to: {ref}@N")
+    rules = _load_policy(policy)
+    store = _store(db)
+    try:
+        result = revert_report(store, report_id, number, author=by, reason=message, policy=rules)
+    finally:
+        store.close()
+    v = result.version
+    if not result.created:
+        typer.echo(f"変更はありません: 最新版 {report_id}@{v.number} は {number} 版と同じ内容です")
+        return
+    typer.echo(
+        f"{report_id}@{v.number} を記録しました ({number} 版の内容に戻しました)  hash {v.hash[:10]}  "
+        f"項目 {v.item_count} (+{v.added} −{v.removed} ~{v.modified})"
+    )
+
+
+def _require_by(name: str, option: str) -> None:
+    """Every write names who did it: an empty or blank author is refused in one line."""
+    from hyoka.audit.record import require_author
+
+    require_author(name, option)
 
 
 def _rows(versions: list) -> list[VersionRow]:  # type: ignore[type-arg]
@@ -305,7 +352,7 @@ FromOption = Annotated[
 ]
 ToOption = Annotated[int | None, typer.Option("--to", help="終点の版 (省略時: 最新)")]
 OutOption = Annotated[Path | None, typer.Option("--output", "-o", help="出力ファイル (省略時: 標準出力)")]
-ByOption = Annotated[str, typer.Option("--by", envvar="USER", help="実行者 (監査記録に残る。既定: $USER)")]
+ByOption = Annotated[str, typer.Option("--by", envvar="USER", help="実行者 (必須。監査記録に残る。既定: $USER)")]
 
 
 def _table_command(
@@ -316,6 +363,7 @@ def _table_command(
     from hyoka.tables.build import build_table, generated_event
     from hyoka.tables.output import choose_format, table_bytes, write_output
 
+    _require_by(by, "--by")
     if date is not None and parse_date(date) is None:
         raise InputError(f"日付が読めません (例: 令和7年11月1日) / cannot read date: {date}")
     chosen = choose_format(fmt, output, "md" if kind == "appendix" else "html")
@@ -398,7 +446,7 @@ def review(
     timing: Annotated[str | None, typer.Option("--timing", help="事前 / 事後")] = None,
     important: Annotated[str | None, typer.Option("--important", help="yes / no")] = None,
     reason: Annotated[str, typer.Option("--reason", help="判断の理由")] = "",
-    by: Annotated[str, typer.Option("--by", help="判断した人")] = "",
+    by: Annotated[str, typer.Option("--by", envvar="USER", help="判断した人 (--change のとき必須。既定: $USER)")] = "",
     format: Annotated[OutputFormat, typer.Option("--format", "-f")] = OutputFormat.text,
     db: DbOption = None,
 ) -> None:
@@ -407,6 +455,8 @@ def review(
     from hyoka.audit.views import review_json, review_text
 
     report_id, number = parse_ref(ref)
+    if change is not None:
+        _require_by(by, "--by")
     store = _store(db)
     try:
         version = store.version(report_id, number).number
@@ -428,7 +478,7 @@ def review(
 def publish(
     ref: Annotated[str, typer.Argument(help="評価書ID@版 (公表した版)")],
     date: Annotated[str, typer.Option("--date", help="公表日 (例: 令和7年11月1日)")],
-    by: Annotated[str, typer.Option("--by", help="公表の手続をした人")],
+    by: Annotated[str, typer.Option("--by", envvar="USER", help="公表の手続をした人 (必須。既定: $USER)")] = "",
     db: DbOption = None,
 ) -> None:
     """版を公表したことを監査記録に残す (公表日)."""
@@ -440,8 +490,7 @@ def publish(
     day = parse_date(date)
     if day is None:
         raise InputError(f"日付が読めません / cannot read date: {date}")
-    if not by.strip():
-        raise InputError("--by が必要です / --by is required")
+    _require_by(by, "--by")
     report_id, number = parse_ref(ref)
     store = _store(db)
     try:
@@ -473,7 +522,7 @@ def audit(
     rule: Annotated[str | None, typer.Option("--rule", help="規則ID (override を含む)")] = None,
     by: Annotated[str | None, typer.Option("--by", help="実行者")] = None,
     event: Annotated[
-        str | None, typer.Option("--event", help="commit / classify / change / override / generate / publish")
+        str | None, typer.Option("--event", help="commit / classify / change / override / generate / publish / revert")
     ] = None,
     limit: Annotated[int | None, typer.Option("--limit", help="最大件数")] = None,
     format: Annotated[AuditFormat, typer.Option("--format", "-f")] = AuditFormat.table,
