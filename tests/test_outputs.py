@@ -149,3 +149,42 @@ def test_appendix_file_mode_through_the_cli(tmp_path: Path, sample_history: str,
     code, _, err = run_cli("appendix", "sakuragawa", "-o", str(target), "--by", "t", "--db", sample_history)
     assert code == 0, err
     assert stat.S_IMODE(target.stat().st_mode) == 0o644
+
+
+# -- small CLI additions ----------------------------------------------------------------------------
+
+
+def test_h_is_help_and_version_prints_the_package_version() -> None:
+    from importlib.metadata import version
+
+    code, out, _ = run_cli("-h")
+    assert code == 0 and "Usage" in out
+    code, out, _ = run_cli("log", "-h")
+    assert code == 0 and "--format" in out
+    code, out, _ = run_cli("--version")
+    assert code == 0 and out.strip() == f"hyoka {version('hyoka')}"
+
+
+def test_reports_lists_head_published_and_next_due(sample_history: str) -> None:
+    import json
+
+    code, out, err = run_cli("reports", "-f", "json", "--db", sample_history)
+    assert code == 0, err
+    (row,) = json.loads(out)
+    assert row["report"] == "sakuragawa" and row["head"] == 4
+    assert row["published"] and row["next_due"][:2] == "20"
+    code, text, _ = run_cli("reports", "--db", sample_history)
+    assert code == 0 and "sakuragawa" in text and "次の期限" in text
+    code, _, err = run_cli("publish", "sakuragawa@4", "--date", "令和9年1月5日", "--by", "t", "--db", sample_history)
+    assert code == 0, err
+    code, out, _ = run_cli("reports", "-f", "json", "--db", sample_history)
+    assert json.loads(out)[0]["published"] == "令和9年1月5日"
+
+
+def test_init_masks_the_password(monkeypatch: pytest.MonkeyPatch) -> None:
+    import hyoka.store
+
+    monkeypatch.setattr(hyoka.store, "init_db", lambda url: None)
+    code, out, _ = run_cli("init", "--db", "postgresql://clerk:s3cret@db.example/hyoka")
+    assert code == 0
+    assert "s3cret" not in out and "clerk:***@db.example" in out

@@ -37,7 +37,26 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
 )
+
+
+def _version(value: bool) -> None:
+    """--version: print "hyoka <version>" (from the installed package's metadata) and stop."""
+    if value:
+        from importlib.metadata import version
+
+        typer.echo(f"hyoka {version('hyoka')}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="版を表示して終了する")
+    ] = False,
+) -> None:
+    """hyoka: 特定個人情報保護評価書の版管理と変更箇所 (versioned privacy impact assessments)."""
 
 DbOption = Annotated[
     str | None,
@@ -95,9 +114,10 @@ def _store(db: str | None):
 def init(db: DbOption = None) -> None:
     """データベースを作成・更新する (alembic upgrade head)."""
     from hyoka.store import init_db, resolve_url
+    from hyoka.store.migrate import display_url
 
     init_db(db)
-    typer.echo(f"データベースを初期化しました: {resolve_url(db)}")
+    typer.echo(f"データベースを初期化しました: {display_url(resolve_url(db))}")
 
 
 @app.command()
@@ -616,6 +636,49 @@ def parse(
 ) -> None:
     """ファイルを読み込んで hyoka 形式で出力する (データベースは使わない)."""
     sys.stdout.write(dumps(read_report(file)))
+
+
+@app.command()
+@user_errors
+def reports(
+    format: Annotated[OutputFormat, typer.Option("--format", "-f")] = OutputFormat.text,
+    policy: PolicyOption = None,
+    db: DbOption = None,
+) -> None:
+    """データベースの評価書の一覧: 最新版、公表日 (公表の記録、なければ評価書の記載)、次の期限."""
+    import datetime as dt
+    import json
+
+    from sqlalchemy import select
+
+    from hyoka.audit.due import due_reports
+    from hyoka.store.schema import EventRecord
+    from hyoka.views import display_zone, table
+
+    store = _store(db)
+    try:
+        today = dt.datetime.now(display_zone()).date()
+        dues = {r.report: min(r.review_due, r.assessment_due)
+                for r in due_reports(store, today, _load_policy(policy).deadlines)}
+        with store.reading() as session:
+            published = {rid: json.loads(payload).get("printed", "") for rid, payload in session.execute(
+                select(EventRecord.report_id, EventRecord.payload).where(EventRecord.kind == "publish")
+                .order_by(EventRecord.at, EventRecord.seq))}
+        rows = []
+        for report_id in store.report_ids():
+            head = store.version(report_id)
+            day = published.get(report_id) or store.checkout(report_id, head.number).meta.published
+            rows.append({"report": report_id, "head": head.number, "published": day,
+                         "next_due": str(dues.get(report_id, ""))})
+    finally:
+        store.close()
+    if format is OutputFormat.json:
+        typer.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+    elif not rows:
+        typer.echo("評価書はまだ記録されていません")
+    else:
+        cells = [(r["report"], str(r["head"]), r["published"] or "(未記載)", r["next_due"]) for r in rows]
+        typer.echo(table(("評価書", "最新版", "公表日", "次の期限"), cells))
 
 
 def main() -> None:
