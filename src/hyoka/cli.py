@@ -594,13 +594,18 @@ def due(
 
 @app.command()
 @user_errors
-def verify(db: DbOption = None) -> None:
+def verify(
+    anchor: Annotated[
+        Path | None, typer.Option("--anchor", help="hyoka anchor の出力 (切り詰め・再計算も検出する)")
+    ] = None,
+    db: DbOption = None,
+) -> None:
     """全ての版と監査記録のハッシュとつながりを検算する。壊れていれば最初の箇所を示して終了コード 1."""
     from hyoka.audit.verify import verify as run_verify
 
     store = _store(db)
     try:
-        result = run_verify(store, progress=lambda line: typer.echo(line, err=True))
+        result = run_verify(store, progress=lambda line: typer.echo(line, err=True), anchor=anchor)
     finally:
         store.close()
     if result.ok:
@@ -608,6 +613,24 @@ def verify(db: DbOption = None) -> None:
         return
     typer.echo(f"改ざんまたは破損: {result.problem}", err=True)
     raise typer.Exit(1)
+
+
+@app.command()
+@user_errors
+def anchor(
+    report_id: Annotated[str | None, typer.Argument(help="評価書ID (省略時: 全て)")] = None,
+    format: Annotated[OutputFormat, typer.Option("--format", "-f")] = OutputFormat.text,
+    db: DbOption = None,
+) -> None:
+    """最新版と最後の監査記録のハッシュを一行ずつ出力する (データベースの外に保管し verify --anchor で照合)."""
+    from hyoka.audit.anchor import anchor_json, anchor_text, anchors
+
+    store = _store(db)
+    try:
+        entries = anchors(store, report_id)
+    finally:
+        store.close()
+    typer.echo((anchor_json if format is OutputFormat.json else anchor_text)(entries))
 
 
 def _load_policy(path: Path | None):

@@ -1,8 +1,23 @@
 """`hyoka verify`: recompute every hash and chain, and name the first broken link.
 
-Three things are checked per report: the version chain (each version's hash
-over its content and its parent's hash, numbers contiguous), the blobs the
-versions use (each body hashes to its name), and the event chain.
+Everything a user can see is covered, in this order, stopping at the first problem:
+
+1. stored values are of the column's type and canonical (SQLite keeps whatever raw SQL
+   writes, and ``bool(2)`` hashes like ``True``, so ``star``/``important`` must be 0 or 1);
+2. references hold: every version, item and event belongs to a stored report and version,
+   and every blob a version uses exists (foreign keys only protect connections that turn
+   them on, so they are checked here rather than trusted);
+3. every blob hashes to its name and is of the kind its body says;
+4. per report: the version chain (hash over content and parent hash, numbers contiguous,
+   item ordinals contiguous), the counts ``log`` shows (item_count = items; +/−/~
+   recomputed by path when parent and child were read by the same reader, and always
+   equal to the hash-chained commit event, which is how counts across a reader change
+   are covered), ``reports.created_at`` = the first version's time, the event chain, and
+   the pairing of versions and commit events (exactly one each way, in order, same
+   hash, time, author, message and counts).
+
+With an anchor kept outside the database (:mod:`hyoka.audit.anchor`), truncation of the
+newest rows and wholesale recomputation of a chain are detected as well.
 """
 
 from __future__ import annotations
@@ -10,14 +25,24 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import Boolean, DateTime, Integer, String, Text, select, text
 from sqlalchemy.orm import Session
 
 from hyoka.model import sha256_text
 from hyoka.store import Store, version_hash
-from hyoka.store.events import Break, check_chain, iter_report_events
-from hyoka.store.schema import Blob, EventRecord, ReportRecord, VersionItemRecord, VersionRecord
+from hyoka.store.events import EVENT_KINDS, Break, check_chain, iter_report_events
+from hyoka.store.repository import _diff_counts
+from hyoka.store.schema import (
+    APPENDIX_KIND,
+    Blob,
+    EventRecord,
+    ReportRecord,
+    VersionItemRecord,
+    VersionRecord,
+    metadata,
+)
 
 
 @dataclass(frozen=True)
@@ -32,77 +57,246 @@ class VerifyResult:
         return self.problem is None
 
 
-def _check_versions(session: Session, report_id: str) -> tuple[int, str | None]:
-    records = session.scalars(
+class Broken(Exception):
+    """The first broken link, raised from deep inside a check so the walk stops there."""
+
+
+# -- 1. stored values ---------------------------------------------------------------------------
+
+
+def _sqlite_storage_classes(column_type: object) -> tuple[str, ...]:
+    """The SQLite storage classes a column of this type holds when written by hyoka."""
+    if isinstance(column_type, (Integer, Boolean)):
+        return ("integer",)
+    if isinstance(column_type, (String, Text, DateTime)):
+        return ("text",)
+    impl = getattr(column_type, "impl", None)  # UTCDateTime and other decorators
+    return _sqlite_storage_classes(impl) if impl is not None else ()
+
+
+def _check_stored_values(session: Session) -> None:
+    """SQLite has no column types: a string in `number` or 2 in `star` is stored as written.
+
+    PostgreSQL enforces the types itself, so only the 0/1 rule is left to check there,
+    and a boolean column cannot break it.
+    """
+    if session.get_bind().dialect.name != "sqlite":
+        return
+    for table in metadata.sorted_tables:
+        keys = ", ".join(f'"{c.name}"' for c in table.primary_key.columns)
+        for column in table.columns:
+            classes = _sqlite_storage_classes(column.type)
+            if not classes:
+                continue
+            allowed = ", ".join(f"'{c}'" for c in (*classes, *(("null",) if column.nullable else ())))
+            row = session.execute(text(
+                f'SELECT {keys}, typeof("{column.name}") FROM "{table.name}" '
+                f'WHERE typeof("{column.name}") NOT IN ({allowed}) LIMIT 1'
+            )).first()
+            if row is not None:
+                raise Broken(f"{table.name}.{column.name} (キー {tuple(row[:-1])}) に {row[-1]} 型の値があります "
+                             f"/ stray type {row[-1]} in {table.name}.{column.name}")
+    for table, column, nullable in (("version_items", "star", False), ("events", "important", True)):
+        null_ok = f'"{column}" IS NOT NULL AND ' if nullable else ""
+        row = session.execute(text(
+            f'SELECT rowid, "{column}" FROM "{table}" WHERE {null_ok}"{column}" NOT IN (0, 1) LIMIT 1'
+        )).first()
+        if row is not None:
+            raise Broken(f"{table}.{column} (rowid {row[0]}) が 0/1 ではありません ({row[1]!r}) "
+                         f"/ non-canonical boolean in {table}.{column}")
+
+
+# -- 2. references ------------------------------------------------------------------------------
+
+_REFERENCES: tuple[tuple[str, str], ...] = (
+    ("SELECT v.id, v.report_id FROM versions v LEFT JOIN reports r ON r.id = v.report_id WHERE r.id IS NULL",
+     "版 (id {0}) の評価書 {1} がありません / version of a missing report"),
+    ("SELECT e.id, e.report_id FROM events e LEFT JOIN reports r ON r.id = e.report_id WHERE r.id IS NULL",
+     "監査記録 (id {0}) の評価書 {1} がありません / event of a missing report"),
+    ("SELECT i.version_id, i.ordinal FROM version_items i LEFT JOIN versions v ON v.id = i.version_id "
+     "WHERE v.id IS NULL",
+     "項目 (版 id {0}, 順 {1}) の版がありません / item of a missing version"),
+    ("SELECT v.report_id, v.number, v.appendix_hash FROM versions v LEFT JOIN blobs b ON b.hash = v.appendix_hash "
+     "WHERE b.hash IS NULL",
+     "評価書 {0} の第{1}版: 付録 {2:.12}… がありません / appendix blob missing"),
+    ("SELECT v.report_id, v.number, i.ordinal, i.value_hash FROM version_items i "
+     "JOIN versions v ON v.id = i.version_id LEFT JOIN blobs b ON b.hash = i.value_hash WHERE b.hash IS NULL",
+     "評価書 {0} の第{1}版: 項目 {2} の値 {3:.12}… がありません / value blob missing"),
+    (f"SELECT v.report_id, v.number, v.appendix_hash FROM versions v JOIN blobs b ON b.hash = v.appendix_hash "
+     f"WHERE b.kind <> '{APPENDIX_KIND}'",
+     "評価書 {0} の第{1}版: 付録 {2:.12}… が付録ではありません / appendix is not an appendix blob"),
+    (f"SELECT v.report_id, v.number, i.ordinal, i.value_hash FROM version_items i "
+     f"JOIN versions v ON v.id = i.version_id JOIN blobs b ON b.hash = i.value_hash WHERE b.kind = '{APPENDIX_KIND}'",
+     "評価書 {0} の第{1}版: 項目 {2} の値 {3:.12}… が付録です / item value is an appendix blob"),
+)
+
+
+def _check_references(session: Session) -> None:
+    for query, message in _REFERENCES:
+        row = session.execute(text(query + " LIMIT 1")).first()
+        if row is not None:
+            raise Broken(message.format(*row))
+
+
+# -- 3. blobs -----------------------------------------------------------------------------------
+
+
+def _check_blobs(session: Session) -> None:
+    """Each body hashes to its name; the kind column agrees with the body (nothing else records it)."""
+    query = select(Blob.hash, Blob.kind, Blob.body).execution_options(yield_per=5000)
+    for hash_, kind, body in session.execute(query):
+        if sha256_text(body) != hash_:
+            raise Broken(f"値 {hash_[:12]}… の内容が書き換えられています / blob does not match its hash")
+        try:
+            data = json.loads(body)
+            expected = APPENDIX_KIND if isinstance(data, list) else data.get("kind")
+        except (ValueError, AttributeError):
+            expected = None
+        if kind != expected:
+            raise Broken(f"値 {hash_[:12]}… の種類 {kind!r} が内容と違います / blob kind does not match its body")
+
+
+# -- 4. one report ------------------------------------------------------------------------------
+
+
+def _check_versions(session: Session, report: ReportRecord) -> list[VersionRecord]:
+    report_id = report.id
+    records = list(session.scalars(
         select(VersionRecord).where(VersionRecord.report_id == report_id).order_by(VersionRecord.number)
-    ).all()
-    parent_hash: str | None = None
-    parent_id: int | None = None
+    ))
+    if not records:
+        raise Broken(f"評価書 {report_id} に版がありません / report without versions")
+    parent: VersionRecord | None = None
+    parent_refs: list[tuple[str, str, bool, str]] = []
     for expected, record in enumerate(records, 1):
         where = f"評価書 {report_id} の第{record.number}版 (id {record.id})"
         if record.number != expected:
-            return len(records), f"{where}: 版番号が飛んでいます (期待 {expected}) / version gap"
-        if record.parent_id != parent_id:
-            return len(records), f"{where}: 親の版が違います / wrong parent"
-        refs = [
-            (path, label, bool(star), value_hash)
-            for path, label, star, value_hash in session.execute(
-                select(VersionItemRecord.path, VersionItemRecord.label, VersionItemRecord.star,
-                       VersionItemRecord.value_hash)
-                .where(VersionItemRecord.version_id == record.id)
-                .order_by(VersionItemRecord.ordinal)
-            )
-        ]
+            raise Broken(f"{where}: 版番号が飛んでいます (期待 {expected}) / version gap")
+        if record.parent_id != (None if parent is None else parent.id):
+            raise Broken(f"{where}: 親の版が違います / wrong parent")
+        rows = session.execute(
+            select(VersionItemRecord.ordinal, VersionItemRecord.path, VersionItemRecord.label,
+                   VersionItemRecord.star, VersionItemRecord.value_hash)
+            .where(VersionItemRecord.version_id == record.id)
+            .order_by(VersionItemRecord.ordinal)
+        ).all()
+        if [ordinal for ordinal, *_ in rows] != list(range(len(rows))):
+            raise Broken(f"{where}: 項目の順番号が 0 から連続していません / item ordinals not contiguous")
+        refs = [(path, label, bool(star), value_hash) for _, path, label, star, value_hash in rows]
         digest = version_hash(
-            parent=parent_hash, report_id=report_id, number=record.number, created_at=record.created_at,
-            author=record.author, message=record.message, meta=json.loads(record.meta_json),
-            appendix_hash=record.appendix_hash, items=refs, reader=record.reader,
+            parent=None if parent is None else parent.hash, report_id=report_id, number=record.number,
+            created_at=record.created_at, author=record.author, message=record.message,
+            meta=json.loads(record.meta_json), appendix_hash=record.appendix_hash, items=refs, reader=record.reader,
         )
         if digest != record.hash:
-            return len(records), f"{where}: 内容が書き換えられています / version content does not match its hash"
-        parent_hash, parent_id = record.hash, record.id
-    return len(records), None
+            raise Broken(f"{where}: 内容が書き換えられています / version content does not match its hash")
+        if record.item_count != len(refs):
+            raise Broken(f"{where}: 項目数 {record.item_count} が実際の {len(refs)} と違います / item_count wrong")
+        if parent is not None and (record.meta_json, record.appendix_hash, refs) == (
+            parent.meta_json, parent.appendix_hash, parent_refs
+        ):
+            raise Broken(f"{where}: 親の版と同じ内容です (commit は作りません) / version equals its parent")
+        # Across a reader change commit counted with the differ; those counts are checked
+        # against the hash-chained commit event instead (_check_commit_events).
+        if parent is None or record.reader == parent.reader:
+            counts = _diff_counts(parent_refs, refs)
+            if counts != (record.added, record.removed, record.modified):
+                raise Broken(f"{where}: 増減数 {(record.added, record.removed, record.modified)} が"
+                             f"項目から数えた {counts} と違います / added/removed/modified wrong")
+        parent, parent_refs = record, refs
+    if report.created_at != records[0].created_at:
+        raise Broken(f"評価書 {report_id}: 作成日時が第1版の日時と違います / reports.created_at does not match")
+    return records
 
 
-def _check_commit_events(session: Session, report_id: str, records: Sequence[EventRecord]) -> Break | None:
-    """Each commit event names a version by number and hash; that version must still be there."""
-    stored = dict(session.execute(
-        select(VersionRecord.number, VersionRecord.hash).where(VersionRecord.report_id == report_id)
-    ).all())
-    for record in records:
-        if record.kind != "commit":
+def _check_commit_events(report_id: str, versions: Sequence[VersionRecord], events: Sequence[EventRecord]) -> None:
+    """Versions and commit events pair up one to one, in order, and agree on everything both record.
+
+    A version may lack its commit event only if it was stored before the audit trail existed
+    (migration 0002, so before 0003 too: reader NULL) and precedes every version that has one.
+    """
+    by_number = {record.number: record for record in versions}
+    commits: dict[int, EventRecord] = {}
+    last_commit = 0
+    for event in events:
+        where = Break(report_id, event.seq, event.id, "")
+        if event.kind not in EVENT_KINDS:
+            raise Broken(f"{where}種類 {event.kind!r} は不明です / unknown event kind")
+        if event.version is None:
             continue
-        if stored.get(record.version) != json.loads(record.payload).get("hash"):
-            return Break(report_id, record.seq, record.id,
-                         f"記録された第{record.version}版が見つからないか異なります / committed version missing")
-    return None
+        version = by_number.get(event.version)
+        if version is None:
+            raise Broken(f"{where}記録された第{event.version}版が見つかりません / event names a missing version")
+        payload = json.loads(event.payload)
+        if event.kind == "commit":
+            if event.version in commits:
+                raise Broken(f"{where}第{event.version}版の commit 記録が二つあります / duplicate commit event")
+            if event.version <= last_commit:
+                raise Broken(f"{where}commit 記録の順番が版の順番と違います / commit events out of order")
+            if payload.get("hash") != version.hash:
+                raise Broken(f"{where}記録された第{event.version}版のハッシュが異なります / committed version differs")
+            recorded = (event.at, event.actor, payload.get("message"), payload.get("items"), payload.get("added"),
+                        payload.get("removed"), payload.get("modified"))
+            stored = (version.created_at, version.author, version.message, version.item_count, version.added,
+                      version.removed, version.modified)
+            if recorded != stored:
+                raise Broken(f"{where}第{event.version}版の日時・作成者・件数が版と違います "
+                             f"/ commit event disagrees with its version")
+            commits[event.version] = event
+            last_commit = event.version
+        else:
+            # Versions read since migration 0003 all have a commit event, which comes first.
+            if event.version not in commits and by_number[event.version].reader is not None:
+                raise Broken(f"{where}第{event.version}版の commit 記録より前にあります / event before its commit")
+            if event.kind == "publish" and payload.get("hash") != version.hash:
+                raise Broken(f"{where}公表した第{event.version}版のハッシュが違います / published hash mismatch")
+    seen_commit = False
+    for version in versions:
+        if version.number in commits:
+            seen_commit = True
+        elif seen_commit or version.reader is not None:
+            raise Broken(f"評価書 {report_id} の第{version.number}版 (id {version.id}): commit 記録がありません "
+                         f"/ version without its commit event")
 
 
-def _check_blobs(session: Session) -> str | None:
-    for hash_, body in session.execute(select(Blob.hash, Blob.body).execution_options(yield_per=5000)):
-        if sha256_text(body) != hash_:
-            return f"値 {hash_[:12]}… の内容が書き換えられています / blob does not match its hash"
-    return None
+def _check_report(session: Session, report: ReportRecord) -> tuple[int, int]:
+    versions = _check_versions(session, report)
+    events = list(iter_report_events(session, report.id))
+    broken = check_chain(report.id, events)
+    if broken is not None:
+        raise Broken(str(broken))
+    _check_commit_events(report.id, versions, events)
+    return len(versions), len(events)
 
 
-def verify(store: Store, progress: Callable[[str], None] | None = None) -> VerifyResult:
-    """Every report's versions and events, and every blob; stops at the first problem."""
+def verify(store: Store, progress: Callable[[str], None] | None = None, anchor: Path | None = None) -> VerifyResult:
+    """Every report's versions and events, and every blob; stops at the first problem.
+
+    ``anchor`` is a file written by ``hyoka anchor``: the heads it records must still be
+    there, with the same hashes.
+    """
+    from hyoka.audit.anchor import check_anchor, read_anchor
+
+    entries = None if anchor is None else read_anchor(anchor)
     versions = events = 0
     with store.reading() as session:
         report_ids = list(session.scalars(select(ReportRecord.id).order_by(ReportRecord.id)))
-        problem = _check_blobs(session)
-        if problem:
-            return VerifyResult(len(report_ids), 0, 0, problem)
-        for n, report_id in enumerate(report_ids, 1):
-            count, problem = _check_versions(session, report_id)
-            versions += count
-            if problem:
-                return VerifyResult(len(report_ids), versions, events, problem)
-            records = list(iter_report_events(session, report_id))
-            events += len(records)
-            broken = check_chain(report_id, records) or _check_commit_events(session, report_id, records)
-            if broken is not None:
-                return VerifyResult(len(report_ids), versions, events, str(broken))
-            if progress is not None and n % 100 == 0:
-                progress(f"{n}/{len(report_ids)} 件の評価書を確認しました")
+        try:
+            _check_stored_values(session)
+            _check_references(session)
+            _check_blobs(session)
+            for n, report_id in enumerate(report_ids, 1):
+                try:
+                    report = session.get(ReportRecord, report_id)
+                    assert report is not None
+                    counted = _check_report(session, report)
+                except (ValueError, TypeError, KeyError, AttributeError) as exc:
+                    raise Broken(f"評価書 {report_id}: 読めない値があります / unreadable value: {exc}") from None
+                versions, events = versions + counted[0], events + counted[1]
+                if progress is not None and n % 100 == 0:
+                    progress(f"{n}/{len(report_ids)} 件の評価書を確認しました")
+            if entries is not None:
+                check_anchor(session, entries)
+        except Broken as broken:
+            return VerifyResult(len(report_ids), versions, events, str(broken))
     return VerifyResult(len(report_ids), versions, events, None)
