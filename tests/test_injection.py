@@ -84,9 +84,10 @@ def test_appendix_csv_neutralised(hostile_db: str, tmp_path: Path) -> None:
         assert any(c.startswith("'" + payload) for c in cells), payload
 
 
-def test_appendix_xlsx_cells_are_strings(hostile_db: str, tmp_path: Path) -> None:
+@pytest.mark.parametrize("kind", ["appendix", "shinkyu"])
+def test_xlsx_cells_are_strings(hostile_db: str, tmp_path: Path, kind: str) -> None:
     out = tmp_path / "a.xlsx"
-    code, _, err = run_cli("appendix", "evil", "-o", str(out), "--by", "t", "--db", hostile_db)
+    code, _, err = run_cli(kind, "evil", "-o", str(out), "--by", "t", "--db", hostile_db)
     assert code == 0, err
     sheet = load_workbook(out).active
     found = set()
