@@ -22,17 +22,7 @@ import dataclasses
 from collections import defaultdict
 from dataclasses import dataclass
 
-from hyoka.diff.align import (
-    GroupKey,
-    _affected_groups,
-    _align_files,
-    _by_key,
-    _instance_of,
-    _instances,
-    _locate,
-    _renumber,
-    match_instances,
-)
+from hyoka.diff.align import GroupKey, instance_in, items_by_path, pair_items
 from hyoka.ingest.legacy import comparable
 from hyoka.model import CATALOGUE_READER, LEGACY_READER, Item, ItemPath, Report, ReportMeta, value_display
 
@@ -51,25 +41,8 @@ class Merge:
 
 
 def correspondence(old: Report, new: Report) -> dict[Key, Key]:
-    """Path of each ``old`` item → path of the same item in ``new``, paired exactly as
-    :func:`hyoka.diff.align.align` pairs them (items missing from ``new`` are left out).
-
-    ``align`` lists only the changed items; a merge also needs where the unchanged ones
-    went (an instance renumbered by an insertion before it), so this walks the same
-    steps with the same functions and keeps the pairing."""
-    old_c, new_c = comparable(old, new)
-    old_f = _align_files(old_c, new_c)
-    new_by_key = _by_key(new_c)
-    affected = _affected_groups(_by_key(old_f), new_by_key)
-    old_located, new_located = _locate(old_f, affected), _locate(new_c, affected)
-    old_groups, new_groups = _instances(old_located), _instances(new_located)
-    maps = {key: match_instances(old_groups[key], new_groups.get(key, {})) for key in old_groups}
-    pairs: dict[Key, Key] = {}
-    for original, (item, found) in zip(old_c.items, old_located, strict=True):
-        target = _renumber(item.path, found, maps)
-        if target is not None and target.segments in new_by_key:
-            pairs[original.path.segments] = target.segments
-    return pairs
+    """Path of each ``old`` item → path of the same item in ``new``, as the differ pairs them."""
+    return pair_items(old, new)
 
 
 def _content(item: Item) -> tuple[object, ...]:
@@ -104,7 +77,7 @@ def _merge_meta(base: ReportMeta, head: ReportMeta, theirs: ReportMeta, conflict
 
 
 def _instance_id(path: Key) -> tuple[GroupKey, int, int] | None:
-    return _instance_of(ItemPath(path))
+    return instance_in(ItemPath(path))
 
 
 def _signature(items: list[Item], idx: int) -> tuple[tuple[str, str], ...]:
@@ -137,8 +110,8 @@ def merge(base: Report, head: Report, theirs: Report) -> Merge:
     to_theirs = correspondence(base, theirs)
     from_base_in_theirs = {t: b for b, t in to_theirs.items()}
     from_base_in_head = set(to_head.values())
-    base_items = _by_key(base)
-    theirs_items = _by_key(theirs)
+    base_items = items_by_path(base)
+    theirs_items = items_by_path(theirs)
 
     result: list[Item] = list(head.items)
     position = {item.path.segments: i for i, item in enumerate(result)}

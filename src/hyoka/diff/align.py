@@ -243,8 +243,20 @@ def _align_files(old: Report, new: Report) -> Report:
     return dataclasses.replace(old, items=items)
 
 
-def align(old: Report, new: Report) -> list[ItemChange]:
-    """Changed items between two versions, in the new version's order (removals at their old place)."""
+@dataclass(frozen=True)
+class _Pairing:
+    """Two reports made comparable, their items located in their group instances, and the
+    instance renumbering between them: what :func:`align` and :func:`pair_items` share."""
+
+    old: Report
+    new: Report
+    old_located: Located
+    new_located: Located
+    maps: dict[GroupKey, dict[int, int]]
+    new_by_key: ByKey
+
+
+def _pairing(old: Report, new: Report) -> _Pairing:
     old, new = comparable(old, new)
     old = _align_files(old, new)
     new_by_key = _by_key(new)
@@ -252,6 +264,38 @@ def align(old: Report, new: Report) -> list[ItemChange]:
     old_located, new_located = _locate(old, affected), _locate(new, affected)
     old_groups, new_groups = _instances(old_located), _instances(new_located)
     maps = {key: match_instances(old_groups[key], new_groups.get(key, {})) for key in old_groups}
+    return _Pairing(old, new, old_located, new_located, maps, new_by_key)
+
+
+def items_by_path(report: Report) -> ByKey:
+    """The items of a report keyed by their path segments."""
+    return _by_key(report)
+
+
+def instance_in(path: ItemPath) -> tuple[GroupKey, int, int] | None:
+    """(group key, instance number, index of the instance segment) of an item inside a group."""
+    return _instance_of(path)
+
+
+def pair_items(old: Report, new: Report) -> dict[tuple[str, ...], tuple[str, ...]]:
+    """Each ``old`` item's path → the path of the same item in ``new``, paired exactly as
+    :func:`align` pairs them (unchanged items too, which ``align`` does not list; items gone
+    from ``new`` are left out). A merge needs where an unchanged instance was renumbered to."""
+    pairing = _pairing(old, new)
+    pairs: dict[tuple[str, ...], tuple[str, ...]] = {}
+    originals = comparable(old, new)[0].items
+    for original, (item, found) in zip(originals, pairing.old_located, strict=True):
+        target = _renumber(item.path, found, pairing.maps)
+        if target is not None and target.segments in pairing.new_by_key:
+            pairs[original.path.segments] = target.segments
+    return pairs
+
+
+def align(old: Report, new: Report) -> list[ItemChange]:
+    """Changed items between two versions, in the new version's order (removals at their old place)."""
+    pairing = _pairing(old, new)
+    new, old_located, new_located = pairing.new, pairing.old_located, pairing.new_located
+    maps, new_by_key = pairing.maps, pairing.new_by_key
     matched: ByKey = {}
     placed: list[tuple[float, ItemChange]] = []
     new_index = {item.path.segments: i for i, item in enumerate(new.items)}
