@@ -188,3 +188,14 @@ def test_init_masks_the_password(monkeypatch: pytest.MonkeyPatch) -> None:
     code, out, _ = run_cli("init", "--db", "postgresql://clerk:s3cret@db.example/hyoka")
     assert code == 0
     assert "s3cret" not in out and "clerk:***@db.example" in out
+
+
+def test_policy_and_jsonl_reads_are_bounded_whatever_the_source() -> None:
+    """--policy and classify-row --jsonl read at most their cap plus one, even from a device."""
+    from conftest import run_cli
+
+    code, _, err = run_cli("classify-row", "--jsonl", "/dev/zero")
+    assert code == 2 and "大きすぎます" in err
+    sample = str(Path(__file__).resolve().parents[1] / "samples" / "sakuragawa" / "v1.txt")
+    code, _, err = run_cli("diff", sample, sample, "--policy", "/dev/zero")
+    assert code == 2 and "大きすぎます" in err

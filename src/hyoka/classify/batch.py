@@ -46,6 +46,10 @@ def classify_one(form: str, item: str, before: str, after: str, policy: Policy) 
     return json.dumps(result_dict(_form(form, "--form"), item, before, after, policy), ensure_ascii=False)
 
 
+# classify-row --jsonl reads its whole input before answering (no half output): keep it bounded.
+MAX_JSONL_CHARS = 20 * 1024 * 1024
+
+
 def classify_jsonl(path: Path, policy: Policy, stream: TextIO | None = None) -> Iterator[str]:
     """One JSON result per input line; a malformed line stops with its line number.
 
@@ -53,9 +57,16 @@ def classify_jsonl(path: Path, policy: Policy, stream: TextIO | None = None) -> 
     never leaves half an output behind.
     """
     try:
-        text = stream.read() if stream is not None else path.read_text(encoding="utf-8-sig")
+        if stream is not None:
+            text = stream.read(MAX_JSONL_CHARS + 1)
+        else:
+            with path.open(encoding="utf-8-sig") as source:  # bounded whatever the source
+                text = source.read(MAX_JSONL_CHARS + 1)
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(f"{path}: 読めません / cannot read: {exc}") from None
+    if len(text) > MAX_JSONL_CHARS:
+        limit = MAX_JSONL_CHARS // 1024 // 1024
+        raise InputError(f"{path}: 入力が大きすぎます (上限 {limit} M 文字) / input too large")
     rows = []
     for number, line in enumerate(text.splitlines(), 1):
         if not line.strip():

@@ -189,7 +189,8 @@ def load_policy(path: Path | None) -> Policy:
     if path is None:
         return Policy()
     try:
-        raw = path.read_bytes()
+        with path.open("rb") as stream:  # bounded whatever the source (a pipe reports size 0)
+            raw = stream.read(MAX_POLICY_BYTES + 1)
     except OSError as exc:
         raise PolicyError(f"ポリシー {path}: 読めません / cannot read ({exc.strerror})") from None
     if len(raw) > MAX_POLICY_BYTES:
