@@ -22,6 +22,7 @@ from hyoka.views import (
     VersionRow,
     comparison_json,
     comparison_text,
+    local_date,
     log_json,
     log_text,
     select_items,
@@ -580,7 +581,7 @@ def due(
     from hyoka.audit.views import due_json, due_text
     from hyoka.era import parse_date
 
-    day = dt.date.today() if as_of is None else parse_date(as_of)
+    day = local_date(dt.datetime.now(dt.UTC)) if as_of is None else parse_date(as_of)  # today where the clerk is
     if day is None:
         raise InputError(f"日付が読めません / cannot read date: {as_of}")
     rules = _load_policy(policy)

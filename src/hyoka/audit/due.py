@@ -19,6 +19,7 @@ from hyoka.classify.policy import Deadlines
 from hyoka.era import parse_date
 from hyoka.store import Store
 from hyoka.store.schema import ReportRecord, VersionRecord
+from hyoka.views import local_date
 
 
 @dataclass(frozen=True)
@@ -61,7 +62,7 @@ def due_reports(store: Store, as_of: dt.date, deadlines: Deadlines, only_due: bo
             .order_by(VersionRecord.report_id, VersionRecord.number)
         ):
             published = parse_date(str(json.loads(meta_json).get("published", "")))
-            dated.setdefault(report_id, []).append((number, published or created_at.date()))
+            dated.setdefault(report_id, []).append((number, published or local_date(created_at)))
     for report_id in report_ids:
         versions = dated.get(report_id, [])
         if not versions:
