@@ -69,7 +69,7 @@ def test_another_report_is_refused_in_one_line(db: str, tmp_path: Path, meta: di
 def test_force_commits_and_is_recorded(db: str, tmp_path: Path) -> None:
     code, out, err = commit(db, recovered(tmp_path, form="全項目"), "--force")
     assert code == 0 and "s@2" in out, err
-    (payload,) = run_sql(db, "SELECT payload FROM events WHERE kind = 'classify' AND version = 2")[0]
+    (payload,) = run_sql(db, "SELECT payload FROM events WHERE kind = 'commit' AND version = 2")[0]
     forced = json.loads(payload)["forced"]
     assert len(forced) == 1 and "様式" in forced[0] and "全項目" in forced[0]
 

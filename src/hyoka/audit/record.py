@@ -207,14 +207,18 @@ def _commit(
 ) -> CommitResult:
     """One store commit whose classification and identity guard run inside its transaction."""
 
-    def classify(parent_report: Report, parent_number: int) -> list[NewEvent]:
+    def note(parent_report: Report) -> dict[str, object]:
+        """The identity guard, against the head the commit lands on; what --force let through
+        goes into the commit event."""
         forced = _check_identity(report_id, parent_report, report, force, warn)
-        payload = {**extra, **({"forced": forced} if forced else {})}
+        return {**extra, **({"forced": forced} if forced else {})}
+
+    def classify(parent_report: Report, parent_number: int) -> list[NewEvent]:
         comparison = compare_reports(parent_report, report, policy)
-        return change_events(list(comparison.records), parent_number + 1, author, at, policy.source, payload)
+        return change_events(list(comparison.records), parent_number + 1, author, at, policy.source, extra)
 
     return store.commit(report_id, report, author=author, message=message, when=at, expected_parent=expected,
-                        events=events or (), classify=classify,
+                        events=events or (), classify=classify, note=note,
                         counts=lambda parent_report: change_counts(parent_report, report))
 
 

@@ -241,6 +241,7 @@ class Store:
         events: Sequence[NewEvent] = (),
         classify: Callable[[Report, int], Sequence[NewEvent]] | None = None,
         counts: Callable[[Report], tuple[int, int, int]] | None = None,
+        note: Callable[[Report], dict[str, object]] | None = None,
     ) -> CommitResult:
         """Record `report` as the next version of `report_id`, or nothing if it equals the head.
 
@@ -260,6 +261,8 @@ class Store:
         runs inside the transaction, against the head the commit lands on.
         ``counts(parent_report)`` gives the +/−/~ counts when the head's paths were built by
         another reader than ``report``'s, whose paths cannot be compared one to one.
+        ``note(parent_report)`` adds to the commit event's payload (what a guard let through), and
+        may raise to refuse the commit before anything is written.
         """
         check_report_id(report_id)
         created_at = datetime.now(UTC) if when is None else when
@@ -349,12 +352,13 @@ class Store:
                         ],
                     )
                 info = _info(record, None if head is None else head.number)
+                noted = note(self._checkout(session, head)) if note is not None and head is not None else {}
                 commit_event = NewEvent(
                     kind="commit",
                     actor=author,
                     at=created_at,
                     version=number,
-                    payload={"message": message, "hash": record.hash, "items": len(refs),
+                    payload={**noted, "message": message, "hash": record.hash, "items": len(refs),
                              "added": added, "removed": removed, "modified": modified},
                 )
                 if classify is not None and head is not None:
