@@ -199,3 +199,17 @@ def test_policy_and_jsonl_reads_are_bounded_whatever_the_source() -> None:
     sample = str(Path(__file__).resolve().parents[1] / "samples" / "sakuragawa" / "v1.txt")
     code, _, err = run_cli("diff", sample, sample, "--policy", "/dev/zero")
     assert code == 2 and "大きすぎます" in err
+
+
+def test_database_errors_end_in_one_line(tmp_path: Path) -> None:
+    """A file that is not a database, a missing driver, an unreachable server, an unknown
+    dialect: one line, exit 2, never a traceback."""
+    from conftest import run_cli
+
+    not_db = tmp_path / "memo.db"
+    not_db.write_text("これはデータベースではない", encoding="utf-8")
+    for url in (f"sqlite:///{not_db}", "mysql://u:secret@h/db", "postgresql://u:secret@127.0.0.1:1/db", "foo://x"):
+        code, out, err = run_cli("log", "x", "--db", url)
+        assert code == 2 and out == "", (url, err)
+        assert len(err.strip().splitlines()) == 1 and "Traceback" not in err, (url, err)
+        assert "secret" not in err

@@ -76,19 +76,30 @@ def fail(message: str) -> None:
     raise typer.Exit(2)
 
 
+# Modules SQLAlchemy imports for a database URL's dialect; missing one is the user's setup.
+_DB_DRIVERS = frozenset({"psycopg", "psycopg2", "asyncpg", "pg8000", "MySQLdb", "pymysql", "cx_Oracle", "oracledb",
+                         "pyodbc", "pymssql"})
+
+
 def user_errors(func: Callable[P, R]) -> Callable[P, R]:
     """Map the project's own errors, and database connection errors, to exit code 2."""
 
     @functools.wraps(func)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
-        from sqlalchemy.exc import ArgumentError, OperationalError
+        from sqlalchemy.exc import ArgumentError, DatabaseError
 
         try:
             return func(*args, **kwargs)
         except HyokaError as exc:
             fail(str(exc))
-        except (OperationalError, ArgumentError) as exc:
-            fail(f"データベースに接続できません / cannot open database: {str(exc).splitlines()[0]}")
+        except (DatabaseError, ArgumentError) as exc:
+            # Not a database file, unreachable server, unknown dialect: the first line says which.
+            fail(f"データベースを開けません / cannot open database: {str(exc).splitlines()[0]}")
+        except ModuleNotFoundError as exc:
+            if exc.name not in _DB_DRIVERS:
+                raise
+            fail(f"データベースのドライバ {exc.name} がありません (PostgreSQL: pip install 'hyoka[postgres]') / "
+                 f"database driver missing")
         raise AssertionError("unreachable")
 
     return wrapper
