@@ -38,7 +38,6 @@ _FORM_MARKERS: tuple[tuple[str, FormKind], ...] = (
 _EDITION_RE = re.compile(r"(令和|平成)\s*(元|\d{1,2})\s*年\s*(\d{1,2})\s*月\s*様式\s*([234])")
 _EDITION_FORMS: dict[str, FormKind] = {"2": "基礎", "3": "重点", "4": "全項目"}
 _PAGE_HEADER_RE = re.compile(r"^特定個人情報保護評価書\s*[(（]")
-_CONTENTS_MARK = "項目一覧"
 _TABLE_HEADER = ("変更日", "項目", "変更前の記載")
 _COVER_SCAN = 80
 _TITLE_PREFIX = 8
