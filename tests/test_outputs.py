@@ -158,7 +158,7 @@ def test_h_is_help_and_version_prints_the_package_version() -> None:
     from importlib.metadata import version
 
     code, out, _ = run_cli("-h")
-    assert code == 0 and "Usage" in out
+    assert code == 0 and "使い方" in out
     code, out, _ = run_cli("log", "-h")
     assert code == 0 and "--format" in out
     code, out, _ = run_cli("--version")

@@ -15,6 +15,7 @@ from typing import Annotated, ParamSpec, TypeVar
 
 import typer
 
+from hyoka.cli_ja import JapaneseTyper
 from hyoka.errors import HyokaError, InputError
 from hyoka.ingest import dumps, read_file, read_report
 from hyoka.model import Report
@@ -33,7 +34,8 @@ from hyoka.views import (
 P = ParamSpec("P")
 R = TypeVar("R")
 
-app = typer.Typer(
+# Japanese help pages and usage/type errors (see hyoka.cli_ja): plain text, no Rich markup.
+app = JapaneseTyper(
     help="hyoka: 特定個人情報保護評価書の版管理と変更箇所 (versioned privacy impact assessments).",
     no_args_is_help=True,
     add_completion=False,
