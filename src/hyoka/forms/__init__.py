@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 
@@ -280,4 +280,23 @@ def load_catalogue(form: FormKind | str, edition: str | None = None) -> Catalogu
     items = data["items"]
     assert isinstance(items, list)
     entries = tuple(e for e in (_entry_from_toml(raw, source) for raw in items) if e.in_edition(used or None))
-    return Catalogue(str(data["form"]), str(data["name"]), entries, used, editions)
+    return Catalogue(str(data["form"]), str(data["name"]), _with_closing_labels(entries), used, editions)
+
+
+# The item that closes each heading of III: the form prints it as the heading's title followed by
+# this, joined by における (に伴う after 「…との接続」); the catalogue lists only the short segment.
+CLOSING = "その他のリスク及びそのリスクに対する措置"
+_CLOSING_JOINS = ("における", "に伴う")
+
+
+def _with_closing_labels(entries: tuple[Entry, ...]) -> tuple[Entry, ...]:
+    """Entries with each closing item's full printed labels as aliases, built from its heading's
+    title so that the data file does not repeat every title a second time."""
+    titles = {e.path: e.title for e in entries if e.title}
+    return tuple(
+        replace(e, aliases=(*e.aliases, *(f"{titles[e.path[:-1]]}{join}{CLOSING}" for join in _CLOSING_JOINS)))
+        if e.segment == CLOSING and e.path[:-1] in titles
+        else e
+        for e in entries
+    )
+
