@@ -46,6 +46,7 @@ _PAREN_NUMBER_RE = re.compile(r"^[(（]?\s*(\d{1,2})\s*[)）]\s*(?=\S)")
 _FILE_SECTION_RE = re.compile(r"^(I{1,3}|IV|V|VI)\((.+)\)$")
 _DUPLICATE_RE = re.compile(r"#\d+$")
 _CIRCLED_SPLIT_RE = re.compile(f"([{CIRCLED}])")
+_CIRCLED_SPACE_RE = re.compile(f"([{CIRCLED}])[ \u3000]+")
 
 
 def fold(text: str) -> str:
@@ -54,6 +55,11 @@ def fold(text: str) -> str:
         return text  # the common case, checked in C; a circled number is never NFKC-normal
     parts = _CIRCLED_SPLIT_RE.split(text)
     return "".join(p if i % 2 else unicodedata.normalize("NFKC", p) for i, p in enumerate(parts))
+
+
+def join_circled(text: str) -> str:
+    """"①入手元" for "① 入手元": a space after a circled number is layout, not text."""
+    return _CIRCLED_SPACE_RE.sub(r"\1", text)
 
 
 def circled_number(ch: str) -> int | None:

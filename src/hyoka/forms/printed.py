@@ -49,6 +49,7 @@ from hyoka.numbering import (
     find_risk,
     heading_number,
     instance_of,
+    join_circled,
     numbered,
     section_numeral,
     split_circled,
@@ -89,7 +90,6 @@ _STAR_NOTE_RE = re.compile(r"※\s*[(（][^()（）]*[)）]")
 # "(住民基本台帳ファイル)": the 特定個人情報ファイル a multi-file report's section is about. No
 # parenthesis of the forms themselves ends in ファイル.
 _FILE_NOTE_RE = re.compile(r"[(（][^()（）]*ファイル\s*[)）]")
-_CIRCLED_SPACE_RE = re.compile(f"([{CIRCLED}])\\s+")
 _BEFORE_CIRCLED_RE = re.compile(f"(?<=\\S)(?=[{CIRCLED}])")
 # A body's own attachment (別紙2 No.3 …), also with its 別 lost to the next column: not a form item.
 _ATTACHMENT_RE = re.compile(r"^[(（]?別?紙\s*\d")
@@ -104,7 +104,7 @@ def _clean(cell: str) -> str:
     text = _STAR_NOTE_RE.sub(" ", text)
     text = _FILE_NOTE_RE.sub(" ", text)
     text = text.replace("※", " ").replace("*", " ")
-    text = _CIRCLED_SPACE_RE.sub(r"\1", text)
+    text = join_circled(text)
     text = _BEFORE_CIRCLED_RE.sub(" ", text)
     return collapse_space(_separate_mentions(text))
 

@@ -11,12 +11,10 @@ import re
 from dataclasses import dataclass
 
 from hyoka.normalize import collapse_space, nfkc_keep_circled
-from hyoka.numbering import CIRCLED
+from hyoka.numbering import join_circled
 
 _MARKDOWN_RE = re.compile(r"^#{1,6}\s*")
 _INLINE_NOISE_RE = re.compile(r"</?(?:b|strong|em|i|u|span)\b[^>]*>", re.IGNORECASE)
-# "① 入手元": a space after a circled number is layout, not text (labels and values alike).
-_CIRCLED_SPACE_RE = re.compile(f"([{CIRCLED}])[ \u3000]+")
 _COLUMN_GAP_RE = re.compile(r"(?: {2,}|\u3000+)")
 _APPENDIX_RE = re.compile(r"^[(（]\s*別添\s*(\d)\s*[)）]\s*(.*)$")
 _PAGE_NOISE_RE = re.compile(r"^(?:-\s*\d{1,3}\s*-|\d{1,3}\s*/\s*\d{1,3}|[|\-=_ΓГ「」\s]+)$")
@@ -47,7 +45,7 @@ def split_line(number: int, raw: str) -> Line:
     pipes of a markdown table, or (in a line without tabs) runs of spaces separate cells."""
     raw = _MARKDOWN_RE.sub("", raw.strip(" \u3000"))
     raw = _INLINE_NOISE_RE.sub("", raw)
-    raw = _CIRCLED_SPACE_RE.sub(r"\1", raw)
+    raw = join_circled(raw)  # "① 入手元": layout, not text (labels and values alike)
     if raw.startswith("|") and raw.count("|") >= 2:
         # A markdown table row ("| ①入手元 ※ | [○] 本人 |"): the pipes are the cell borders.
         raw = raw.strip("|").replace("|", "\t")
