@@ -15,6 +15,8 @@ through pydantic, whose messages are English only; a gettext catalogue would not
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Callable, Sequence
 from difflib import get_close_matches
 from enum import Enum
@@ -198,14 +200,68 @@ def _parse_japanese(parse: Callable[[Context, list[str]], list[str]], ctx: Conte
     return rest
 
 
+def display_width(text: str) -> int:
+    """Columns a terminal gives the text: CJK and full-width characters take two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    """Lines of at most `width` columns; Japanese may break anywhere, ASCII words at spaces."""
+    lines: list[str] = []
+    for paragraph in text.splitlines() or [""]:
+        line, used = "", 0
+        for word in re.findall(r"[!-~]+| +|.", paragraph):  # ASCII words stay whole, others one by one
+            for piece in ([word] if display_width(word) <= width else list(word)):
+                w = display_width(piece)
+                if used + w > width and line.strip():
+                    lines.append(line.rstrip())
+                    piece = piece.lstrip()
+                    line, used = "", 0
+                    w = display_width(piece)
+                line += piece
+                used += w
+        lines.append(line.rstrip())
+    return lines
+
+
+def write_dl(formatter: HelpFormatter, rows: Sequence[tuple[str, str]], col_max: int = 30,
+             col_spacing: int = 2) -> None:
+    """click's HelpFormatter.write_dl measured in display columns, so Japanese terms line up."""
+    first_col = min(max(display_width(first) for first, _ in rows), col_max) + col_spacing
+    indent = " " * formatter.current_indent
+    text_width = max((formatter.width or 80) - first_col - formatter.current_indent, 20)
+    for first, second in rows:
+        formatter.write(f"{indent}{first}")
+        if not second:
+            formatter.write("\n")
+            continue
+        if display_width(first) <= first_col - col_spacing:
+            formatter.write(" " * (first_col - display_width(first)))
+        else:
+            formatter.write("\n" + indent + " " * first_col)
+        lines = _wrap(second, text_width)
+        formatter.write(lines[0] + "\n")
+        for line in lines[1:]:
+            formatter.write(f"{indent}{' ' * first_col}{line}\n")
+
+
 # -- help -----------------------------------------------------------------------------------------
+
+
+# Typer names a value's type in English (``<str>``); a clerk reads what to write instead.
+TYPE_LABELS = {"str": "文字列", "int": "整数", "float": "数値", "path": "パス", "file": "ファイル",
+               "directory": "フォルダ", "datetime": "日時", "bool": "はい/いいえ"}
+OPTIONS_METAVAR = "[オプション]"
+SUBCOMMAND_METAVAR = "コマンド [引数]..."
 
 
 def _type_label(param: Any, ctx: Context) -> str:
     if param.metavar is not None:
         return str(param.metavar)
     display = getattr(param, "display_type", None)
-    return str(display(ctx)) if callable(display) else ""
+    label = str(display(ctx)) if callable(display) else ""
+    inner = label[1:-1] if label.startswith("<") and label.endswith(">") else None
+    return f"<{TYPE_LABELS[inner]}>" if inner in TYPE_LABELS else label
 
 
 def _help_record(param: Any, ctx: Context) -> tuple[str, str] | None:
@@ -238,7 +294,7 @@ def _help_record(param: Any, ctx: Context) -> tuple[str, str] | None:
 
 
 def _usage_pieces(command: Any, ctx: Context) -> list[str]:
-    pieces = [command.options_metavar] if command.options_metavar else []
+    pieces = [OPTIONS_METAVAR] if command.options_metavar else []
     for param in command.get_params(ctx):
         if _is_option(param):
             continue
@@ -279,10 +335,10 @@ class _JapaneseHelp:
                 (options if _is_option(param) else arguments).append(record)
         if arguments:
             with formatter.section("引数"):
-                formatter.write_dl(arguments)
+                write_dl(formatter, arguments)
         if options:
             with formatter.section("オプション"):
-                formatter.write_dl(options)
+                write_dl(formatter, options)
 
     def parse_args(self, ctx: Context, args: list[str]) -> list[str]:
         return _parse_japanese(super().parse_args, ctx, args)  # type: ignore[misc]
@@ -304,7 +360,7 @@ class JapaneseGroup(_JapaneseHelp, TyperGroup):
         super().__init__(*args, **kwargs)
 
     def collect_usage_pieces(self, ctx: Context) -> list[str]:
-        return [*_usage_pieces(self, ctx), self.subcommand_metavar]
+        return [*_usage_pieces(self, ctx), SUBCOMMAND_METAVAR]
 
     def format_options(self, ctx: Context, formatter: HelpFormatter) -> None:
         super().format_options(ctx, formatter)
@@ -320,7 +376,7 @@ class JapaneseGroup(_JapaneseHelp, TyperGroup):
             rows.append((name, " ".join(summary.split())))
         if rows:
             with formatter.section("コマンド"):
-                formatter.write_dl(rows)
+                write_dl(formatter, rows)
 
     def resolve_command(self, ctx: Context, args: list[str]) -> tuple[str | None, Any, list[str]]:
         name = args[0]

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from hyoka.classify import ChangeRecord, Comparison
+from hyoka.diff.align import CHANGE_NAMES
 from hyoka.diff.text import Span, spans_to_json
 from hyoka.errors import InputError
 from hyoka.model import Item, ItemPath, Report, meta_to_json, row_to_json, value_display, value_to_json
@@ -161,9 +162,6 @@ def show_json(report_id: str, number: int, report: Report, items: Sequence[Item]
 
 
 # -- diff views ---------------------------------------------------------------------------------
-
-CHANGE_NAMES = {"added": "追加", "removed": "削除", "modified": "変更", "moved": "移動"}
-
 
 def comparison_json(comparison: Comparison, old_name: str, new_name: str) -> str:
     """The machine-readable diff (schema in docs/classification.md)."""

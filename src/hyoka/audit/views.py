@@ -11,6 +11,7 @@ from dataclasses import asdict
 from hyoka.audit.due import DueRow
 from hyoka.audit.query import AuditRow
 from hyoka.audit.review import ReviewedChange
+from hyoka.diff.align import CHANGE_NAMES
 from hyoka.tables.render import csv_cell
 from hyoka.views import local_time, table
 
@@ -32,7 +33,7 @@ def review_text(report_id: str, version: int, changes: Sequence[ReviewedChange])
     for c in changes:
         e = c.effective
         mark = f"  ← {e.by} が変更 ({local_time(e.at)}): {e.reason}" if c.overridden else ""
-        lines.append(f"[{c.index}] {c.path} ({c.change})")
+        lines.append(f"[{c.index}] {c.path} ({CHANGE_NAMES.get(c.change, c.change)})")
         weight = "要確認" if e.important is None else "重要" if e.important else "重要でない"
         lines.append(f"    {e.category} / {e.timing} / {weight}  規則 {e.rule}{mark}")
         if c.overridden:

@@ -20,6 +20,8 @@ from hyoka.normalize import notation_key
 from hyoka.numbering import FILE_SECTIONS, generic_segment, instance_of
 
 ChangeKind = Literal["added", "removed", "modified", "moved"]
+# The one Japanese word for each kind of change, used by every output that names it (diff, review).
+CHANGE_NAMES: dict[str, str] = {"added": "追加", "removed": "削除", "modified": "変更", "moved": "移動"}
 _GROUP_INITIALS = frozenset("シ委提移リ")
 _KEEP_NUMBER = 0.6
 _MATCH_MIN = 0.5
