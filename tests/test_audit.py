@@ -59,7 +59,7 @@ def test_commits_record_their_classified_changes(db: str) -> None:
 
 def test_override_keeps_the_machine_decision_and_flows_into_tables(db: str) -> None:
     code, out, _ = run("review", "sakuragawa@3", "--db", db)
-    assert code == 0 and "[5] II/6/保管場所 (modified)" in out
+    assert code == 0 and "[5] II/6/保管場所 (変更)" in out
     code, out, err = run("review", "sakuragawa@3", "--change", "1", "--timing", "事前", "--reason", "新システム追加",
                          "--by", "佐藤", "--db", db)
     assert code == 0, err
