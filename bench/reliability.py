@@ -102,7 +102,8 @@ def largest_inputs(tmp: Path) -> list[str]:
     code, seconds, line = _timed([str(HYOKA), "parse", "/dev/stdin"], stdin=pipe.stdout)
     pipe.kill()
     pipe.wait()
-    rows.append(f"| 200 MB from a pipe (`parse /dev/stdin`) | 209,715,200 B offered | exit {code}: {line} | {seconds:.2f} s |")
+    rows.append(f"| 200 MB from a pipe (`parse /dev/stdin`) | 209,715,200 B offered | exit {code}: {line} | "
+                f"{seconds:.2f} s |")
     code, seconds, line = _timed([str(HYOKA), "parse", "/dev/zero"])
     rows.append(f"| /dev/zero (endless device) | endless | exit {code}: {line} | {seconds:.2f} s |")
     return rows
