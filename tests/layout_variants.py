@@ -407,6 +407,91 @@ def blank_lines(lines: list[str]) -> list[str]:
     return out
 
 
+# What OCR prints for the strokes of a Roman section numeral: l (lower-case L), 1 and | for I.
+_OCR_ROMAN = {"III": "lll", "II": "Il", "IV": "lV", "VI": "Vl", "I": "l"}
+
+
+@_lines_variant
+def roman_ocr(lines: list[str]) -> list[str]:
+    """Section numerals as OCR misreads them: "Il 特定個人情報ファイルの概要", "lll リスク対策",
+    "l 基本情報" (Ⅴ, with no I in it, stays)."""
+    kinds = regions(lines)
+    out = []
+    for line, kind in zip(lines, kinds, strict=True):
+        m = _SECTION_RE.match(line) if kind == "body" and section_title(line) else None
+        if m is not None:
+            ascii_ = ROMAN_TO_ASCII.get(m["num"], m["num"])
+            if ascii_ in _OCR_ROMAN:
+                line = f"{m['lead']}{_OCR_ROMAN[ascii_]}{m['sep'] or ' '}{m['title']}"
+        out.append(line)
+    return out
+
+
+# Characters OCR confuses with one another in Japanese print (katakana ロ/kanji 口, ー/一, カ/力 …).
+_CONFUSABLE = {"ロ": "口", "口": "ロ", "ー": "一", "一": "ー", "カ": "力", "力": "カ", "エ": "工", "工": "エ",
+                    "ニ": "二", "二": "ニ", "ハ": "八", "八": "ハ", "タ": "夕", "夕": "タ", "の": "ノ"}
+
+
+def fold_confusables(text: str) -> str:
+    """The text with every look-alike pair read as one character: equal after folding means equal
+    up to what :func:`ocr_confusables` may change."""
+    return "".join(min(ch, _CONFUSABLE[ch]) if ch in _CONFUSABLE else ch for ch in text)
+
+
+# Variants that may reach label text left inside a value: compared up to their own edits.
+TEXT_TOUCHING = {"ocr_confusables": fold_confusables}
+
+# A text whose labels OCR already damaged (more than this share of its items matched only by
+# similarity) is not OCR'd a second time: a real file goes through OCR once.
+_OCR_DAMAGED_SHARE = 0.05
+
+
+def ocr_damaged(text: str) -> bool:
+    """Whether the reader matched more than 5 % of the text's labels by similarity (seed 001: 81
+    of 550; the text-layer seeds and samples: under 1 %)."""
+    from hyoka.ingest import read_text
+
+    reading = read_text(text, "variant-check")
+    return len(reading.diagnostics.fuzzy) > _OCR_DAMAGED_SHARE * max(len(reading.report.items), 1)
+
+
+# Which texts a variant applies to (every text when not listed).
+APPLIES_TO = {"ocr_confusables": lambda text: not ocr_damaged(text)}
+
+
+def _form_label_keys() -> frozenset[str]:
+    from hyoka.forms import load_catalogue
+    from hyoka.forms.match import key, names
+
+    return frozenset(key(name) for form in ("基礎", "重点", "全項目")
+                     for entry in load_catalogue(form).entries for name in names(entry))
+
+
+@_lines_variant
+def ocr_confusables(lines: list[str]) -> list[str]:
+    """One character of each printed label misread as its look-alike ("②所属長ノ役職名",
+    "ユーザ認証の管理" → "ユ一ザ認証の管理"); only labels printed exactly as the form prints
+    them, so that a label an OCR already damaged does not get a second error."""
+    rng = _rng("ocr_confusables")
+    from hyoka.forms.match import key
+
+    labels = _form_label_keys()
+    kinds = regions(lines)
+    out = []
+    for line, kind in zip(lines, kinds, strict=True):
+        if kind == "body":
+            cells = line.split("\t")
+            for index in label_cells(line):
+                cell = cells[index]
+                spots = [i for i, ch in enumerate(cell) if ch in _CONFUSABLE]
+                if spots and len(key(cell)) >= 5 and key(cell) in labels:
+                    at = rng.choice(spots)
+                    cells[index] = cell[:at] + _CONFUSABLE[cell[at]] + cell[at + 1 :]
+            line = "\t".join(cells)
+        out.append(line)
+    return out
+
+
 COMBINED_ORDER = (
     "no_contents", "roman", "fullwidth_numbers", "circled_space", "broken_labels", "page_numbers", "blank_lines",
     "crlf",
@@ -431,6 +516,8 @@ VARIANTS: dict[str, Variant] = {
     "circled_space": circled_space,
     "broken_labels": broken_labels,
     "blank_lines": blank_lines,
+    "roman_ocr": roman_ocr,
+    "ocr_confusables": ocr_confusables,
     "combined": combined,
 }
 

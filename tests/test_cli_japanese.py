@@ -138,7 +138,6 @@ def test_project_errors_keep_their_line(tmp_path) -> None:  # type: ignore[no-un
 def test_kinds_of_change_have_one_japanese_word_everywhere(sample_history: str) -> None:
     """diff and review name each change of a revision with the same word, never the English kind."""
     from conftest import run_cli
-
     from hyoka.diff.align import CHANGE_NAMES
 
     code, diff_out, err = run_cli("diff", "sakuragawa@2", "sakuragawa@3", "--db", sample_history)

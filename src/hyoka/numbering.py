@@ -38,6 +38,11 @@ _RISK_RE = re.compile(r"^リスク\s*[^\w\s:：;；]?\s*(\d{0,2})\s*[:：;；]\s
 _RISK_BARE_RE = re.compile(r"^リスク\s*(\d{1,2})$")
 _NUMBERED_RE = re.compile(r"^(\d{1,2})\s*[.．]\s*(\S.*)$")
 _ROMAN_HEAD_RE = re.compile(r"^\s*([IVXⅠⅡⅢⅣⅤⅥⅦΙ]{1,4}|[пшv])(?![A-Za-z])\s*[.．]?\s*")
+# OCR reads the strokes of I as a lower-case l, a bar or a 1 ("Il 特定個人情報ファイルの概要",
+# "lll リスク対策", "11 …"); such a token counts only if it contains one of them, not a lone "1"
+# (the digit head below), and reads as a numeral once they are taken for I.
+_LOOKALIKE_HEAD_RE = re.compile(r"^\s*([IVXl|1]{1,4})(?![A-Za-z0-9.．])\s*")
+_I_LOOKALIKES = str.maketrans("l|1", "III")
 # OCR and some extractors print the section numeral as a digit ("3 リスク対策"); never with a dot,
 # which would make it a numbered heading ("2. 基本情報").
 _DIGIT_HEAD_RE = re.compile(r"^\s*([1-7])\s+(?=\S)")
@@ -93,10 +98,23 @@ def roman_value(token: str) -> str | None:
 
 def strip_roman(folded: str) -> tuple[str | None, str]:
     """(numeral as printed or None, the rest) of a folded heading line ("Ⅲ リスク対策" → ("Ⅲ", "リスク対策"))."""
-    head = _ROMAN_HEAD_RE.match(folded) or _DIGIT_HEAD_RE.match(folded)
+    head = _ROMAN_HEAD_RE.match(folded) or _lookalike_head(folded) or _DIGIT_HEAD_RE.match(folded)
     if not head:
         return None, folded.strip()
     return head.group(1), folded[head.end() :].strip()
+
+
+def _lookalike(token: str) -> str | None:
+    """"II" for "Il", "11", "I|"; None unless the token has an I look-alike and then reads as a numeral."""
+    if token == "1" or not (set(token) & set("l|1")) or set(token) - set("IVXl|1"):
+        return None
+    value = token.translate(_I_LOOKALIKES)
+    return value if value in ROMAN_VALUES else None
+
+
+def _lookalike_head(folded: str) -> re.Match[str] | None:
+    head = _LOOKALIKE_HEAD_RE.match(folded)
+    return head if head and _lookalike(head.group(1)) else None
 
 
 def paren_to_circled(text: str) -> str | None:
@@ -239,7 +257,7 @@ def find_numbered(text: str) -> re.Match[str] | None:
 def section_numeral(token: str) -> str | None:
     """Canonical numeral ("II") of a printed section numeral as :func:`strip_roman` returns it,
     OCR's Cyrillic look-alikes included ("п" → "II"); None if the token is none."""
-    return _OCR_NUMERALS.get(token.strip()) or roman_value(token)
+    return _OCR_NUMERALS.get(token.strip()) or roman_value(token) or _lookalike(token.strip())
 
 
 _BARE_NUMBER_RE = re.compile(r"^(\d{1,2})\s*[.．]$")

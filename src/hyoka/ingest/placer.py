@@ -590,7 +590,10 @@ class Placer:
         rest = cells[1:]
         if (found is None or not found[0].exact) and len(printed) >= 4:
             # A label with its value run on in the same cell beats a fuzzy reading of the whole.
-            run_on, value = self._search_prefix(printed, first)
+            # When the cell has its value in the next cells and reads fuzzily as a whole label,
+            # a split inside it needs a visible boundary ("②所属長ノ役職名 | 税務課長" is one
+            # OCR'd label, not "②所属長" + "ノ役職名").
+            run_on, value = self._search_prefix(printed, first, strict=found is not None and bool(rest))
             if run_on is not None:
                 found = run_on
                 rest = (value, *rest) if value else rest
@@ -604,15 +607,17 @@ class Placer:
         self._open(depth, match.entry, match.entry.segment, first, line, match.score, tuple(c for c in rest if c))
         return consumed
 
-    def _search_prefix(self, printed: str, first: str) -> tuple[tuple[Match, int, Entry | None] | None, str]:
+    def _search_prefix(self, printed: str, first: str, *, strict: bool = False
+                       ) -> tuple[tuple[Match, int, Entry | None] | None, str]:
         """A label with its value run on in the same cell: accepted when the value starts like
-        one (bracket, mark, list item) or the label is circled, never inside running text."""
+        one (bracket, mark, list item) or the label is circled (unless ``strict``: then only a
+        space, ※ or such a value start separates them), never inside running text."""
         for depth in range(len(self.chain), 0, -1):
             found = prefix(printed, self._label_children(self.chain[depth - 1].entry.path))
             if found is None:
                 continue
             value, boundary = split_label(first, len(found.name))
-            if starts_circled(printed) or boundary or value.startswith(VALUE_START):
+            if (starts_circled(printed) and not strict) or boundary or value.startswith(VALUE_START):
                 return (found, depth, None), value
             return None, ""
         return None, ""
