@@ -427,6 +427,32 @@ def roman_ocr(lines: list[str]) -> list[str]:
     return out
 
 
+@_lines_variant
+def colon_labels(lines: list[str]) -> list[str]:
+    """"①事務の名称：軽自動車税…" in one cell, as Word-made reports print a label and its value."""
+    kinds = regions(lines)
+    out = []
+    for line, kind in zip(lines, kinds, strict=True):
+        if kind == "body":
+            cells = line.split("\t")
+            found = label_cells(line)
+            last = found[-1] if found else None
+            if last is not None and last + 1 < len(cells) and cells[last + 1].strip():
+                cells = [*cells[:last], f"{cells[last]}：{cells[last + 1]}", *cells[last + 2 :]]
+            line = "\t".join(cells)
+        out.append(line)
+    return out
+
+
+@_lines_variant
+def single_spaces(lines: list[str]) -> list[str]:
+    """The body's cells separated by one space instead of a tab, as a plain text extraction
+    (no layout) gives them; the 変更箇所 table and 別添 blocks keep their tabs."""
+    kinds = regions(lines)
+    return [" ".join(c for c in line.split("\t") if c.strip()) if kind == "body" and "\t" in line else line
+            for line, kind in zip(lines, kinds, strict=True)]
+
+
 # Characters OCR confuses with one another in Japanese print (katakana ロ/kanji 口, ー/一, カ/力 …).
 _CONFUSABLE = {"ロ": "口", "口": "ロ", "ー": "一", "一": "ー", "カ": "力", "力": "カ", "エ": "工", "工": "エ",
                     "ニ": "二", "二": "ニ", "ハ": "八", "八": "ハ", "タ": "夕", "夕": "タ", "の": "ノ"}
@@ -456,7 +482,10 @@ def ocr_damaged(text: str) -> bool:
 
 
 # Which texts a variant applies to (every text when not listed).
-APPLIES_TO = {"ocr_confusables": lambda text: not ocr_damaged(text)}
+# A text OCR already damaged is not typeset again either: its labels, unreadable without
+# their cell boundaries, could not be told from the value run on after them.
+APPLIES_TO = {name: (lambda text: not ocr_damaged(text))
+              for name in ("ocr_confusables", "colon_labels", "single_spaces")}
 
 
 def _form_label_keys() -> frozenset[str]:
@@ -518,6 +547,8 @@ VARIANTS: dict[str, Variant] = {
     "blank_lines": blank_lines,
     "roman_ocr": roman_ocr,
     "ocr_confusables": ocr_confusables,
+    "colon_labels": colon_labels,
+    "single_spaces": single_spaces,
     "combined": combined,
 }
 

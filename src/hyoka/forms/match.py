@@ -35,6 +35,8 @@ _DIGIT_FOR_CIRCLED = 5.0
 _TRAILING_NOISE_RE = re.compile(r"[—\-–―:：.。、,÷|]+$")
 _LEADING_DIGITS_RE = re.compile(r"^(\d{1,2})(?=\D)")
 _KEY_DROPPED = " \t※*"
+# What separates a label from a value run on in its cell (full-width forms included).
+_SEPARATORS = " \t※*\u3000＊"
 # A numbered heading whose first 8 title characters are printed right is that heading, if its
 # number agrees (85 + the placer's number bonus of 10 clears the 90 needed to infer a section).
 TITLE_COMMON_PREFIX = 8
@@ -147,19 +149,45 @@ def split_after(text: str, consumed: int) -> str:
     return split_label(text, consumed)[0]
 
 
-def split_label(text: str, consumed: int) -> tuple[str, bool]:
-    """(what follows the first ``consumed`` key characters, whether a space or ※ separates it):
-    a separator is how a printed cell shows where its label ends and its value starts."""
-    folded = nfkc_keep_circled(text)
+def _label_end(text: str, consumed: int) -> int | None:
+    """Index in ``text`` just after its first ``consumed`` key characters (None if it has fewer).
+    Characters are counted as the key folds them, one printed character at a time."""
     seen = 0
-    for idx, ch in enumerate(folded):
-        if ch in _KEY_DROPPED:
+    for idx, ch in enumerate(text):
+        counted = sum(1 for folded in nfkc_keep_circled(ch) if folded not in _KEY_DROPPED and not folded.isspace())
+        if not counted:
             continue
-        seen += 1
-        if seen == consumed:
-            tail = folded[idx + 1 :]
-            return tail.strip(_KEY_DROPPED), tail[:1] in (" ", "\t", "※", "*")
-    return "", False
+        seen += counted
+        if seen >= consumed:
+            return idx + 1
+    return None
+
+
+def split_label(text: str, consumed: int) -> tuple[str, bool]:
+    """(what follows the first ``consumed`` key characters, whether a space, ※ or colon separates
+    it): a separator is how a printed cell shows where its label ends and its value starts.
+
+    The value is returned as printed: "（" stays "（" in a value run on after its label, as it
+    does in a value printed in a cell of its own."""
+    end = _label_end(text, consumed)
+    if end is None:
+        return "", False
+    tail = text[end:]
+    after_colon = tail.lstrip(_SEPARATORS)
+    if after_colon[:1] in (":", "："):  # "①事務の名称：…", as Word-made reports print it
+        return after_colon[1:].strip(_SEPARATORS), True
+    return tail.strip(_SEPARATORS), tail[:1] in _SEPARATORS
+
+
+def label_of(text: str, consumed: int) -> str:
+    """The label part of a cell whose first ``consumed`` key characters are its label, as printed,
+    with the ※ of a ※ item that sits between label and value ("①ファイルの種類 ※：[…]")."""
+    end = _label_end(text, consumed)
+    if end is None:
+        return text.strip()
+    rest = text[end:]
+    between = rest[: len(rest) - len(rest.lstrip(_SEPARATORS + ":："))]
+    return f"{text[:end].strip()} ※" if "※" in between else text[:end].strip()
 
 
 def title_score(printed: str, title: str) -> tuple[float, int]:

@@ -22,12 +22,24 @@ from rapidfuzz import fuzz, process
 
 from hyoka.errors import InputError
 from hyoka.forms import Catalogue, Entry
-from hyoka.forms.match import THRESHOLD, Match, best, key, names, prefix, split_after, split_label, title_score
+from hyoka.forms.match import (
+    THRESHOLD,
+    Match,
+    best,
+    key,
+    label_of,
+    names,
+    prefix,
+    split_after,
+    split_label,
+    title_score,
+)
 from hyoka.ingest.heads import mend_head
 from hyoka.ingest.lines import Line
 from hyoka.ingest.reading import FuzzyLabel, Unplaced
 from hyoka.normalize import collapse_space, nfkc_keep_circled
 from hyoka.numbering import (
+    CIRCLED,
     FILE_SECTIONS,
     RiskHeading,
     group_instance,
@@ -51,6 +63,8 @@ VALUE_START = tuple("・･-‐•<＜〈[［【「『(（{※*＊■□☑○�
 _UNPLACED_LABEL_MAX = 40
 _ROW_HEADER_MAX = 12
 _BROKEN_CELLS = 3
+# "再委託 ④再委託の有無 …": a short row header, a space, then a circled label (one cell).
+_ROW_HEADER_RE = re.compile(rf"^[ \u3000]*[^\s{CIRCLED}]{{1,{_ROW_HEADER_MAX}}}[ \u3000]+(?=[{CIRCLED}])")
 # "3) 課題が残されている": an option of a choice printed on its own line.
 _OPTION_RE = re.compile(r"^\d{1,2}\s*[)）]")
 _SECTION_FUZZY = 85.0
@@ -252,11 +266,13 @@ class Placer:
         found = self._best(printed, parent.path) if len(printed) <= _UNPLACED_LABEL_MAX else None
         if found is not None:
             return found, rest[0], rest[1:]
-        run_on = prefix(printed, children)
+        run_on = prefix(printed, children, min_length=2)
         if run_on is not None:
             value, boundary = split_label(rest[0], len(run_on.name))
-            if boundary or value.startswith(VALUE_START):
-                return run_on, rest[0][: len(rest[0]) - len(value)].strip(), (value, *rest[1:])
+            # A short child name ("期間 <選択肢> …") needs both a separator and a value start.
+            starts_value = value.startswith(VALUE_START)
+            if (boundary and starts_value) if len(run_on.name) < 4 else (boundary or starts_value):
+                return run_on, label_of(rest[0], len(run_on.name)), (value, *rest[1:])
         return None
 
     # -- lines ---------------------------------------------------------------
@@ -363,7 +379,7 @@ class Placer:
                 self._enter_section(repeat, printed, at, inferred=False)
             self._pending_repeat = None
         value = split_after(printed_title, consumed) if consumed < len(title_key) else ""
-        shown = printed_title[: len(printed_title) - len(value)].strip() if value else printed_title
+        shown = label_of(printed_title, consumed) if value else printed_title
         rest = tuple(c for c in (value, *line.rest) if c)
         self._open(1, entry, entry.segment, f"{entry.segment}. {shown}", line, score, rest)
         return True
@@ -561,6 +577,9 @@ class Placer:
             ):
                 cells, found = cells[1:], second
             first = cells[0]
+        if found is None and (after_header := self._after_row_header(cells)) is not None:
+            cells, found = after_header
+            first, printed = cells[0], key(cells[0])
         consumed = 0
         if (
             (found is None or not found[0].exact)
@@ -585,9 +604,12 @@ class Placer:
                 run_on, value = self._search_prefix(key(text), text)
                 if run_on is not None and len(run_on[0].name) > len(printed):
                     found, consumed = run_on, 1
-                    first = text[: len(text) - len(value)].strip() if value else text
+                    first = label_of(text, len(run_on[0].name)) if value else text
                     cells = (first, *((value,) if value else ()), *following.cells[1:])
         rest = cells[1:]
+        if found is not None and found[0].exact and (tail := split_label(first, len(found[0].name)))[1] and tail[0]:
+            # "変更の妥当性 —": the key drops trailing dashes, but after a separator they are the value.
+            first, rest = label_of(first, len(found[0].name)), (tail[0], *rest)
         if (found is None or not found[0].exact) and len(printed) >= 4:
             # A label with its value run on in the same cell beats a fuzzy reading of the whole.
             # When the cell has its value in the next cells and reads fuzzily as a whole label,
@@ -597,7 +619,7 @@ class Placer:
             if run_on is not None:
                 found = run_on
                 rest = (value, *rest) if value else rest
-                first = first[: len(first) - len(value)].strip() if value else first
+                first = label_of(first, len(run_on[0].name)) if value else first
         if found is None:
             return None
         match, depth, skipped = found
@@ -606,6 +628,28 @@ class Placer:
             self.inferred.append("/".join(f.segment for f in self.chain))
         self._open(depth, match.entry, match.entry.segment, first, line, match.score, tuple(c for c in rest if c))
         return consumed
+
+    def _after_row_header(
+        self, cells: tuple[str, ...]
+    ) -> tuple[tuple[str, ...], tuple[Match, int, Entry | None]] | None:
+        """A short row header before a circled label whose value is run on: "再委託 | ④再委託の有無
+        ※：[再委託しない]", or all in one cell when the extractor turned tabs into spaces.
+        Returns the cells from the label on, with the value cut off the label, and the match."""
+        if len(cells) >= 2 and len(key(cells[0])) <= _ROW_HEADER_MAX and starts_circled(cells[1].lstrip(" \u3000")):
+            candidate, rest = cells[1], cells[2:]
+        elif (head := _ROW_HEADER_RE.match(cells[0])) is not None:
+            candidate, rest = cells[0][head.end() :], cells[1:]
+        else:
+            return None
+        printed = key(candidate)
+        found = self._search(printed)
+        if found is not None:
+            return (candidate, *rest), found
+        run_on, value = self._search_prefix(printed, candidate)
+        if run_on is None:
+            return None
+        label = label_of(candidate, len(run_on[0].name)) if value else candidate
+        return (label, *((value,) if value else ()), *rest), run_on
 
     def _search_prefix(self, printed: str, first: str, *, strict: bool = False
                        ) -> tuple[tuple[Match, int, Entry | None] | None, str]:
