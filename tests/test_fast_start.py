@@ -1,0 +1,79 @@
+"""Fast start (issue 13): commands that do not touch the database import no database or output library.
+
+Each command runs in a fresh interpreter (a subprocess), which then lists the heavy top-level
+packages it has imported. SQLAlchemy, Alembic, Jinja2, openpyxl, the PDF and Word readers and
+pydantic (Typer's value validation) cost 75–175 ms each; `hyoka diff a.txt b.txt` needs none.
+A command that opens the store shows the check sees an import when there is one.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+SAMPLES = Path(__file__).resolve().parents[1] / "samples"
+HEAVY = ("sqlalchemy", "alembic", "jinja2", "openpyxl", "pypdfium2", "docx", "pydantic")
+RUN_AND_LIST = """
+import json, sys
+from hyoka.cli import app
+code = 0
+try:
+    app(sys.argv[1:], prog_name="hyoka")
+except SystemExit as exc:
+    code = exc.code or 0
+heavy = sorted({name.split(".")[0] for name in sys.modules} & set(json.loads(HEAVY)))
+print(json.dumps({"code": code, "heavy": heavy}), file=sys.stderr)
+"""
+
+
+def run_fresh(*args: str, cwd: Path) -> tuple[int, list[str], str]:
+    """Run `hyoka ARGS` in a new interpreter: exit code, heavy packages imported, stdout."""
+    script = RUN_AND_LIST.replace("HEAVY", repr(json.dumps(HEAVY)))
+    done = subprocess.run([sys.executable, "-c", script, *args], cwd=cwd, capture_output=True, text=True,
+                          check=False, timeout=120)
+    report = json.loads(done.stderr.strip().splitlines()[-1])
+    return report["code"], report["heavy"], done.stdout
+
+
+def test_diff_of_two_files_imports_nothing_heavy(tmp_path: Path) -> None:
+    old, new = SAMPLES / "sakuragawa" / "v1.txt", SAMPLES / "sakuragawa" / "v2.txt"
+    code, heavy, out = run_fresh("diff", str(old), str(new), "--format", "json", cwd=tmp_path)
+    assert code == 0
+    assert json.loads(out)["changes"], "the samples differ: the command really ran"
+    assert heavy == []
+    assert not list(tmp_path.iterdir()), "no database was created"
+
+
+@pytest.mark.parametrize("args", [
+    ("parse", "sakuragawa/v1.txt"),
+    ("check", "sakuragawa/v2.txt", "--format", "json"),
+    ("classify-row", "--form", "重点", "--item", "II/3/③使用目的", "--before", "甲", "--after", "乙"),
+    ("diff", "midori/v1.txt", "midori/v2.txt", "--format", "text"),
+    ("--help",),
+])
+def test_stateless_commands_import_nothing_heavy(args: tuple[str, ...]) -> None:
+    code, heavy, out = run_fresh(*args, cwd=SAMPLES)
+    assert code == 0
+    assert out.strip()
+    assert heavy == []
+
+
+def test_a_bad_value_is_refused_in_japanese_without_pydantic(tmp_path: Path) -> None:
+    """Values are converted by hyoka.cli_ja's plain converter: a bad choice still gets its Japanese line."""
+    old = str(SAMPLES / "midori" / "v1.txt")
+    done = subprocess.run([sys.executable, "-c", RUN_AND_LIST.replace("HEAVY", repr(json.dumps(HEAVY))),
+                           "diff", old, old, "--format", "xml"], cwd=tmp_path, capture_output=True, text=True,
+                          check=False, timeout=120)
+    error, report = done.stderr.strip().splitlines()
+    assert json.loads(report) == {"code": 2, "heavy": []}
+    assert error.startswith("エラー: --format の値が不正です: 次のいずれかを指定してください: text, json")
+
+
+def test_a_command_that_opens_the_store_does_import_sqlalchemy(tmp_path: Path) -> None:
+    code, heavy, _ = run_fresh("init", "--db", f"sqlite:///{tmp_path / 'h.db'}", cwd=tmp_path)
+    assert code == 0
+    assert "sqlalchemy" in heavy and "alembic" in heavy
