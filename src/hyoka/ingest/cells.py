@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html
 import re
+from functools import lru_cache
 
 from hyoka.era import parse_date
 from hyoka.model import Check, Checks, Choice, Count, Date, Text, Value
@@ -39,9 +40,11 @@ def _input_mark(match: re.Match[str]) -> str:
 
 def strip_markup(cell: str) -> str:
     """Cell text without HTML: inputs become bracket marks, block tags line breaks."""
-    text = _INPUT_RE.sub(_input_mark, cell)
-    text = _BLOCK_TAG_RE.sub("\n", text)
-    text = _TAG_RE.sub("", text)
+    text = cell
+    if "<" in text:  # every tag pattern starts with "<"; most cells have none
+        text = _INPUT_RE.sub(_input_mark, text)
+        text = _BLOCK_TAG_RE.sub("\n", text)
+        text = _TAG_RE.sub("", text)
     text = html.unescape(text)
     lines = [collapse_space(line) for line in text.split("\n")]
     return "\n".join(line for line in lines if line)
@@ -107,8 +110,12 @@ def parse_choice(text: str) -> Choice | Count | None:
     return None
 
 
+@lru_cache(maxsize=8192)
 def parse_value(cell: str) -> Value:
-    """Typed value of a printed cell; falls back to text, never fails."""
+    """Typed value of a printed cell; falls back to text, never fails.
+
+    Values are immutable, so the value of a cell text is remembered: two versions of a report
+    share most of their cells (issue 13, fast reading)."""
     text = strip_markup(cell)
     if not text:
         return Text("")

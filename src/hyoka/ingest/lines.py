@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from hyoka.normalize import collapse_space, nfkc_keep_circled
 from hyoka.numbering import join_circled
@@ -43,8 +44,18 @@ class Line:
 def split_line(number: int, raw: str) -> Line:
     """Cells of a raw line after removing markdown headers and inline emphasis tags; tabs, the
     pipes of a markdown table, or (in a line without tabs) runs of spaces separate cells."""
-    raw = _MARKDOWN_RE.sub("", raw.strip(" \u3000"))
-    raw = _INLINE_NOISE_RE.sub("", raw)
+    return Line(number, split_cells(raw))
+
+
+@lru_cache(maxsize=16_384)
+def split_cells(raw: str) -> tuple[str, ...]:
+    """The cells of :func:`split_line`, remembered per text: each line is split once, and two
+    versions of a report share most of their lines."""
+    raw = raw.strip(" \u3000")
+    if raw.startswith("#"):
+        raw = _MARKDOWN_RE.sub("", raw)
+    if "<" in raw:
+        raw = _INLINE_NOISE_RE.sub("", raw)
     raw = join_circled(raw)  # "① 入手元": layout, not text (labels and values alike)
     if raw.startswith("|") and raw.count("|") >= 2:
         # A markdown table row ("| ①入手元 ※ | [○] 本人 |"): the pipes are the cell borders.
@@ -57,7 +68,7 @@ def split_line(number: int, raw: str) -> Line:
         cells.pop(0)
     while cells and not cells[-1]:
         cells.pop()
-    return Line(number, tuple(cells))
+    return tuple(cells)
 
 
 def is_noise(line: Line) -> bool:

@@ -16,17 +16,17 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
-
-from rapidfuzz import fuzz, process
 
 from hyoka.errors import InputError
 from hyoka.forms import Catalogue, Entry
-from hyoka.forms.match import THRESHOLD, Match, best, key, names, prefix, split_after, split_label, title_score
+from hyoka.forms.match import THRESHOLD, Match, best, key, prefix, split_after, split_label, title_score
+from hyoka.ingest.grammar import INFER_THRESHOLD as _INFER_THRESHOLD
+from hyoka.ingest.grammar import SKIPPED_HEADINGS as _SKIPPED_HEADINGS
+from hyoka.ingest.grammar import grammar
 from hyoka.ingest.heads import mend_head
 from hyoka.ingest.lines import Line
 from hyoka.ingest.reading import FuzzyLabel, Unplaced
-from hyoka.normalize import collapse_space, nfkc_keep_circled
+from hyoka.normalize import collapse_space
 from hyoka.numbering import (
     FILE_SECTIONS,
     RiskHeading,
@@ -38,7 +38,6 @@ from hyoka.numbering import (
     risk_heading,
     starts_circled,
     strip_duplicate,
-    strip_roman,
 )
 
 MAX_ITEMS = 50_000
@@ -53,14 +52,10 @@ _ROW_HEADER_MAX = 12
 _BROKEN_CELLS = 3
 # "3) 課題が残されている": an option of a choice printed on its own line.
 _OPTION_RE = re.compile(r"^\d{1,2}\s*[)）]")
-_SECTION_FUZZY = 85.0
-_INFER_THRESHOLD = 90.0
 _NUMBER_BONUS = 10.0
 # Going back to an earlier heading of the open section is possible (a table printed twice), but
 # a later section with the same title and the printed number is the likelier reading.
 _BACKWARD_COST = 15.0
-# How many headings after an open one may have lost their own line.
-_SKIPPED_HEADINGS = 2
 
 
 @dataclass
@@ -106,20 +101,8 @@ class Placer:
         self._used: dict[tuple[str, ...], int] = {}
         self._section_counts: dict[str, int] = {}
         self._pending_repeat: tuple[Entry, str, int] | None = None
-        self._find = lru_cache(maxsize=16384)(self._find_uncached)
-        self._labelled: dict[tuple[str, ...], list[Entry]] = {}
-        self._best_cache: dict[tuple[str, tuple[str, ...]], Match | None] = {}
-        self._titles = [
-            (entry, entry.title.replace(" ", ""))
-            for entry in catalogue.sections()
-            if entry.title and not entry.segment.startswith(("別添", "表紙"))
-        ]
-        self._title_heads = {title[:2] for _, title in self._titles}
-        self._headings: dict[str, tuple[Entry, str, str, bool] | None] = {}
-        self._anywhere: dict[str, bool] = {}
-        self._all_names = sorted(
-            {n for e in catalogue.entries if not e.segment.isdigit() and not e.segment.endswith("N") for n in names(e)}
-        )
+        self.grammar = grammar(catalogue)
+        self._titles = self.grammar.titles
 
     # -- sections ------------------------------------------------------------
     def section_heading(self, text: str) -> tuple[Entry, str, str] | None:
@@ -127,33 +110,13 @@ class Placer:
 
         The title decides (printed numerals are garbled by OCR); a heading without a numeral
         counts only for the first section, before any other, as "基本情報" alone."""
-        if text not in self._headings:
-            self._headings[text] = self._section_heading(text)
-        found = self._headings[text]
+        found = self.grammar.section_heading(text)
         if found is None:
             return None
         entry, printed, remainder, bare = found
         if bare and (self.chain or entry is not self._titles[0][0] or remainder):
             return None
         return entry, printed, remainder
-
-    def _section_heading(self, text: str) -> tuple[Entry, str, str, bool] | None:
-        """The heading ``text`` would be, and whether it lacks its numeral (remembered per text)."""
-        folded = nfkc_keep_circled(text).strip()
-        numeral, body = strip_roman(folded)
-        compact = body.replace(" ", "")
-        if numeral is None and compact[:2] not in self._title_heads:
-            return None
-        for entry, title in self._titles:
-            if compact.startswith(title):
-                remainder = split_after(body, len(key(entry.title))) if compact != title else ""
-            elif numeral and len(title) >= 6 and fuzz.ratio(compact[: len(title)], title) >= _SECTION_FUZZY:
-                remainder = split_after(body, len(title))
-            else:
-                continue
-            heading = body[: len(body) - len(remainder)].strip() if remainder else body
-            return entry, f"{entry.segment} {heading}", remainder, numeral is None
-        return None
 
     def open_section(self, entry: Entry, printed: str, remainder: str, number: int) -> None:
         """A printed section heading. A repeat of the open section is a page header, or, when
@@ -310,10 +273,7 @@ class Placer:
 
     def _names_a_label(self, printed: str) -> bool:
         """Whether the printed key is (nearly exactly) some label of the form, wherever it is."""
-        if printed not in self._anywhere:
-            found = process.extractOne(printed, self._all_names, scorer=fuzz.ratio, score_cutoff=_INFER_THRESHOLD)
-            self._anywhere[printed] = found is not None
-        return self._anywhere[printed]
+        return self.grammar.names_a_label(printed)
 
     @staticmethod
     def _label_like(line: Line) -> bool:
@@ -473,42 +433,10 @@ class Placer:
 
     # -- labels --------------------------------------------------------------
     def _label_children(self, parent: tuple[str, ...]) -> list[Entry]:
-        """The children of ``parent`` a label line may name (numbered headings and group
-        instances have lines of their own); computed once per parent."""
-        found = self._labelled.get(parent)
-        if found is None:
-            found = [e for e in self.cat.children(parent) if not e.segment.isdigit() and not e.segment.endswith("N")]
-            self._labelled[parent] = found
-        return found
+        return self.grammar.label_children(parent)
 
     def _best(self, printed: str, parent: tuple[str, ...]) -> Match | None:
-        """:func:`best` among the label children of ``parent``, remembered: forms repeat labels."""
-        cache_key = (printed, parent)
-        if cache_key not in self._best_cache:
-            self._best_cache[cache_key] = best(printed, self._label_children(parent))
-        return self._best_cache[cache_key]
-
-    def _find_uncached(
-        self, printed: str, parents: tuple[tuple[str, ...], ...]
-    ) -> tuple[Match, int, Entry | None] | None:
-        """The deepest open level with a child the printed key names: (match, depth, None).
-
-        Failing that, a child of a heading printed *after* an open one whose own line was lost
-        (a missing "2. 基本情報" or "リスク2：…" line): (match, depth, that heading)."""
-        for depth in range(len(parents), 0, -1):
-            found = self._best(printed, parents[depth - 1])
-            if found is not None:
-                return found, depth, None
-        for depth in range(len(parents), 0, -1):
-            siblings = self.cat.children(parents[depth - 1])
-            if depth < len(parents):
-                current = self.cat.by_path.get(parents[depth])
-                siblings = siblings[siblings.index(current) + 1 :] if current in siblings else []
-            for heading in [h for h in siblings if not h.segment.endswith("N")][:_SKIPPED_HEADINGS]:
-                found = self._best(printed, heading.path)
-                if found is not None and found.score >= _INFER_THRESHOLD:
-                    return found, depth + 1, heading
-        return None
+        return self.grammar.best(printed, parent)
 
     def _search(self, printed: str) -> tuple[Match, int, Entry | None] | None:
         if not printed or len(printed) > LABEL_MAX_KEY:
@@ -516,7 +444,7 @@ class Placer:
         parents = tuple(f.entry.path for f in self.chain)
         if not parents:
             return self._search_everywhere(printed)
-        return self._find(printed, parents)
+        return self.grammar.find(printed, parents)
 
     def _search_everywhere(self, printed: str) -> tuple[Match, int, Entry | None] | None:
         """Before any section: an item of the first section's first heading opens it (the

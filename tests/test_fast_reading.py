@@ -1,0 +1,63 @@
+"""Fast reading (issue 13): what one reading remembers for the next never changes what it reads.
+
+The reader remembers the catalogue's answers, split lines and cell values across readings in a
+process (hyoka.ingest.grammar and friends). Reading a report after reading another — its previous
+version, another form, a different file — must give exactly what a first reading in a fresh
+process gives.
+"""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+from hyoka.ingest import dumps, forget, read_text
+from hyoka.ingest.reading import Reading
+
+EDITS = ("また、年1回点検する。", "及び", "改訂:")
+
+
+def edited(text: str, share: float, seed: int) -> str:
+    """The text with ``share`` of its label<TAB>value lines changed."""
+    rng = random.Random(seed)
+    lines = text.split("\n")
+    values = [i for i, line in enumerate(lines) if "\t" in line and len(line) > 20]
+    for n, idx in enumerate(rng.sample(values, max(1, int(len(values) * share)))):
+        head, cell = lines[idx].rsplit("\t", 1)
+        lines[idx] = f"{head}\t{EDITS[n % 3]}{cell}"
+    return "\n".join(lines)
+
+
+def fresh(text: str, name: str) -> Reading:
+    forget()
+    return read_text(text, name)
+
+
+def same(a: Reading, b: Reading) -> bool:
+    return dumps(a.report) == dumps(b.report) and a.diagnostics == b.diagnostics
+
+
+def test_a_reading_after_others_equals_a_first_reading(seeds_dir: Path) -> None:
+    texts = {p.name: p.read_text("utf-8") for p in sorted(seeds_dir.glob("*.txt"))}
+    assert len(texts) >= 2
+    firsts = {name: fresh(text, name) for name, text in texts.items()}
+    versions = {f"{name}+edit": edited(text, 0.05, 1) for name, text in texts.items()}
+    first_versions = {name: fresh(text, name) for name, text in versions.items()}
+    forget()
+    # One process reads everything in turn, each file twice, the edited versions in between.
+    for _ in range(2):
+        for name, text in texts.items():
+            assert same(read_text(text, name), firsts[name]), name
+            edit = f"{name}+edit"
+            assert same(read_text(versions[edit], edit), first_versions[edit]), edit
+    assert not same(firsts[next(iter(texts))], first_versions[f"{next(iter(texts))}+edit"]), "the edits are read"
+
+
+def test_forget_empties_what_is_remembered(seeds_dir: Path) -> None:
+    from hyoka.ingest import cells, lines
+
+    text = next(iter(sorted(seeds_dir.glob("*.txt")))).read_text("utf-8")
+    read_text(text, "seed")
+    assert lines.split_cells.cache_info().currsize > 0 and cells.parse_value.cache_info().currsize > 0
+    forget()
+    assert lines.split_cells.cache_info().currsize == 0 and cells.parse_value.cache_info().currsize == 0
