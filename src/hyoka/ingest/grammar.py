@@ -18,7 +18,7 @@ from typing import TypeVar
 from rapidfuzz import fuzz, process
 
 from hyoka.forms import Catalogue, Entry
-from hyoka.forms.match import Match, best, key, names, split_after
+from hyoka.forms.match import THRESHOLD, Match, best, key, names, prefix, split_after, title_score
 from hyoka.normalize import nfkc_keep_circled
 from hyoka.numbering import strip_roman
 
@@ -28,6 +28,7 @@ V = TypeVar("V")
 REMEMBERED = 65_536
 SECTION_FUZZY = 85.0
 INFER_THRESHOLD = 90.0
+NUMBER_BONUS = 10.0
 # How many headings after an open one may have lost their own line.
 SKIPPED_HEADINGS = 2
 
@@ -67,6 +68,8 @@ class Grammar:
         self._found: dict[tuple[str, tuple[tuple[str, ...], ...]], Found | None] = {}
         self._headings: dict[str, SectionHeading | None] = {}
         self._anywhere: dict[str, bool] = {}
+        self._prefix: dict[tuple[str, tuple[str, ...]], Match | None] = {}
+        self._numbered: dict[tuple[tuple[str, ...], str, str, bool], tuple[Entry, float, int] | None] = {}
 
     def label_children(self, parent: tuple[str, ...]) -> list[Entry]:
         """The children of ``parent`` a label line may name (numbered headings and group
@@ -78,6 +81,31 @@ class Grammar:
     def best(self, printed: str, parent: tuple[str, ...]) -> Match | None:
         """:func:`best` among the label children of ``parent``: forms repeat labels."""
         return _remember(self._best, (printed, parent), lambda: best(printed, self.label_children(parent)))
+
+    def prefix(self, printed: str, parent: tuple[str, ...]) -> Match | None:
+        """:func:`prefix` among the label children of ``parent`` (a label with its value run on)."""
+        return _remember(self._prefix, (printed, parent), lambda: prefix(printed, self.label_children(parent)))
+
+    def numbered_match(self, section: tuple[str, ...], number: str, title_key: str,
+                       inferring: bool) -> tuple[Entry, float, int] | None:
+        """(entry, score, key characters of the title consumed) of a numbered heading under
+        ``section``; the printed number, often garbled, only breaks ties and lowers the bar a little."""
+        return _remember(self._numbered, (section, number, title_key, inferring),
+                         lambda: self._numbered_match(section, number, title_key, inferring))
+
+    def _numbered_match(self, section: tuple[str, ...], number: str, title_key: str,
+                        inferring: bool) -> tuple[Entry, float, int] | None:
+        winner: tuple[Entry, float, int] | None = None
+        ranked = 0.0
+        for entry in self.cat.children(section):
+            if not entry.segment.isdigit() or not entry.title:
+                continue
+            score, consumed = title_score(title_key, key(entry.title))
+            bonus = NUMBER_BONUS if entry.segment == number else 0.0
+            need = INFER_THRESHOLD if inferring else THRESHOLD
+            if score + bonus >= need and (winner is None or score + bonus > ranked):
+                winner, ranked = (entry, score, consumed), score + bonus
+        return winner
 
     def find(self, printed: str, parents: tuple[tuple[str, ...], ...]) -> Found | None:
         """The deepest open level with a child the printed key names: (match, depth, None).

@@ -76,6 +76,7 @@ def is_noise(line: Line) -> bool:
     return not line.cells or bool(_PAGE_NOISE_RE.match(line.joined))
 
 
+@lru_cache(maxsize=4096)
 def appendix_heading(text: str) -> tuple[str, str] | None:
     """("別添N", title) for a "(別添N) …" heading."""
     m = _APPENDIX_RE.match(nfkc_keep_circled(text).replace("\t", " ").strip())

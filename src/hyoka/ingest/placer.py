@@ -19,8 +19,9 @@ from dataclasses import dataclass, field
 
 from hyoka.errors import InputError
 from hyoka.forms import Catalogue, Entry
-from hyoka.forms.match import THRESHOLD, Match, best, key, prefix, split_after, split_label, title_score
+from hyoka.forms.match import THRESHOLD, Match, best, key, prefix, split_after, split_label
 from hyoka.ingest.grammar import INFER_THRESHOLD as _INFER_THRESHOLD
+from hyoka.ingest.grammar import NUMBER_BONUS as _NUMBER_BONUS
 from hyoka.ingest.grammar import SKIPPED_HEADINGS as _SKIPPED_HEADINGS
 from hyoka.ingest.grammar import grammar
 from hyoka.ingest.heads import mend_head
@@ -52,7 +53,6 @@ _ROW_HEADER_MAX = 12
 _BROKEN_CELLS = 3
 # "3) 課題が残されている": an option of a choice printed on its own line.
 _OPTION_RE = re.compile(r"^\d{1,2}\s*[)）]")
-_NUMBER_BONUS = 10.0
 # Going back to an earlier heading of the open section is possible (a table printed twice), but
 # a later section with the same title and the printed number is the likelier reading.
 _BACKWARD_COST = 15.0
@@ -210,12 +210,11 @@ class Placer:
         its value; the label may run on with its value in one cell ("使用者数 <選択肢> …")."""
         if not rest or rest[0].startswith(VALUE_START):
             return None
-        children = self._label_children(parent.path)
         printed = key(rest[0])
         found = self._best(printed, parent.path) if len(printed) <= _UNPLACED_LABEL_MAX else None
         if found is not None:
             return found, rest[0], rest[1:]
-        run_on = prefix(printed, children)
+        run_on = self.grammar.prefix(printed, parent.path)
         if run_on is not None:
             value, boundary = split_label(rest[0], len(run_on.name))
             if boundary or value.startswith(VALUE_START):
@@ -352,20 +351,7 @@ class Placer:
 
     def _numbered_match(self, section: Entry, number: str, title_key: str,
                         *, inferring: bool) -> tuple[Entry, float, int] | None:
-        """(entry, score, key characters of the title consumed) of the numbered heading; the
-        printed number, often garbled, only breaks ties and lowers the bar a little."""
-        winner: tuple[Entry, float, int] | None = None
-        ranked = 0.0
-        for entry in self.cat.children(section.path):
-            if not entry.segment.isdigit() or not entry.title:
-                continue
-            title = key(entry.title)
-            score, consumed = title_score(title_key, title)
-            bonus = _NUMBER_BONUS if entry.segment == number else 0.0
-            need = _INFER_THRESHOLD if inferring else THRESHOLD
-            if score + bonus >= need and (winner is None or score + bonus > ranked):
-                winner, ranked = (entry, score, consumed), score + bonus
-        return winner
+        return self.grammar.numbered_match(section.path, number, title_key, inferring)
 
     # -- risks and group instances -------------------------------------------
     def _place_risk(self, risk: RiskHeading, line: Line) -> bool:
@@ -536,7 +522,7 @@ class Placer:
         """A label with its value run on in the same cell: accepted when the value starts like
         one (bracket, mark, list item) or the label is circled, never inside running text."""
         for depth in range(len(self.chain), 0, -1):
-            found = prefix(printed, self._label_children(self.chain[depth - 1].entry.path))
+            found = self.grammar.prefix(printed, self.chain[depth - 1].entry.path)
             if found is None:
                 continue
             value, boundary = split_label(first, len(found.name))
