@@ -11,6 +11,10 @@ from __future__ import annotations
 import random
 from pathlib import Path
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from hyoka.forms.match import THRESHOLD, _too_far_apart, key, similarity
 from hyoka.ingest import dumps, forget, read_text
 from hyoka.ingest.reading import Reading
 
@@ -61,3 +65,22 @@ def test_forget_empties_what_is_remembered(seeds_dir: Path) -> None:
     assert lines.split_cells.cache_info().currsize > 0 and cells.parse_value.cache_info().currsize > 0
     forget()
     assert lines.split_cells.cache_info().currsize == 0 and cells.parse_value.cache_info().currsize == 0
+
+
+ALPHABET = "①②③⑥⑩0123456789入手元使用目的の事務ファイルリスク・ "
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.text(ALPHABET, min_size=1, max_size=30), st.text(ALPHABET, max_size=8), st.text(ALPHABET, max_size=8))
+def test_labels_skipped_for_their_lengths_could_not_have_matched(base: str, before: str, after: str) -> None:
+    """forms.match.best skips a name whose length alone keeps it under the threshold: the skip
+    must never drop a name similarity would have accepted. A key and the same key with text
+    around it are as similar as keys of those lengths get."""
+    for printed, name in ((key(base), key(before + base + after)), (key(before + base + after), key(base))):
+        if printed and name and _too_far_apart(len(printed), len(name)):
+            assert similarity(printed, name) < THRESHOLD, (printed, name)
+
+
+def test_the_length_rule_does_skip_names() -> None:
+    assert _too_far_apart(len("①入手元"), len("①特定個人情報ファイルを取り扱う事務において使用するシステム"))
+    assert not _too_far_apart(len("③使用日的"), len("③使用目的"))
