@@ -77,3 +77,15 @@ def test_a_command_that_opens_the_store_does_import_sqlalchemy(tmp_path: Path) -
     code, heavy, _ = run_fresh("init", "--db", f"sqlite:///{tmp_path / 'h.db'}", cwd=tmp_path)
     assert code == 0
     assert "sqlalchemy" in heavy and "alembic" in heavy
+
+
+def test_database_errors_still_become_one_japanese_line(tmp_path: Path) -> None:
+    """user_errors recognises SQLAlchemy's errors without importing SQLAlchemy itself."""
+    not_a_db = tmp_path / "text.db"
+    not_a_db.write_text("これはデータベースではありません\n", encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "hyoka.cli", "log", "x", "--db", f"sqlite:///{not_a_db}"],
+                          cwd=tmp_path, capture_output=True, text=True, check=False, timeout=120)
+    assert done.returncode == 2 and done.stdout == ""
+    assert done.stderr.startswith("エラー: データベースを開けません / cannot open database:")
+    assert len(done.stderr.splitlines()) == 1
+    assert not_a_db.read_text(encoding="utf-8") == "これはデータベースではありません\n"
