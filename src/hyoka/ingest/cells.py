@@ -23,6 +23,7 @@ _TAG_RE = re.compile(r"</?[a-zA-Z][^<>]{0,400}>")
 _TICKED = "[○]"
 _UNTICKED = "[ ]"
 _MARK_RE = re.compile(r"\[\s*[○〇OoＯ0◯●✓✔]?\s*\]|\{\s*[○〇]\s*\}|[■□☑☐]")
+_MARK_CHARS = "[{■□☑☐"  # a mark of _MARK_RE contains one of these
 _OPTION_SPLIT_RE = re.compile(r"(?:(?<=\s)|^)(\d{1,2})\)\s*")
 _CHOICE_RE = re.compile(r"^\[\s*([^\[\]]*?)\s*\]")
 _NEAR_CHOICE_RE = re.compile(r"^[^\[\]\d]{0,12}\[\s*([^\[\]]*?)\s*\]")
@@ -59,6 +60,8 @@ def _is_mark(token: str) -> bool | None:
 
 def parse_checks(text: str) -> Checks | None:
     """A checkbox list when the cell has two or more marks each followed by an option."""
+    if not any(ch in text for ch in _MARK_CHARS):
+        return None  # every mark has one of these characters; most cells are plain text
     flat = collapse_space(text.replace("\n", " "))
     marks = list(_MARK_RE.finditer(flat))
     if len(marks) < 2 or marks[0].start() > 2:
@@ -92,6 +95,8 @@ def parse_options(text: str) -> tuple[str, ...]:
 
 def parse_choice(text: str) -> Choice | Count | None:
     """A single choice (or a count) when the cell starts with ``[selected]`` and lists options."""
+    if "[" not in text:
+        return None  # the choice, count and near-choice patterns all need a bracket
     flat = collapse_space(text.replace("\n", " ").replace("<選択肢>", " <選択肢> "))
     head = flat.replace("<選択肢>", "").strip()
     count = _COUNT_RE.match(head)
