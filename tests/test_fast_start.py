@@ -9,11 +9,15 @@ A command that opens the store shows the check sees an import when there is one.
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
+
+from hyoka.cli import app
 
 SAMPLES = Path(__file__).resolve().parents[1] / "samples"
 HEAVY = ("sqlalchemy", "alembic", "jinja2", "openpyxl", "pypdfium2", "docx", "pydantic")
@@ -89,3 +93,47 @@ def test_database_errors_still_become_one_japanese_line(tmp_path: Path) -> None:
     assert done.stderr.startswith("エラー: データベースを開けません / cannot open database:")
     assert len(done.stderr.splitlines()) == 1
     assert not_a_db.read_text(encoding="utf-8") == "これはデータベースではありません\n"
+
+
+LAZY = """
+import sys
+import typer.main
+from hyoka.cli import app
+built = []
+original = typer.main.get_command_from_info
+def counting(command_info, **kwargs):
+    built.append(command_info.callback.__name__)
+    return original(command_info, **kwargs)
+typer.main.get_command_from_info = counting
+code = 0
+try:
+    app(sys.argv[1:], prog_name="hyoka")
+except SystemExit as exc:
+    code = exc.code or 0
+print("BUILT", *built, file=sys.stderr)
+"""
+
+
+def run_lazily(*args: str, cwd: Path) -> tuple[str, str, list[str]]:
+    """Run `hyoka ARGS` as the program does (app()): stdout, stderr, the commands Typer built."""
+    done = subprocess.run([sys.executable, "-c", LAZY, *args], cwd=cwd, capture_output=True, text=True,
+                          check=False, timeout=120, env={**os.environ, "COLUMNS": "200"})
+    *err, built = done.stderr.splitlines()
+    return done.stdout, "".join(line + "\n" for line in err), built.split()[1:]
+
+
+def test_a_run_builds_only_the_command_it_runs() -> None:
+    out, _, built = run_lazily("diff", "midori/v1.txt", "midori/v2.txt", "--format", "json", cwd=SAMPLES)
+    assert json.loads(out)["changes"]
+    assert built == ["diff"]
+
+
+@pytest.mark.parametrize("args", [
+    ("--help",), ("log", "--help"), ("dif", "x"), ("diff",), ("log", "a", "--format", "xml"), ("--version",),
+    (), ("classify-row", "--item", "II/3/③使用目的", "--before", "甲", "--after", "乙"),
+])
+def test_commands_built_on_demand_answer_as_commands_built_at_once(args: tuple[str, ...]) -> None:
+    """typer.main.get_command (CliRunner, tests) builds every command first; app() builds one."""
+    eager = CliRunner().invoke(app, list(args), prog_name="hyoka", env={"COLUMNS": "200"})
+    out, err, _ = run_lazily(*args, cwd=SAMPLES)
+    assert (out, err) == (eager.stdout, eager.stderr)

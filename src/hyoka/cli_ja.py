@@ -405,13 +405,51 @@ class JapaneseCommand(_JapaneseHelp, TyperCommand):
         _install_plain_conversion(self.params)
 
 
+class LazyCommands(dict[str, Any]):
+    """The group's name → command table, each command built by Typer when first asked for.
+
+    Typer builds every command (signature, annotations, parameters) before running one, about
+    1.5 ms each; a run needs one command, `--help` all of them. Names are known at once, so
+    listing, suggesting and `in` work without building anything.
+    """
+
+    def __init__(self, names: Sequence[str], build: Callable[[str], Any]) -> None:
+        super().__init__(dict.fromkeys(names))
+        self._build = build
+
+    def __getitem__(self, name: str) -> Any:
+        command = super().__getitem__(name)
+        if command is None:
+            command = self._build(name)
+            super().__setitem__(name, command)
+        return command
+
+    def get(self, name: str, default: Any = None) -> Any:  # type: ignore[override]
+        return self[name] if name in self else default  # noqa: SIM401 (dict.get would not build)
+
+    def values(self) -> list[Any]:  # type: ignore[override]
+        return [self[name] for name in self]
+
+    def items(self) -> list[tuple[str, Any]]:  # type: ignore[override]
+        return [(name, self[name]) for name in self]
+
+
 class JapaneseGroup(_JapaneseHelp, TyperGroup):
-    """The `hyoka` group: Japanese help, commands listed with their whole summary line."""
+    """The `hyoka` group: Japanese help, commands listed with their whole summary line, each
+    command built when it is used (:class:`LazyCommands`, when run through JapaneseTyper)."""
+
+    typer_app: JapaneseTyper | None = None  # set on the per-app subclass JapaneseTyper makes
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs["rich_markup_mode"] = None
         super().__init__(*args, **kwargs)
         _install_plain_conversion(self.params)
+        lazy = self.typer_app.building_lazily() if self.typer_app is not None else None
+        if lazy is not None and not self.commands:
+            self.commands = LazyCommands(*lazy)
+
+    def list_commands(self, ctx: Context) -> list[str]:
+        return list(self.commands)  # in the order of creation, without building them
 
     def collect_usage_pieces(self, ctx: Context) -> list[str]:
         return [*_usage_pieces(self, ctx), self.subcommand_metavar]
@@ -451,13 +489,41 @@ class JapaneseGroup(_JapaneseHelp, TyperGroup):
 
 
 class JapaneseTyper(typer.Typer):
-    """typer.Typer whose commands are JapaneseCommand and whose group is JapaneseGroup."""
+    """typer.Typer whose commands are JapaneseCommand and whose group is JapaneseGroup.
+
+    Run as a program (``app()``), the group gets its commands lazily: Typer builds the group
+    with no commands and :class:`LazyCommands` builds each one from its registration when used.
+    ``typer.main.get_command(app)`` (tests, CliRunner) still builds them all at once.
+    """
 
     def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("cls", JapaneseGroup)
+        kwargs.setdefault("cls", type("HyokaGroup", (JapaneseGroup,), {"typer_app": self}))
         kwargs["rich_markup_mode"] = None
         super().__init__(**kwargs)
+        self._lazy: tuple[list[str], Callable[[str], Any]] | None = None
 
     def command(self, name: str | None = None, *, cls: type[TyperCommand] | None = None,
                 **kwargs: Any) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
         return super().command(name, cls=cls or JapaneseCommand, **kwargs)
+
+    def building_lazily(self) -> tuple[list[str], Callable[[str], Any]] | None:
+        """(command names, builder of a command by name) while ``__call__`` builds the group."""
+        return self._lazy
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        from typer.main import get_command_from_info, get_command_name
+
+        infos = {info.name or get_command_name(info.callback.__name__): info  # type: ignore[union-attr]
+                 for info in self.registered_commands}
+
+        def build(name: str) -> Any:
+            return get_command_from_info(infos[name], pretty_exceptions_short=self.pretty_exceptions_short,
+                                         rich_markup_mode=None)
+
+        registered, self.registered_commands = self.registered_commands, []
+        self._lazy = (list(infos), build)
+        try:
+            return super().__call__(*args, **kwargs)
+        finally:
+            self.registered_commands, self._lazy = registered, None
+
