@@ -31,6 +31,7 @@ def forget() -> None:
     lines.split_cells.cache_clear()
     lines.appendix_heading.cache_clear()
     appendix._table_text.cache_clear()
+    appendix._short_timing.cache_clear()
     cells.parse_value.cache_clear()
     numbering.forget()
     match.key.cache_clear()

@@ -197,6 +197,12 @@ def timing_of(cell: str) -> str:
     """The 提出時期 token of a cell that holds only 事前/事後 (OCR spacing, stray marks allowed), else ""."""
     if len(cell) > 12:
         return ""
+    return _short_timing(cell)
+
+
+@lru_cache(maxsize=4096)
+def _short_timing(cell: str) -> str:
+    """:func:`timing_of` of a short cell, remembered: a table asks it of every cell, many times."""
     token = _TIMING_NOISE_RE.sub("", unicodedata.normalize("NFKC", cell))
     return token if token in TIMINGS else ""
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from hyoka.normalize import collapse_space, nfkc_keep_circled
 from hyoka.numbering import join_circled
@@ -32,11 +32,13 @@ class Line:
     def first(self) -> str:
         return self.cells[0] if self.cells else ""
 
-    @property
+    # Computed once per line (the reader asks several times); cached_property writes the
+    # instance's __dict__ directly, so it works on a frozen dataclass and leaves eq/hash alone.
+    @cached_property
     def rest(self) -> tuple[str, ...]:
         return tuple(c for c in self.cells[1:] if c)
 
-    @property
+    @cached_property
     def joined(self) -> str:
         return " ".join(c for c in self.cells if c)
 
