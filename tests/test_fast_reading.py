@@ -84,3 +84,13 @@ def test_labels_skipped_for_their_lengths_could_not_have_matched(base: str, befo
 def test_the_length_rule_does_skip_names() -> None:
     assert _too_far_apart(len("①入手元"), len("①特定個人情報ファイルを取り扱う事務において使用するシステム"))
     assert not _too_far_apart(len("③使用日的"), len("③使用目的"))
+
+
+def test_only_the_characters_themselves_fold_to_betten() -> None:
+    """lines.appendix_heading skips a line without 別 and 添: no other character folds (NFKC) to them."""
+    import sys
+    import unicodedata
+
+    folding = {chr(c) for c in range(sys.maxunicode + 1) if not 0xD800 <= c <= 0xDFFF
+               and ("別" in unicodedata.normalize("NFKC", chr(c)) or "添" in unicodedata.normalize("NFKC", chr(c)))}
+    assert folding == {"別", "添"}

@@ -239,8 +239,8 @@ def _starts_with_date(cell: str) -> bool:
 
 def _is_heading(line: str) -> bool:
     """The "(別添N) 変更箇所" heading line (or an OCR variant), never a prose mention."""
-    if len(line) > _HEADING_MAX * 8:
-        return False
+    if len(line) > _HEADING_MAX * 8 or "変" not in line or "箇" not in line:
+        return False  # compacting only drops blanks: no 変 or 箇, no 変更箇所 (most lines; checked in C)
     compact = _compact(line).lstrip("#")
     return "変更箇所" in compact and len(compact) <= _HEADING_MAX
 

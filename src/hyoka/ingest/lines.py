@@ -81,5 +81,7 @@ def is_noise(line: Line) -> bool:
 @lru_cache(maxsize=4096)
 def appendix_heading(text: str) -> tuple[str, str] | None:
     """("別添N", title) for a "(別添N) …" heading."""
+    if "別" not in text or "添" not in text:
+        return None  # no character but 別 and 添 themselves folds (NFKC) to them: most lines end here
     m = _APPENDIX_RE.match(nfkc_keep_circled(text).replace("\t", " ").strip())
     return (f"別添{m.group(1)}", m.group(2).strip()) if m else None
