@@ -44,6 +44,8 @@ test: $(VENV)/.installed
 
 bench: $(VENV)/.installed
 	$(BIN)/python bench/bench_commit.py
+	$(BIN)/python bench/bench_cli_start.py
+	$(BIN)/python bench/bench_commit_process.py
 	$(BIN)/python bench/bench_text_diff.py
 	$(BIN)/python bench/bench_reader.py
 	$(BIN)/python bench/bench_pdf.py

@@ -16,10 +16,13 @@ reads one seed:
 
 - cold: the first read in a new process, after the imports (timed apart) — the
   catalogue is loaded and the reader's caches are empty; forms.match's
-  module-level lru caches fill here, and a Placer's per-instance caches start
-  empty on every read anyway;
+  module-level lru caches (and, since issue 13, the reader's per-process tables)
+  fill here;
 - warm: the best of --repeat reads after that first one (which is the warm-up),
-  with the module-level caches filled.
+  with the module-level caches filled. Since issue 13 the current reader remembers, for the
+  whole process, what depends only on the text and the catalogue (split lines, label matches,
+  cell values: hyoka.ingest.grammar), so its warm figure re-reads text it has seen;
+  bench_text_diff.py times the case between (a second version after the first).
 
 Cold is the best over --processes processes, warm the best over all their warm
 reads. Prints, per seed, ms for each reader, the ratio current/8d334e3 (< 1

@@ -83,25 +83,35 @@ _DB_DRIVERS = frozenset({"psycopg", "psycopg2", "asyncpg", "pg8000", "MySQLdb", 
                          "pyodbc", "pymssql"})
 
 
+def _database_error(exc: BaseException) -> bool:
+    """SQLAlchemy's DatabaseError or ArgumentError, tested without importing SQLAlchemy.
+
+    Such an error can only come from a command that imported SQLAlchemy itself, so the stateless
+    commands (diff of two files, parse, check, classify-row) never pay for importing it (issue 13).
+    """
+    sa_exc = sys.modules.get("sqlalchemy.exc")
+    return sa_exc is not None and isinstance(exc, sa_exc.DatabaseError | sa_exc.ArgumentError)
+
+
 def user_errors(func: Callable[P, R]) -> Callable[P, R]:
     """Map the project's own errors, and database connection errors, to exit code 2."""
 
     @functools.wraps(func)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
-        from sqlalchemy.exc import ArgumentError, DatabaseError
-
         try:
             return func(*args, **kwargs)
         except HyokaError as exc:
             fail(str(exc))
-        except (DatabaseError, ArgumentError) as exc:
-            # Not a database file, unreachable server, unknown dialect: the first line says which.
-            fail(f"データベースを開けません / cannot open database: {str(exc).splitlines()[0]}")
         except ModuleNotFoundError as exc:
             if exc.name not in _DB_DRIVERS:
                 raise
             fail(f"データベースのドライバ {exc.name} がありません (PostgreSQL: pip install 'hyoka[postgres]') / "
                  f"database driver missing")
+        except Exception as exc:
+            if not _database_error(exc):
+                raise
+            # Not a database file, unreachable server, unknown dialect: the first line says which.
+            fail(f"データベースを開けません / cannot open database: {str(exc).splitlines()[0]}")
         raise AssertionError("unreachable")
 
     return wrapper

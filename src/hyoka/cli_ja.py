@@ -11,6 +11,14 @@ through pydantic, whose messages are English only; a gettext catalogue would not
 - Click's exceptions are mapped by type (MissingParameter, BadParameter with the pydantic error's
   ``type`` code and input, NoSuchOption, BadOptionUsage, …) to one Japanese line on stderr, exit 2,
   the same contract as ``hyoka.cli.fail``. English text is never parsed or rewritten.
+
+Typer 0.29 converts every value through a pydantic TypeAdapter, and importing pydantic costs about
+75 ms on every command (issue 13, fast start). No Typer setting turns that off, and the releases
+before pydantic have no vendored Click, which this module builds on. So the command classes give
+the parameter kinds hyoka uses — str, int without bounds, bool, Path, Enum choices — a plain converter
+(``PlainConversion``) before Typer would build its adapter; anything else still goes to Typer's own.
+Path checks (exists, readable, …) stay Typer's: the value is made a Path first, which Typer accepts
+without pydantic.
 """
 
 from __future__ import annotations
@@ -18,8 +26,10 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from difflib import get_close_matches
 from enum import Enum
+from pathlib import Path
 from typing import IO, Any
 
 import typer
@@ -35,7 +45,9 @@ from typer._click.exceptions import (
     NoSuchOption,
     UsageError,
 )
-from typer.core import TyperCommand, TyperGroup
+from typer._coercion import RuntimeParam, TypeDescriptor
+from typer._param_types import coerce_cli_choice, coerce_cli_path
+from typer.core import TyperCommand, TyperGroup, _TyperParameter
 
 HELP_TEXT = "このヘルプを表示して終了する"
 USAGE_PREFIX = "使い方: "
@@ -245,6 +257,101 @@ def write_dl(formatter: HelpFormatter, rows: Sequence[tuple[str, str]], col_max:
             formatter.write(f"{indent}{' ' * first_col}{line}\n")
 
 
+# -- plain value conversion (no pydantic) ---------------------------------------------------------
+
+
+class ValueProblem(ValueError):
+    """A value the plain converter refused, described as pydantic describes its errors (type code, input).
+
+    ``_bad_value`` reads ``errors()`` of the exception's cause, so both converters give the same line.
+    """
+
+    def __init__(self, code: str, given: Any) -> None:
+        super().__init__(f"{code}: {given!r}")
+        self.code, self.given = code, given
+
+    def errors(self) -> list[dict[str, Any]]:
+        return [{"type": self.code, "input": self.given}]
+
+
+# The words pydantic reads as booleans (an empty value from an environment variable is False, as in Typer).
+_TRUE = frozenset({"true", "1", "yes", "on", "t", "y"})
+_FALSE = frozenset({"false", "0", "no", "off", "f", "n", ""})
+
+
+@dataclass(frozen=True)
+class PlainConversion(RuntimeParam):
+    """str / int / bool / Path / Enum values converted without pydantic (see the module docstring)."""
+
+    kind: str = "str"
+
+    def _coerce_value(self, value: Any, param: _TyperParameter, ctx: Context) -> Any:
+        try:
+            return self._convert(value, param, ctx)
+        except ValueProblem as problem:
+            raise BadParameter(str(problem), ctx=ctx, param=param) from problem
+        except ValueError as exc:  # a choice not among the Enum's values
+            raise BadParameter(str(exc), ctx=ctx, param=param) from ValueProblem("choice", value)
+
+    def _convert(self, value: Any, param: _TyperParameter, ctx: Context) -> Any:
+        if isinstance(value, bytes):
+            value = value.decode("utf-8", "replace")
+        if self.kind == "choice":
+            assert isinstance(self.annotation, type)
+            return coerce_cli_choice(value, choices=tuple(self.annotation),  # type: ignore[arg-type]
+                                     case_sensitive=self.parameter_info.case_sensitive, ctx=ctx)
+        if self.kind == "path":
+            path = value if isinstance(value, Path) else Path(str(value))
+            return coerce_cli_path(path, self.parameter_info, path_type=Path, param=param, ctx=ctx)
+        if self.kind == "bool":
+            if isinstance(value, bool):
+                return value
+            word = str(value).strip().lower()
+            if word in _TRUE or word in _FALSE:
+                return word in _TRUE
+            raise ValueProblem("bool_parsing", value)
+        if self.kind == "int":
+            if isinstance(value, int) and not isinstance(value, bool):
+                return value
+            try:
+                return int(str(value).strip())
+            except ValueError:
+                raise ValueProblem("int_parsing", value) from None
+        if not isinstance(value, str):
+            raise ValueProblem("string_type", value)
+        return value
+
+
+def plain_conversion(descriptor: TypeDescriptor) -> PlainConversion | None:
+    """The plain converter for a parameter, or None where Typer's own (pydantic) is needed."""
+    info, annotation = descriptor.parameter_info, descriptor.annotation
+    if info.parser is not None or descriptor.file_annotation is not None:
+        return None
+    kind = None
+    if annotation is str:
+        kind = "str"
+    elif annotation is bool:
+        kind = "bool"
+    elif annotation is int and info.min is None and info.max is None and not info.clamp:
+        kind = "int"
+    elif annotation is Path and info.path_type is None:
+        kind = "path"
+    elif isinstance(annotation, type) and issubclass(annotation, Enum):
+        kind = "choice"
+    if kind is None:
+        return None
+    return PlainConversion(parameter_info=info, annotation=annotation, kind=kind)
+
+
+def _install_plain_conversion(params: Sequence[Any]) -> None:
+    """Give each Typer parameter its plain converter before Typer builds (lazily) a pydantic one."""
+    for param in params:
+        if isinstance(param, _TyperParameter) and getattr(param, "_runtime_param", None) is None:
+            plain = plain_conversion(param.type_descriptor)
+            if plain is not None:
+                param._runtime_param = plain
+
+
 # -- help -----------------------------------------------------------------------------------------
 
 
@@ -312,6 +419,7 @@ class _JapaneseHelp:
         option = super().get_help_option(ctx)  # type: ignore[misc]
         if option is not None:
             option.help = HELP_TEXT
+            _install_plain_conversion([option])
         return option
 
     def format_usage(self, ctx: Context, formatter: HelpFormatter) -> None:
@@ -345,19 +453,59 @@ class _JapaneseHelp:
 
 
 class JapaneseCommand(_JapaneseHelp, TyperCommand):
-    """A Typer command whose help and usage errors are Japanese."""
+    """A Typer command whose help and usage errors are Japanese, its values converted without pydantic."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs["rich_markup_mode"] = None
         super().__init__(*args, **kwargs)
+        _install_plain_conversion(self.params)
+
+
+class LazyCommands(dict[str, Any]):
+    """The group's name → command table, each command built by Typer when first asked for.
+
+    Typer builds every command (signature, annotations, parameters) before running one, about
+    1.5 ms each; a run needs one command, `--help` all of them. Names are known at once, so
+    listing, suggesting and `in` work without building anything.
+    """
+
+    def __init__(self, names: Sequence[str], build: Callable[[str], Any]) -> None:
+        super().__init__(dict.fromkeys(names))
+        self._build = build
+
+    def __getitem__(self, name: str) -> Any:
+        command = super().__getitem__(name)
+        if command is None:
+            command = self._build(name)
+            super().__setitem__(name, command)
+        return command
+
+    def get(self, name: str, default: Any = None) -> Any:  # type: ignore[override]
+        return self[name] if name in self else default  # noqa: SIM401 (dict.get would not build)
+
+    def values(self) -> list[Any]:  # type: ignore[override]
+        return [self[name] for name in self]
+
+    def items(self) -> list[tuple[str, Any]]:  # type: ignore[override]
+        return [(name, self[name]) for name in self]
 
 
 class JapaneseGroup(_JapaneseHelp, TyperGroup):
-    """The `hyoka` group: Japanese help, commands listed with their whole summary line."""
+    """The `hyoka` group: Japanese help, commands listed with their whole summary line, each
+    command built when it is used (:class:`LazyCommands`, when run through JapaneseTyper)."""
+
+    typer_app: JapaneseTyper | None = None  # set on the per-app subclass JapaneseTyper makes
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs["rich_markup_mode"] = None
         super().__init__(*args, **kwargs)
+        _install_plain_conversion(self.params)
+        lazy = self.typer_app.building_lazily() if self.typer_app is not None else None
+        if lazy is not None and not self.commands:
+            self.commands = LazyCommands(*lazy)
+
+    def list_commands(self, ctx: Context) -> list[str]:
+        return list(self.commands)  # in the order of creation, without building them
 
     def collect_usage_pieces(self, ctx: Context) -> list[str]:
         return [*_usage_pieces(self, ctx), SUBCOMMAND_METAVAR]
@@ -397,13 +545,41 @@ class JapaneseGroup(_JapaneseHelp, TyperGroup):
 
 
 class JapaneseTyper(typer.Typer):
-    """typer.Typer whose commands are JapaneseCommand and whose group is JapaneseGroup."""
+    """typer.Typer whose commands are JapaneseCommand and whose group is JapaneseGroup.
+
+    Run as a program (``app()``), the group gets its commands lazily: Typer builds the group
+    with no commands and :class:`LazyCommands` builds each one from its registration when used.
+    ``typer.main.get_command(app)`` (tests, CliRunner) still builds them all at once.
+    """
 
     def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("cls", JapaneseGroup)
+        kwargs.setdefault("cls", type("HyokaGroup", (JapaneseGroup,), {"typer_app": self}))
         kwargs["rich_markup_mode"] = None
         super().__init__(**kwargs)
+        self._lazy: tuple[list[str], Callable[[str], Any]] | None = None
 
     def command(self, name: str | None = None, *, cls: type[TyperCommand] | None = None,
                 **kwargs: Any) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
         return super().command(name, cls=cls or JapaneseCommand, **kwargs)
+
+    def building_lazily(self) -> tuple[list[str], Callable[[str], Any]] | None:
+        """(command names, builder of a command by name) while ``__call__`` builds the group."""
+        return self._lazy
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        from typer.main import get_command_from_info, get_command_name
+
+        infos = {info.name or get_command_name(info.callback.__name__): info  # type: ignore[union-attr]
+                 for info in self.registered_commands}
+
+        def build(name: str) -> Any:
+            return get_command_from_info(infos[name], pretty_exceptions_short=self.pretty_exceptions_short,
+                                         rich_markup_mode=None)
+
+        registered, self.registered_commands = self.registered_commands, []
+        self._lazy = (list(infos), build)
+        try:
+            return super().__call__(*args, **kwargs)
+        finally:
+            self.registered_commands, self._lazy = registered, None
+

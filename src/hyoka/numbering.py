@@ -7,13 +7,21 @@ for empty instances ("システム6〜10"). Lawtext keeps its numbering parsing 
 one module so that a new notation is taught once; this module is that place for
 hyoka. Readers, the catalogue, the differ and the printed-cell parser all ask
 here instead of keeping their own patterns.
+
+The reader asks the same questions of the same cells many times (each line's first cell is
+tried as a range header, a risk heading, an instance, a numbered heading), and two versions
+of a report share most cells: the answers for a cell's text are remembered (:data:`REMEMBERED`
+texts per question, least recently used dropped). Answers are immutable.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any, TypeVar
 
 CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 ROMAN_CHARS = {"Ⅰ": "I", "Ⅱ": "II", "Ⅲ": "III", "Ⅳ": "IV", "Ⅴ": "V", "Ⅵ": "VI", "Ⅶ": "VII"}
@@ -52,6 +60,22 @@ _FILE_SECTION_RE = re.compile(r"^(I{1,3}|IV|V|VI)\((.+)\)$")
 _DUPLICATE_RE = re.compile(r"#\d+$")
 _CIRCLED_SPLIT_RE = re.compile(f"([{CIRCLED}])")
 _CIRCLED_SPACE_RE = re.compile(f"([{CIRCLED}])[ \u3000]+")
+REMEMBERED = 16_384
+F = TypeVar("F", bound=Callable[..., Any])
+_REMEMBERING: list[object] = []
+
+
+def _remembered(func: F) -> F:
+    """lru_cache, listed so that :func:`forget` can empty every remembered answer."""
+    cached = lru_cache(maxsize=REMEMBERED)(func)
+    _REMEMBERING.append(cached)
+    return cached  # type: ignore[return-value]
+
+
+def forget() -> None:
+    """Empty the remembered answers (benchmarks time a first reading; tests compare with one)."""
+    for cached in _REMEMBERING:
+        cached.cache_clear()  # type: ignore[attr-defined]
 
 
 def fold(text: str) -> str:
@@ -117,6 +141,7 @@ def _lookalike_head(folded: str) -> re.Match[str] | None:
     return head if head and _lookalike(head.group(1)) else None
 
 
+@_remembered
 def paren_to_circled(text: str) -> str | None:
     """"③入手元" for "(3)入手元" or "3)入手元"; None when the text does not start so."""
     m = _PAREN_NUMBER_RE.match(fold(text))
@@ -125,18 +150,21 @@ def paren_to_circled(text: str) -> str | None:
     return circled(int(m.group(1))) + fold(text)[m.end() :]
 
 
+@_remembered
 def numbered(text: str) -> tuple[str, str] | None:
     """("3", "特定個人情報の入手・使用") for "3. 特定個人情報の入手・使用" (also "３．")."""
     m = _NUMBERED_RE.match(fold(text))
     return (m.group(1), m.group(2).strip()) if m else None
 
 
+@_remembered
 def group_instance(text: str) -> str | None:
     """"システム6" for an instance header ("システム 6", "システム６"); None otherwise."""
     m = _GROUP_RE.match(fold(text).replace(" ", ""))
     return f"{m.group(1)}{int(m.group(2))}" if m else None
 
 
+@_remembered
 def group_range(text: str) -> bool:
     """A range header for empty instances ("システム6〜10"): carries nothing."""
     return bool(_RANGE_RE.match(fold(text).replace(" ", "").replace("〜", "~")))
@@ -150,6 +178,7 @@ class RiskHeading:
     name: str
 
 
+@_remembered
 def risk_heading(text: str) -> RiskHeading | None:
     """The risk a line opens ("リスク1: …", "リスク：…", a bare "リスク3"); None otherwise."""
     folded = fold(text).strip()

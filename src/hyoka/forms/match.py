@@ -113,14 +113,28 @@ def similarity(printed: str, name: str) -> float:
     return fuzz.ratio(label, name_label) - cost
 
 
+def _too_far_apart(printed: int, name: int) -> bool:
+    """Whether keys of these lengths cannot reach THRESHOLD, so similarity need not run.
+
+    similarity compares the printed key, less at most two leading characters (a circled number
+    or the digits OCR printed for one), with the name, less at most its circled number; equal
+    labels need lengths within 2. An Indel ratio is at most 100 × (1 − |a − b| / (a + b)), so
+    with d = |printed − name| it is below THRESHOLD when 100 × (d − 2) > (100 − THRESHOLD) × (printed + name).
+    """
+    return 100 * (abs(printed - name) - 2) > (100 - THRESHOLD) * (printed + name)
+
+
 def best(printed: str, entries: list[Entry]) -> Match | None:
     """The entry among ``entries`` the printed key names best, if any reaches the threshold
     (the first in print order on a tie)."""
     if not printed:
         return None
     winner: Match | None = None
+    length = len(printed)
     for entry in entries:
         for name in names(entry):
+            if _too_far_apart(length, len(name)):
+                continue
             score = similarity(printed, name)
             if score >= THRESHOLD and (winner is None or score > winner.score):
                 winner = Match(entry, score, name)

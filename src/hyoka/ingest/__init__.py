@@ -15,7 +15,27 @@ from hyoka.ingest.published import read_published
 from hyoka.ingest.reading import Reading
 from hyoka.model import Report
 
-__all__ = ["Reading", "dumps", "loads", "parse_text", "read_bytes", "read_file", "read_report", "read_text"]
+__all__ = ["Reading", "dumps", "forget", "loads", "parse_text", "read_bytes", "read_file", "read_report",
+           "read_text"]
+
+
+def forget() -> None:
+    """Empty what readings remember for later readings in this process (issue 13, fast reading):
+    the grammar's lookups, split lines, cell values, numbering and label keys. Nothing a reading
+    returns depends on it; benchmarks use it to time a first reading, tests to prove that."""
+    from hyoka import numbering
+    from hyoka.forms import match
+    from hyoka.ingest import appendix, cells, grammar, lines
+
+    grammar.forget()
+    lines.split_cells.cache_clear()
+    lines.appendix_heading.cache_clear()
+    appendix._table_text.cache_clear()
+    appendix._short_timing.cache_clear()
+    cells.parse_value.cache_clear()
+    numbering.forget()
+    match.key.cache_clear()
+    match.names.cache_clear()
 
 
 def parse_text(text: str, name: str = "入力") -> Report:

@@ -32,6 +32,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from hyoka.model import ChangeRow
 from hyoka.normalize import collapse_space
@@ -179,8 +180,9 @@ def clean_cell(raw: str) -> str:
     Block tags become line breaks so paragraphs stay apart.
     """
     text = raw.replace("\r", "")
-    text = _BLOCK_TAG_RE.sub("\n", text)
-    text = _INLINE_TAG_RE.sub("", text)
+    if "<" in text:  # both tag patterns start with "<"; most cells have none
+        text = _BLOCK_TAG_RE.sub("\n", text)
+        text = _INLINE_TAG_RE.sub("", text)
     text = html.unescape(text).replace("\r", "")
     lines = (collapse_space(line.replace("\u200b", "")) for line in text.split("\n"))
     return "\n".join(line for line in lines if line)
@@ -195,6 +197,12 @@ def timing_of(cell: str) -> str:
     """The 提出時期 token of a cell that holds only 事前/事後 (OCR spacing, stray marks allowed), else ""."""
     if len(cell) > 12:
         return ""
+    return _short_timing(cell)
+
+
+@lru_cache(maxsize=4096)
+def _short_timing(cell: str) -> str:
+    """:func:`timing_of` of a short cell, remembered: a table asks it of every cell, many times."""
     token = _TIMING_NOISE_RE.sub("", unicodedata.normalize("NFKC", cell))
     return token if token in TIMINGS else ""
 
@@ -231,8 +239,8 @@ def _starts_with_date(cell: str) -> bool:
 
 def _is_heading(line: str) -> bool:
     """The "(別添N) 変更箇所" heading line (or an OCR variant), never a prose mention."""
-    if len(line) > _HEADING_MAX * 8:
-        return False
+    if len(line) > _HEADING_MAX * 8 or "変" not in line or "箇" not in line:
+        return False  # compacting only drops blanks: no 変 or 箇, no 変更箇所 (most lines; checked in C)
     compact = _compact(line).lstrip("#")
     return "変更箇所" in compact and len(compact) <= _HEADING_MAX
 
@@ -286,17 +294,24 @@ def _table_line(line: object) -> tuple[str, list[str]]:
     """
     if not isinstance(line, str):
         return "skip", []
+    kind, cells = _table_text(line)
+    return kind, list(cells)
+
+
+@lru_cache(maxsize=8192)
+def _table_text(line: str) -> tuple[str, tuple[str, ...]]:
+    """:func:`_table_line` of a text line, remembered: two versions of a report share most rows."""
     text = line.replace("\r", "").rstrip(" \n")  # keep trailing tabs: they count the cells
     if not text.strip() or _MARKDOWN_RE.match(text) or _is_heading(text):
-        return "skip", []
+        return "skip", ()
     cells = [clean_cell(cell) for cell in text.split("\t")]
     while len(cells) > NCOLS and not cells[-1]:
         cells.pop()
     if _is_header(cells) or _is_header_piece(cells):
-        return "header", []
+        return "header", ()
     if _is_noise(cells):
-        return "skip", []
-    return "cells", cells
+        return "skip", ()
+    return "cells", tuple(cells)
 
 
 def split_cells(line: object) -> list[str] | None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html
 import re
+from functools import lru_cache
 
 from hyoka.era import parse_date
 from hyoka.model import Check, Checks, Choice, Count, Date, Text, Value
@@ -22,6 +23,7 @@ _TAG_RE = re.compile(r"</?[a-zA-Z][^<>]{0,400}>")
 _TICKED = "[○]"
 _UNTICKED = "[ ]"
 _MARK_RE = re.compile(r"\[\s*[○〇OoＯ0◯●✓✔]?\s*\]|\{\s*[○〇]\s*\}|[■□☑☐]")
+_MARK_CHARS = "[{■□☑☐"  # a mark of _MARK_RE contains one of these
 _OPTION_SPLIT_RE = re.compile(r"(?:(?<=\s)|^)(\d{1,2})\)\s*")
 _CHOICE_RE = re.compile(r"^\[\s*([^\[\]]*?)\s*\]")
 _NEAR_CHOICE_RE = re.compile(r"^[^\[\]\d]{0,12}\[\s*([^\[\]]*?)\s*\]")
@@ -39,9 +41,11 @@ def _input_mark(match: re.Match[str]) -> str:
 
 def strip_markup(cell: str) -> str:
     """Cell text without HTML: inputs become bracket marks, block tags line breaks."""
-    text = _INPUT_RE.sub(_input_mark, cell)
-    text = _BLOCK_TAG_RE.sub("\n", text)
-    text = _TAG_RE.sub("", text)
+    text = cell
+    if "<" in text:  # every tag pattern starts with "<"; most cells have none
+        text = _INPUT_RE.sub(_input_mark, text)
+        text = _BLOCK_TAG_RE.sub("\n", text)
+        text = _TAG_RE.sub("", text)
     text = html.unescape(text)
     lines = [collapse_space(line) for line in text.split("\n")]
     return "\n".join(line for line in lines if line)
@@ -56,6 +60,8 @@ def _is_mark(token: str) -> bool | None:
 
 def parse_checks(text: str) -> Checks | None:
     """A checkbox list when the cell has two or more marks each followed by an option."""
+    if not any(ch in text for ch in _MARK_CHARS):
+        return None  # every mark has one of these characters; most cells are plain text
     flat = collapse_space(text.replace("\n", " "))
     marks = list(_MARK_RE.finditer(flat))
     if len(marks) < 2 or marks[0].start() > 2:
@@ -89,6 +95,8 @@ def parse_options(text: str) -> tuple[str, ...]:
 
 def parse_choice(text: str) -> Choice | Count | None:
     """A single choice (or a count) when the cell starts with ``[selected]`` and lists options."""
+    if "[" not in text:
+        return None  # the choice, count and near-choice patterns all need a bracket
     flat = collapse_space(text.replace("\n", " ").replace("<選択肢>", " <選択肢> "))
     head = flat.replace("<選択肢>", "").strip()
     count = _COUNT_RE.match(head)
@@ -107,8 +115,12 @@ def parse_choice(text: str) -> Choice | Count | None:
     return None
 
 
+@lru_cache(maxsize=8192)
 def parse_value(cell: str) -> Value:
-    """Typed value of a printed cell; falls back to text, never fails."""
+    """Typed value of a printed cell; falls back to text, never fails.
+
+    Values are immutable, so the value of a cell text is remembered: two versions of a report
+    share most of their cells (issue 13, fast reading)."""
     text = strip_markup(cell)
     if not text:
         return Text("")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cached_property, lru_cache
 
 from hyoka.normalize import collapse_space, nfkc_keep_circled
 from hyoka.numbering import join_circled
@@ -31,11 +32,13 @@ class Line:
     def first(self) -> str:
         return self.cells[0] if self.cells else ""
 
-    @property
+    # Computed once per line (the reader asks several times); cached_property writes the
+    # instance's __dict__ directly, so it works on a frozen dataclass and leaves eq/hash alone.
+    @cached_property
     def rest(self) -> tuple[str, ...]:
         return tuple(c for c in self.cells[1:] if c)
 
-    @property
+    @cached_property
     def joined(self) -> str:
         return " ".join(c for c in self.cells if c)
 
@@ -43,8 +46,18 @@ class Line:
 def split_line(number: int, raw: str) -> Line:
     """Cells of a raw line after removing markdown headers and inline emphasis tags; tabs, the
     pipes of a markdown table, or (in a line without tabs) runs of spaces separate cells."""
-    raw = _MARKDOWN_RE.sub("", raw.strip(" \u3000"))
-    raw = _INLINE_NOISE_RE.sub("", raw)
+    return Line(number, split_cells(raw))
+
+
+@lru_cache(maxsize=16_384)
+def split_cells(raw: str) -> tuple[str, ...]:
+    """The cells of :func:`split_line`, remembered per text: each line is split once, and two
+    versions of a report share most of their lines."""
+    raw = raw.strip(" \u3000")
+    if raw.startswith("#"):
+        raw = _MARKDOWN_RE.sub("", raw)
+    if "<" in raw:
+        raw = _INLINE_NOISE_RE.sub("", raw)
     raw = join_circled(raw)  # "① 入手元": layout, not text (labels and values alike)
     if raw.startswith("|") and raw.count("|") >= 2:
         # A markdown table row ("| ①入手元 ※ | [○] 本人 |"): the pipes are the cell borders.
@@ -57,7 +70,7 @@ def split_line(number: int, raw: str) -> Line:
         cells.pop(0)
     while cells and not cells[-1]:
         cells.pop()
-    return Line(number, tuple(cells))
+    return tuple(cells)
 
 
 def is_noise(line: Line) -> bool:
@@ -65,7 +78,10 @@ def is_noise(line: Line) -> bool:
     return not line.cells or bool(_PAGE_NOISE_RE.match(line.joined))
 
 
+@lru_cache(maxsize=4096)
 def appendix_heading(text: str) -> tuple[str, str] | None:
     """("別添N", title) for a "(別添N) …" heading."""
+    if "別" not in text or "添" not in text:
+        return None  # no character but 別 and 添 themselves folds (NFKC) to them: most lines end here
     m = _APPENDIX_RE.match(nfkc_keep_circled(text).replace("\t", " ").strip())
     return (f"別添{m.group(1)}", m.group(2).strip()) if m else None

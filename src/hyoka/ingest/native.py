@@ -118,6 +118,7 @@ class _Lines:
         return line
 
     def error(self, message: str) -> FormatError:
+        message = " ".join(message.split())  # a quoted cell may hold a line break: errors are one line
         return FormatError(f"hyoka形式の{self.pos}行目: {message} / line {self.pos}: {message}")
 
     def skip_blank(self) -> None:

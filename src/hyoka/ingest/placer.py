@@ -16,28 +16,18 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
-
-from rapidfuzz import fuzz, process
 
 from hyoka.errors import InputError
 from hyoka.forms import Catalogue, Entry
-from hyoka.forms.match import (
-    THRESHOLD,
-    Match,
-    best,
-    key,
-    label_of,
-    names,
-    prefix,
-    split_after,
-    split_label,
-    title_score,
-)
+from hyoka.forms.match import THRESHOLD, Match, best, key, label_of, prefix, split_after, split_label
+from hyoka.ingest.grammar import INFER_THRESHOLD as _INFER_THRESHOLD
+from hyoka.ingest.grammar import NUMBER_BONUS as _NUMBER_BONUS
+from hyoka.ingest.grammar import SKIPPED_HEADINGS as _SKIPPED_HEADINGS
+from hyoka.ingest.grammar import grammar
 from hyoka.ingest.heads import mend_head
 from hyoka.ingest.lines import Line
 from hyoka.ingest.reading import FuzzyLabel, Unplaced
-from hyoka.normalize import collapse_space, nfkc_keep_circled
+from hyoka.normalize import collapse_space
 from hyoka.numbering import (
     CIRCLED,
     FILE_SECTIONS,
@@ -50,7 +40,6 @@ from hyoka.numbering import (
     risk_heading,
     starts_circled,
     strip_duplicate,
-    strip_roman,
 )
 
 MAX_ITEMS = 50_000
@@ -67,14 +56,9 @@ _BROKEN_CELLS = 3
 _ROW_HEADER_RE = re.compile(rf"^[ \u3000]*[^\s{CIRCLED}]{{1,{_ROW_HEADER_MAX}}}[ \u3000]+(?=[{CIRCLED}])")
 # "3) 課題が残されている": an option of a choice printed on its own line.
 _OPTION_RE = re.compile(r"^\d{1,2}\s*[)）]")
-_SECTION_FUZZY = 85.0
-_INFER_THRESHOLD = 90.0
-_NUMBER_BONUS = 10.0
 # Going back to an earlier heading of the open section is possible (a table printed twice), but
 # a later section with the same title and the printed number is the likelier reading.
 _BACKWARD_COST = 15.0
-# How many headings after an open one may have lost their own line.
-_SKIPPED_HEADINGS = 2
 
 
 @dataclass
@@ -120,20 +104,8 @@ class Placer:
         self._used: dict[tuple[str, ...], int] = {}
         self._section_counts: dict[str, int] = {}
         self._pending_repeat: tuple[Entry, str, int] | None = None
-        self._find = lru_cache(maxsize=16384)(self._find_uncached)
-        self._labelled: dict[tuple[str, ...], list[Entry]] = {}
-        self._best_cache: dict[tuple[str, tuple[str, ...]], Match | None] = {}
-        self._titles = [
-            (entry, entry.title.replace(" ", ""))
-            for entry in catalogue.sections()
-            if entry.title and not entry.segment.startswith(("別添", "表紙"))
-        ]
-        self._title_heads = {title[:2] for _, title in self._titles}
-        self._headings: dict[str, tuple[Entry, str, str, bool] | None] = {}
-        self._anywhere: dict[str, bool] = {}
-        self._all_names = sorted(
-            {n for e in catalogue.entries if not e.segment.isdigit() and not e.segment.endswith("N") for n in names(e)}
-        )
+        self.grammar = grammar(catalogue)
+        self._titles = self.grammar.titles
 
     # -- sections ------------------------------------------------------------
     def section_heading(self, text: str) -> tuple[Entry, str, str] | None:
@@ -141,33 +113,13 @@ class Placer:
 
         The title decides (printed numerals are garbled by OCR); a heading without a numeral
         counts only for the first section, before any other, as "基本情報" alone."""
-        if text not in self._headings:
-            self._headings[text] = self._section_heading(text)
-        found = self._headings[text]
+        found = self.grammar.section_heading(text)
         if found is None:
             return None
         entry, printed, remainder, bare = found
         if bare and (self.chain or entry is not self._titles[0][0] or remainder):
             return None
         return entry, printed, remainder
-
-    def _section_heading(self, text: str) -> tuple[Entry, str, str, bool] | None:
-        """The heading ``text`` would be, and whether it lacks its numeral (remembered per text)."""
-        folded = nfkc_keep_circled(text).strip()
-        numeral, body = strip_roman(folded)
-        compact = body.replace(" ", "")
-        if numeral is None and compact[:2] not in self._title_heads:
-            return None
-        for entry, title in self._titles:
-            if compact.startswith(title):
-                remainder = split_after(body, len(key(entry.title))) if compact != title else ""
-            elif numeral and len(title) >= 6 and fuzz.ratio(compact[: len(title)], title) >= _SECTION_FUZZY:
-                remainder = split_after(body, len(title))
-            else:
-                continue
-            heading = body[: len(body) - len(remainder)].strip() if remainder else body
-            return entry, f"{entry.segment} {heading}", remainder, numeral is None
-        return None
 
     def open_section(self, entry: Entry, printed: str, remainder: str, number: int) -> None:
         """A printed section heading. A repeat of the open section is a page header, or, when
@@ -261,12 +213,11 @@ class Placer:
         its value; the label may run on with its value in one cell ("使用者数 <選択肢> …")."""
         if not rest or rest[0].startswith(VALUE_START):
             return None
-        children = self._label_children(parent.path)
         printed = key(rest[0])
         found = self._best(printed, parent.path) if len(printed) <= _UNPLACED_LABEL_MAX else None
         if found is not None:
             return found, rest[0], rest[1:]
-        run_on = prefix(printed, children, min_length=2)
+        run_on = self.grammar.prefix(printed, parent.path, min_length=2)
         if run_on is not None:
             value, boundary = split_label(rest[0], len(run_on.name))
             # A short child name ("期間 <選択肢> …") needs both a separator and a value start.
@@ -326,10 +277,7 @@ class Placer:
 
     def _names_a_label(self, printed: str) -> bool:
         """Whether the printed key is (nearly exactly) some label of the form, wherever it is."""
-        if printed not in self._anywhere:
-            found = process.extractOne(printed, self._all_names, scorer=fuzz.ratio, score_cutoff=_INFER_THRESHOLD)
-            self._anywhere[printed] = found is not None
-        return self._anywhere[printed]
+        return self.grammar.names_a_label(printed)
 
     @staticmethod
     def _label_like(line: Line) -> bool:
@@ -408,20 +356,7 @@ class Placer:
 
     def _numbered_match(self, section: Entry, number: str, title_key: str,
                         *, inferring: bool) -> tuple[Entry, float, int] | None:
-        """(entry, score, key characters of the title consumed) of the numbered heading; the
-        printed number, often garbled, only breaks ties and lowers the bar a little."""
-        winner: tuple[Entry, float, int] | None = None
-        ranked = 0.0
-        for entry in self.cat.children(section.path):
-            if not entry.segment.isdigit() or not entry.title:
-                continue
-            title = key(entry.title)
-            score, consumed = title_score(title_key, title)
-            bonus = _NUMBER_BONUS if entry.segment == number else 0.0
-            need = _INFER_THRESHOLD if inferring else THRESHOLD
-            if score + bonus >= need and (winner is None or score + bonus > ranked):
-                winner, ranked = (entry, score, consumed), score + bonus
-        return winner
+        return self.grammar.numbered_match(section.path, number, title_key, inferring)
 
     # -- risks and group instances -------------------------------------------
     def _place_risk(self, risk: RiskHeading, line: Line) -> bool:
@@ -489,42 +424,10 @@ class Placer:
 
     # -- labels --------------------------------------------------------------
     def _label_children(self, parent: tuple[str, ...]) -> list[Entry]:
-        """The children of ``parent`` a label line may name (numbered headings and group
-        instances have lines of their own); computed once per parent."""
-        found = self._labelled.get(parent)
-        if found is None:
-            found = [e for e in self.cat.children(parent) if not e.segment.isdigit() and not e.segment.endswith("N")]
-            self._labelled[parent] = found
-        return found
+        return self.grammar.label_children(parent)
 
     def _best(self, printed: str, parent: tuple[str, ...]) -> Match | None:
-        """:func:`best` among the label children of ``parent``, remembered: forms repeat labels."""
-        cache_key = (printed, parent)
-        if cache_key not in self._best_cache:
-            self._best_cache[cache_key] = best(printed, self._label_children(parent))
-        return self._best_cache[cache_key]
-
-    def _find_uncached(
-        self, printed: str, parents: tuple[tuple[str, ...], ...]
-    ) -> tuple[Match, int, Entry | None] | None:
-        """The deepest open level with a child the printed key names: (match, depth, None).
-
-        Failing that, a child of a heading printed *after* an open one whose own line was lost
-        (a missing "2. 基本情報" or "リスク2：…" line): (match, depth, that heading)."""
-        for depth in range(len(parents), 0, -1):
-            found = self._best(printed, parents[depth - 1])
-            if found is not None:
-                return found, depth, None
-        for depth in range(len(parents), 0, -1):
-            siblings = self.cat.children(parents[depth - 1])
-            if depth < len(parents):
-                current = self.cat.by_path.get(parents[depth])
-                siblings = siblings[siblings.index(current) + 1 :] if current in siblings else []
-            for heading in [h for h in siblings if not h.segment.endswith("N")][:_SKIPPED_HEADINGS]:
-                found = self._best(printed, heading.path)
-                if found is not None and found.score >= _INFER_THRESHOLD:
-                    return found, depth + 1, heading
-        return None
+        return self.grammar.best(printed, parent)
 
     def _search(self, printed: str) -> tuple[Match, int, Entry | None] | None:
         if not printed or len(printed) > LABEL_MAX_KEY:
@@ -532,7 +435,7 @@ class Placer:
         parents = tuple(f.entry.path for f in self.chain)
         if not parents:
             return self._search_everywhere(printed)
-        return self._find(printed, parents)
+        return self.grammar.find(printed, parents)
 
     def _search_everywhere(self, printed: str) -> tuple[Match, int, Entry | None] | None:
         """Before any section: an item of the first section's first heading opens it (the
@@ -657,7 +560,7 @@ class Placer:
         one (bracket, mark, list item) or the label is circled (unless ``strict``: then only a
         space, ※ or such a value start separates them), never inside running text."""
         for depth in range(len(self.chain), 0, -1):
-            found = prefix(printed, self._label_children(self.chain[depth - 1].entry.path))
+            found = self.grammar.prefix(printed, self.chain[depth - 1].entry.path)
             if found is None:
                 continue
             value, boundary = split_label(first, len(found.name))

@@ -1,0 +1,171 @@
+"""The catalogue's lookups a reading asks again and again, remembered across readings.
+
+Which label children an item has, which of them a printed key names, which open level a label
+belongs to, whether a line is a section heading: each answer depends only on the catalogue and
+the printed text, never on where the reading stands. A reading used to keep these answers for
+itself and start empty; `hyoka diff` reads two versions that share ~97 % of their lines, and a
+commit reads a file whose predecessor was read the same way, so one :class:`Grammar` per
+catalogue keeps them for every reading in the process. Each table is bounded: when it holds
+:data:`REMEMBERED` answers it starts again, so a long-running process does not grow without end.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import lru_cache
+from typing import TypeVar
+
+from rapidfuzz import fuzz, process
+
+from hyoka.forms import Catalogue, Entry
+from hyoka.forms.match import THRESHOLD, Match, best, key, names, prefix, split_after, title_score
+from hyoka.normalize import nfkc_keep_circled
+from hyoka.numbering import strip_roman
+
+K = TypeVar("K")
+V = TypeVar("V")
+
+REMEMBERED = 65_536
+SECTION_FUZZY = 85.0
+INFER_THRESHOLD = 90.0
+NUMBER_BONUS = 10.0
+# How many headings after an open one may have lost their own line.
+SKIPPED_HEADINGS = 2
+
+# (match, depth, skipped heading) — see Grammar.find.
+Found = tuple[Match, int, Entry | None]
+# (section entry, printed heading, remainder, printed without its numeral)
+SectionHeading = tuple[Entry, str, str, bool]
+
+
+def _remember(table: dict[K, V], key_: K, compute: Callable[[], V]) -> V:
+    """``table[key_]``, computed once; the table starts again when it is full."""
+    try:
+        return table[key_]
+    except KeyError:
+        if len(table) >= REMEMBERED:
+            table.clear()
+        value = table[key_] = compute()
+        return value
+
+
+class Grammar:
+    """Pure lookups on one catalogue (see the module docstring); :func:`grammar` shares them."""
+
+    def __init__(self, catalogue: Catalogue) -> None:
+        self.cat = catalogue
+        self.titles = [
+            (entry, entry.title.replace(" ", ""))
+            for entry in catalogue.sections()
+            if entry.title and not entry.segment.startswith(("別添", "表紙"))
+        ]
+        self.title_heads = {title[:2] for _, title in self.titles}
+        self.all_names = sorted(
+            {n for e in catalogue.entries if not e.segment.isdigit() and not e.segment.endswith("N") for n in names(e)}
+        )
+        self._labelled: dict[tuple[str, ...], list[Entry]] = {}
+        self._best: dict[tuple[str, tuple[str, ...]], Match | None] = {}
+        self._found: dict[tuple[str, tuple[tuple[str, ...], ...]], Found | None] = {}
+        self._headings: dict[str, SectionHeading | None] = {}
+        self._anywhere: dict[str, bool] = {}
+        self._prefix: dict[tuple[str, tuple[str, ...]], Match | None] = {}
+        self._numbered: dict[tuple[tuple[str, ...], str, str, bool], tuple[Entry, float, int] | None] = {}
+
+    def label_children(self, parent: tuple[str, ...]) -> list[Entry]:
+        """The children of ``parent`` a label line may name (numbered headings and group
+        instances have lines of their own)."""
+        return _remember(self._labelled, parent, lambda: [
+            e for e in self.cat.children(parent) if not e.segment.isdigit() and not e.segment.endswith("N")
+        ])
+
+    def best(self, printed: str, parent: tuple[str, ...]) -> Match | None:
+        """:func:`best` among the label children of ``parent``: forms repeat labels."""
+        return _remember(self._best, (printed, parent), lambda: best(printed, self.label_children(parent)))
+
+    def prefix(self, printed: str, parent: tuple[str, ...], min_length: int = 4) -> Match | None:
+        """:func:`prefix` among the label children of ``parent`` (a label with its value run on)."""
+        return _remember(self._prefix, (printed, parent, min_length),
+                         lambda: prefix(printed, self.label_children(parent), min_length=min_length))
+
+    def numbered_match(self, section: tuple[str, ...], number: str, title_key: str,
+                       inferring: bool) -> tuple[Entry, float, int] | None:
+        """(entry, score, key characters of the title consumed) of a numbered heading under
+        ``section``; the printed number, often garbled, only breaks ties and lowers the bar a little."""
+        return _remember(self._numbered, (section, number, title_key, inferring),
+                         lambda: self._numbered_match(section, number, title_key, inferring))
+
+    def _numbered_match(self, section: tuple[str, ...], number: str, title_key: str,
+                        inferring: bool) -> tuple[Entry, float, int] | None:
+        winner: tuple[Entry, float, int] | None = None
+        ranked = 0.0
+        for entry in self.cat.children(section):
+            if not entry.segment.isdigit() or not entry.title:
+                continue
+            score, consumed = title_score(title_key, key(entry.title))
+            bonus = NUMBER_BONUS if entry.segment == number else 0.0
+            need = INFER_THRESHOLD if inferring else THRESHOLD
+            if score + bonus >= need and (winner is None or score + bonus > ranked):
+                winner, ranked = (entry, score, consumed), score + bonus
+        return winner
+
+    def find(self, printed: str, parents: tuple[tuple[str, ...], ...]) -> Found | None:
+        """The deepest open level with a child the printed key names: (match, depth, None).
+
+        Failing that, a child of a heading printed *after* an open one whose own line was lost
+        (a missing "2. 基本情報" or "リスク2：…" line): (match, depth, that heading)."""
+        return _remember(self._found, (printed, parents), lambda: self._find(printed, parents))
+
+    def _find(self, printed: str, parents: tuple[tuple[str, ...], ...]) -> Found | None:
+        for depth in range(len(parents), 0, -1):
+            found = self.best(printed, parents[depth - 1])
+            if found is not None:
+                return found, depth, None
+        for depth in range(len(parents), 0, -1):
+            siblings = self.cat.children(parents[depth - 1])
+            if depth < len(parents):
+                current = self.cat.by_path.get(parents[depth])
+                siblings = siblings[siblings.index(current) + 1 :] if current in siblings else []
+            for heading in [h for h in siblings if not h.segment.endswith("N")][:SKIPPED_HEADINGS]:
+                found = self.best(printed, heading.path)
+                if found is not None and found.score >= INFER_THRESHOLD:
+                    return found, depth + 1, heading
+        return None
+
+    def section_heading(self, text: str) -> SectionHeading | None:
+        """The section heading ``text`` would be, and whether it lacks its numeral.
+
+        The title decides (printed numerals are garbled by OCR)."""
+        return _remember(self._headings, text, lambda: self._section_heading(text))
+
+    def _section_heading(self, text: str) -> SectionHeading | None:
+        folded = nfkc_keep_circled(text).strip()
+        numeral, body = strip_roman(folded)
+        compact = body.replace(" ", "")
+        if numeral is None and compact[:2] not in self.title_heads:
+            return None
+        for entry, title in self.titles:
+            if compact.startswith(title):
+                remainder = split_after(body, len(key(entry.title))) if compact != title else ""
+            elif numeral and len(title) >= 6 and fuzz.ratio(compact[: len(title)], title) >= SECTION_FUZZY:
+                remainder = split_after(body, len(title))
+            else:
+                continue
+            heading = body[: len(body) - len(remainder)].strip() if remainder else body
+            return entry, f"{entry.segment} {heading}", remainder, numeral is None
+        return None
+
+    def names_a_label(self, printed: str) -> bool:
+        """Whether the printed key is (nearly exactly) some label of the form, wherever it is."""
+        return _remember(self._anywhere, printed, lambda: process.extractOne(
+            printed, self.all_names, scorer=fuzz.ratio, score_cutoff=INFER_THRESHOLD) is not None)
+
+
+@lru_cache(maxsize=16)
+def grammar(catalogue: Catalogue) -> Grammar:
+    """The one Grammar of a catalogue (catalogues are loaded once per form and edition)."""
+    return Grammar(catalogue)
+
+
+def forget() -> None:
+    """Drop every remembered answer (benchmarks time a first reading with this)."""
+    grammar.cache_clear()

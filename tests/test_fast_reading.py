@@ -1,0 +1,96 @@
+"""Fast reading (issue 13): what one reading remembers for the next never changes what it reads.
+
+The reader remembers the catalogue's answers, split lines and cell values across readings in a
+process (hyoka.ingest.grammar and friends). Reading a report after reading another — its previous
+version, another form, a different file — must give exactly what a first reading in a fresh
+process gives.
+"""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from hyoka.forms.match import THRESHOLD, _too_far_apart, key, similarity
+from hyoka.ingest import dumps, forget, read_text
+from hyoka.ingest.reading import Reading
+
+EDITS = ("また、年1回点検する。", "及び", "改訂:")
+
+
+def edited(text: str, share: float, seed: int) -> str:
+    """The text with ``share`` of its label<TAB>value lines changed."""
+    rng = random.Random(seed)
+    lines = text.split("\n")
+    values = [i for i, line in enumerate(lines) if "\t" in line and len(line) > 20]
+    for n, idx in enumerate(rng.sample(values, max(1, int(len(values) * share)))):
+        head, cell = lines[idx].rsplit("\t", 1)
+        lines[idx] = f"{head}\t{EDITS[n % 3]}{cell}"
+    return "\n".join(lines)
+
+
+def fresh(text: str, name: str) -> Reading:
+    forget()
+    return read_text(text, name)
+
+
+def same(a: Reading, b: Reading) -> bool:
+    return dumps(a.report) == dumps(b.report) and a.diagnostics == b.diagnostics
+
+
+def test_a_reading_after_others_equals_a_first_reading(seeds_dir: Path) -> None:
+    texts = {p.name: p.read_text("utf-8") for p in sorted(seeds_dir.glob("*.txt"))}
+    assert len(texts) >= 2
+    firsts = {name: fresh(text, name) for name, text in texts.items()}
+    versions = {f"{name}+edit": edited(text, 0.05, 1) for name, text in texts.items()}
+    first_versions = {name: fresh(text, name) for name, text in versions.items()}
+    forget()
+    # One process reads everything in turn, each file twice, the edited versions in between.
+    for _ in range(2):
+        for name, text in texts.items():
+            assert same(read_text(text, name), firsts[name]), name
+            edit = f"{name}+edit"
+            assert same(read_text(versions[edit], edit), first_versions[edit]), edit
+    assert not same(firsts[next(iter(texts))], first_versions[f"{next(iter(texts))}+edit"]), "the edits are read"
+
+
+def test_forget_empties_what_is_remembered(seeds_dir: Path) -> None:
+    from hyoka.ingest import cells, lines
+
+    text = next(iter(sorted(seeds_dir.glob("*.txt")))).read_text("utf-8")
+    read_text(text, "seed")
+    assert lines.split_cells.cache_info().currsize > 0 and cells.parse_value.cache_info().currsize > 0
+    forget()
+    assert lines.split_cells.cache_info().currsize == 0 and cells.parse_value.cache_info().currsize == 0
+
+
+ALPHABET = "①②③⑥⑩0123456789入手元使用目的の事務ファイルリスク・ "
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.text(ALPHABET, min_size=1, max_size=30), st.text(ALPHABET, max_size=8), st.text(ALPHABET, max_size=8))
+def test_labels_skipped_for_their_lengths_could_not_have_matched(base: str, before: str, after: str) -> None:
+    """forms.match.best skips a name whose length alone keeps it under the threshold: the skip
+    must never drop a name similarity would have accepted. A key and the same key with text
+    around it are as similar as keys of those lengths get."""
+    for printed, name in ((key(base), key(before + base + after)), (key(before + base + after), key(base))):
+        if printed and name and _too_far_apart(len(printed), len(name)):
+            assert similarity(printed, name) < THRESHOLD, (printed, name)
+
+
+def test_the_length_rule_does_skip_names() -> None:
+    assert _too_far_apart(len("①入手元"), len("①特定個人情報ファイルを取り扱う事務において使用するシステム"))
+    assert not _too_far_apart(len("③使用日的"), len("③使用目的"))
+
+
+def test_only_the_characters_themselves_fold_to_betten() -> None:
+    """lines.appendix_heading skips a line without 別 and 添: no other character folds (NFKC) to them."""
+    import sys
+    import unicodedata
+
+    folding = {chr(c) for c in range(sys.maxunicode + 1) if not 0xD800 <= c <= 0xDFFF
+               and ("別" in unicodedata.normalize("NFKC", chr(c)) or "添" in unicodedata.normalize("NFKC", chr(c)))}
+    assert folding == {"別", "添"}
