@@ -74,10 +74,17 @@ class Policy:
 
     additive_measures_are_formal: bool = False
     all_prior_when_important: bool = False
+    # all_prior only for a revision that also changes the 評価実施手続 section (a re-assessment)
+    all_prior_when_reassessed: bool = False
+    # a blank 項目 cell in a 変更箇所 table continues the item of the row above (a merged cell)
+    blank_item_continues: bool = False
     unknown_item_timing: str = "事前"  # 提出時期 of a 要確認 change (item not identified): the safe side
     disabled_rules: frozenset[str] = frozenset()
     star_add: frozenset[str] = frozenset()
     star_remove: frozenset[str] = frozenset()
+    star_add_under: frozenset[str] = frozenset()  # headings: every item below them is ※
+    star_remove_under: frozenset[str] = frozenset()  # headings: no item below them is ※
+    unidentified_star: bool | None = None  # items hyoka cannot identify: None = 要確認
     renames: tuple[tuple[str, str], ...] = ()
     reasons: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_REASONS))
     appendix: AppendixStyle = field(default_factory=lambda: AppendixStyle())
@@ -109,9 +116,9 @@ def _strings(value: Any, where: str) -> list[str]:
 
 
 _SECTIONS = {
-    "classification": {"additive_measures_are_formal", "all_prior_when_important", "disabled_rules",
-                       "unknown_item_timing"},
-    "star": {"add", "remove"},
+    "classification": {"additive_measures_are_formal", "all_prior_when_important", "all_prior_when_reassessed",
+                       "blank_item_continues", "disabled_rules", "unknown_item_timing"},
+    "star": {"add", "remove", "add_under", "remove_under", "unidentified"},
     "renames": None,
     "reasons": set(DEFAULT_REASONS),
     "appendix": {"abridge_context", "new_item", "removed_item"},
@@ -172,10 +179,20 @@ def policy_from_dict(data: dict[str, Any], source: str = "(既定)") -> Policy:
         all_prior_when_important=_expect(
             cls.get("all_prior_when_important", False), bool, "classification.all_prior_when_important"
         ),
+        all_prior_when_reassessed=_expect(
+            cls.get("all_prior_when_reassessed", False), bool, "classification.all_prior_when_reassessed"
+        ),
+        blank_item_continues=_expect(
+            cls.get("blank_item_continues", False), bool, "classification.blank_item_continues"
+        ),
         unknown_item_timing=unknown_timing,
         disabled_rules=frozenset(disabled),
         star_add=frozenset(_strings(star.get("add", []), "star.add")),
         star_remove=frozenset(_strings(star.get("remove", []), "star.remove")),
+        star_add_under=frozenset(_strings(star.get("add_under", []), "star.add_under")),
+        star_remove_under=frozenset(_strings(star.get("remove_under", []), "star.remove_under")),
+        unidentified_star=(None if "unidentified" not in star
+                           else _expect(star["unidentified"], bool, "star.unidentified")),
         renames=renames,
         reasons=reasons,
         appendix=appendix,
