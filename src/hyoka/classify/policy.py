@@ -8,11 +8,12 @@ data the organisation owns, so it lives in a policy file, not in the rules.
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from hyoka.errors import HyokaError
+from hyoka.model import sha256_text
 
 MAX_POLICY_BYTES = 1024 * 1024
 
@@ -90,6 +91,9 @@ class Policy:
     appendix: AppendixStyle = field(default_factory=lambda: AppendixStyle())
     deadlines: Deadlines = field(default_factory=lambda: Deadlines())
     source: str = "(既定)"
+    # sha256 of the policy file's text (UTF-8, BOM dropped); an empty file is the default policy,
+    # so the default's hash is that of "". Classify events record it: which policy decided.
+    content_hash: str = sha256_text("")
 
     def reason(self, key: str) -> str:
         return self.reasons.get(key, DEFAULT_REASONS[key])
@@ -205,17 +209,28 @@ def load_policy(path: Path | None) -> Policy:
     """The policy at ``path`` or the built-in default; PolicyError names what is wrong."""
     if path is None:
         return Policy()
+    return policy_from_text(read_policy_text(path), str(path))
+
+
+def read_policy_text(path: Path) -> str:
+    """A policy file's text, bounded whatever the source (a pipe reports size 0), BOM dropped."""
     try:
-        with path.open("rb") as stream:  # bounded whatever the source (a pipe reports size 0)
+        with path.open("rb") as stream:
             raw = stream.read(MAX_POLICY_BYTES + 1)
     except OSError as exc:
         raise PolicyError(f"ポリシー {path}: 読めません / cannot read ({exc.strerror})") from None
     if len(raw) > MAX_POLICY_BYTES:
         raise PolicyError(f"ポリシー {path}: 大きすぎます / too large")
     try:
-        data = tomllib.loads(raw.decode("utf-8-sig"))
+        return raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise PolicyError(f"ポリシー {path}: UTF-8 ではありません / not UTF-8") from None
+
+
+def policy_from_text(text: str, source: str) -> Policy:
+    """A policy from its TOML text (a file's, or one stored with a report), with its content hash."""
+    try:
+        data = tomllib.loads(text)
     except (tomllib.TOMLDecodeError, RecursionError) as exc:
-        raise PolicyError(f"ポリシー {path}: TOML として読めません / invalid TOML: {_show(str(exc))}") from None
-    return policy_from_dict(data, str(path))
+        raise PolicyError(f"ポリシー {source}: TOML として読めません / invalid TOML: {_show(str(exc))}") from None
+    return replace(policy_from_dict(data, source), content_hash=sha256_text(text))
