@@ -11,9 +11,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from hyoka.classify.policy import Policy, policy_from_text, read_policy_text
+from hyoka.classify.policy import Policy, policy_document, policy_from_text, policy_hash, read_policy_text
 from hyoka.errors import InputError
-from hyoka.model import sha256_text
 from hyoka.store import Store
 from hyoka.store.events import NewEvent
 from hyoka.store.policies import POLICY_EVENT, adopted_policy_text
@@ -32,12 +31,12 @@ def use_policy(store: Store, report_id: str, path: Path, by: str, when: datetime
         raise InputError("--by (実行者) が空です。名前を指定してください / --by must name who does this")
     text = read_policy_text(path)
     policy_from_text(text, str(path))  # validate before anything is written
-    digest = sha256_text(text)
+    digest = policy_hash(text)
     at = (when or datetime.now(UTC)).astimezone(UTC)
     event = NewEvent(kind=POLICY_EVENT, actor=by.strip(), at=at,
                      payload={"hash": digest, "source": path.name,
                               "reason": f"ポリシー {path.name} を採用 (sha256:{digest[:12]})"})
-    store.put_policy(report_id, text, event)
+    store.put_policy(report_id, policy_document(text), event)
     return Adopted(report_id, digest, path.name)
 
 

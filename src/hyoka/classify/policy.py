@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from hyoka.errors import HyokaError
-from hyoka.model import sha256_text
+from hyoka.model import canonical_json, sha256_text
 
 MAX_POLICY_BYTES = 1024 * 1024
 
@@ -91,15 +91,25 @@ class Policy:
     appendix: AppendixStyle = field(default_factory=lambda: AppendixStyle())
     deadlines: Deadlines = field(default_factory=lambda: Deadlines())
     source: str = "(既定)"
-    # sha256 of the policy file's text (UTF-8, BOM dropped); an empty file is the default policy,
-    # so the default's hash is that of "". Classify events record it: which policy decided.
-    content_hash: str = sha256_text("")
+    # Content hash of the policy file's text (policy_hash): an empty file is the default policy, so
+    # the default's hash is that of "". Classify events record it: which policy decided.
+    content_hash: str = field(default_factory=lambda: policy_hash(""))
 
     def reason(self, key: str) -> str:
         return self.reasons.get(key, DEFAULT_REASONS[key])
 
     def enabled(self, rule: str) -> bool:
         return rule not in self.disabled_rules
+
+
+def policy_document(text: str) -> str:
+    """The policy's text as the store keeps it: a canonical JSON blob that states its kind."""
+    return canonical_json({"kind": "policy", "toml": text})
+
+
+def policy_hash(text: str) -> str:
+    """A policy's content hash: the hash of its stored blob, whether read from a file or the store."""
+    return sha256_text(policy_document(text))
 
 
 def _show(text: str, limit: int = 60) -> str:
@@ -233,4 +243,4 @@ def policy_from_text(text: str, source: str) -> Policy:
         data = tomllib.loads(text)
     except (tomllib.TOMLDecodeError, RecursionError) as exc:
         raise PolicyError(f"ポリシー {source}: TOML として読めません / invalid TOML: {_show(str(exc))}") from None
-    return replace(policy_from_dict(data, source), content_hash=sha256_text(text))
+    return replace(policy_from_dict(data, source), content_hash=policy_hash(text))

@@ -1,6 +1,7 @@
 """The policy a report has adopted: the newest ``policy`` event of its trail names a blob.
 
-`hyoka policy use` stores a policy's text content-addressed (a blob of kind "policy") and
+`hyoka policy use` stores a policy's text content-addressed (a blob of kind "policy": the
+canonical JSON {"kind": "policy", "toml": text}, so that verify checks it like any blob) and
 records who adopted it, when, as an event of the report's hash-chained trail; later commits
 of the report classify with it. Nothing is replaced: adopting another policy is a later event.
 """
@@ -28,5 +29,5 @@ def adopted_policy_text(store: Store, report_id: str) -> tuple[str, str] | None:
     if payload is None:
         return None
     digest = str(json.loads(payload).get("hash", ""))
-    text = store.blob_text(digest, POLICY_EVENT)
-    return None if text is None else (digest, text)
+    body = store.blob_text(digest, POLICY_EVENT)
+    return None if body is None else (digest, str(json.loads(body)["toml"]))

@@ -542,14 +542,14 @@ class Store:
 
     # -- policies adopted for a report (hyoka policy use; see hyoka.store.policies) ----------
 
-    def put_policy(self, report_id: str, text: str, event: NewEvent) -> None:
-        """Store a policy's text as a blob (kind "policy", addressed by sha256_text(text)) and
-        append ``event``, which names that hash, to the report's trail: one transaction."""
-        digest = sha256_text(text)
+    def put_policy(self, report_id: str, body: str, event: NewEvent) -> None:
+        """Store a policy blob (``body``: canonical JSON of kind "policy", addressed by its sha256)
+        and append ``event``, which names that hash, to the report's trail: one transaction."""
+        digest = sha256_text(body)
         with self._write.begin() as session:
             _lock_report(session, report_id)
             self._require_report(session, report_id)
-            row = {"hash": digest, "kind": "policy", "body": text}
+            row = {"hash": digest, "kind": "policy", "body": body}
             if session.get_bind().dialect.name == "postgresql":
                 session.execute(pg_insert(Blob).on_conflict_do_nothing(index_elements=["hash"]), [row])
             elif session.get(Blob, digest) is None:
