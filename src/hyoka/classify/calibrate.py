@@ -175,13 +175,14 @@ REVISION_SWITCHES = ("all_prior_when_reassessed", "all_prior_when_important")
 ROW_SWITCHES = ("blank_item_continues", "additive_measures_are_formal")
 
 
-def _candidates(data: _Rows, records: list[ChangeRecord], policy: Policy, revision_level: bool
-                ) -> list[tuple[Setting, list[int] | None]]:
+def _candidates(data: _Rows, base: list[ChangeRecord], records: list[ChangeRecord], policy: Policy,
+                revision_level: bool) -> list[tuple[Setting, list[int] | None]]:
     """Settings worth trying against the current policy, each with the rows it can change
     (None: every row); drawn from the rows hyoka decides differently from the body. Row-level
     settings (what is ※, which rules apply) and revision-level switches (a revision submitted
     whole) are learned in two passes, rows first: a practice stated per item or heading carries
-    over to a revision unlike the ones learned from, a per-revision reading may not."""
+    over to a revision unlike the ones learned from, a per-revision reading may not. ``base``
+    are the records before the per-revision switches (which rule decided), ``records`` after."""
     out: list[tuple[Setting, list[int] | None]] = []
     wrong = [i for i, ok in enumerate(data.agree(records)) if not ok]
     if not wrong:
@@ -197,7 +198,7 @@ def _candidates(data: _Rows, records: list[ChangeRecord], policy: Policy, revisi
     if revision_level:
         return out
     if policy.unidentified_star is None:
-        unknown = [i for i, r in enumerate(records) if r.star is None]
+        unknown = [i for i, r in enumerate(base) if r.star is None]
         if unknown:
             # only "not ※": the default already files a 要確認 row 事前, and calling such rows ※
             # would claim a knowledge of the item hyoka does not have
@@ -205,7 +206,7 @@ def _candidates(data: _Rows, records: list[ChangeRecord], policy: Policy, revisi
                 return replace(p, unidentified_star=False)
             out.append((Setting("star", "unidentified", False, unidentified), unknown))
     for rule in SWITCHABLE_RULES:
-        decided = [i for i, r in enumerate(records) if r.decision.rule == rule]
+        decided = [i for i, r in enumerate(base) if r.decision.rule == rule]
         if rule not in policy.disabled_rules and any(i in wrong for i in decided):
             def disable(p: Policy, rule: str = rule) -> Policy:
                 return replace(p, disabled_rules=p.disabled_rules | {rule})
@@ -269,7 +270,7 @@ def learn(form: FormKind, rows: Sequence[ChangeRow], numbers: Sequence[int] | No
     for revision_level in (False, True, False):  # rows, revisions, then rows the switches now explain
         while len(learned) < max_settings:
             best: tuple[tuple[int, ...], Learned, Policy, list[ChangeRecord], list[ChangeRecord]] | None = None
-            for setting, touched in _candidates(data, records, policy, revision_level):
+            for setting, touched in _candidates(data, base, records, policy, revision_level):
                 trial = setting.apply(policy)
                 trial_base = data.base(trial, touched, base) if touched is not None else data.base(trial)
                 trial_records = data.final(trial_base, trial)

@@ -45,8 +45,10 @@ def read_labelled(path: Path, stream: TextIO | None = None) -> tuple[FormKind, l
         else:
             with path.open(encoding="utf-8-sig") as source:
                 text = source.read(MAX_ROWS_CHARS + 1)
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"{path}: 読めません / cannot read: {exc}") from None
+    except OSError as exc:
+        raise InputError(f"{path}: 読めません / cannot read ({exc.strerror})") from None
+    except UnicodeDecodeError:
+        raise InputError(f"{path}: UTF-8 ではありません / not UTF-8") from None
     if len(text) > MAX_ROWS_CHARS:
         raise InputError(f"{path}: 入力が大きすぎます / input too large")
     forms: set[str] = set()
