@@ -144,3 +144,23 @@ def test_held_out_agreement_on_the_seeds(seeds_dir: Path) -> None:
         agree += result.calibrated.agree
     assert rows == 352
     assert agree / rows >= 0.95
+
+
+def test_classify_row_jsonl_reads_revisions_for_the_per_revision_switches(tmp_path: Path) -> None:
+    purpose = "II 特定個人情報ファイルの概要 3. 特定個人情報の入手・使用 ③使用目的 ※"
+    lines = [
+        {"form": "重点", "date": "令和6年4月1日", "item": SYSTEM.format(n=1, item="②システムの機能"),
+         "before": "台帳", "after": "台帳と通知"},
+        {"form": "重点", "date": "令和7年4月1日", "item": purpose, "before": "賦課", "after": "賦課及び収納"},
+        {"form": "重点", "date": "", "item": SYSTEM.format(n=2, item="②システムの機能"),
+         "before": "通知", "after": "通知と督促"},
+    ]
+    rows = tmp_path / "rows.jsonl"
+    rows.write_text("\n".join(json.dumps(line, ensure_ascii=False) for line in lines) + "\n", encoding="utf-8")
+    policy = tmp_path / "p.toml"
+    policy.write_text("[classification]\nall_prior_when_important = true\n", encoding="utf-8")
+    code, out, err = run_cli("classify-row", "--jsonl", str(rows), "--policy", str(policy))
+    assert code == 0, err
+    assert [json.loads(line)["timing"] for line in out.splitlines()] == ["事後", "事前", "事前"]
+    code, out, _ = run_cli("classify-row", "--jsonl", str(rows))
+    assert [json.loads(line)["timing"] for line in out.splitlines()] == ["事後", "事前", "事後"]
