@@ -192,8 +192,11 @@ def _candidates(data: _Rows, base: list[ChangeRecord], records: list[ChangeRecor
         if not getattr(policy, key):
             def flip(p: Policy, key: str = key) -> Policy:
                 return replace(p, **{key: True})
-            rows = [i for i, row in enumerate(data.rows) if not row.item.strip()] if key == "blank_item_continues" \
-                else None
+            rows: list[int] | None = None  # the per-revision switches recompute nothing
+            if key == "blank_item_continues":
+                rows = [i for i, row in enumerate(data.rows) if not row.item.strip()]
+            elif key == "additive_measures_are_formal":  # decided after non_star, before substantive_star
+                rows = [i for i, r in enumerate(base) if r.decision.rule == "substantive_star"]
             out.append((Setting("classification", key, True, flip), rows))
     if revision_level:
         return out
