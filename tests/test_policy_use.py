@@ -52,6 +52,9 @@ def test_adopted_policy_classifies_later_commits_and_is_recorded(db: str, tmp_pa
     assert stored == [("policy", policy_document(SYSTEMS_PRIOR))]
     [(actor, payload)] = run_sql(db, "SELECT actor, payload FROM events WHERE kind = 'policy'")
     assert actor == "佐藤" and json.loads(payload)["hash"] == digest
+    code, out, err = run_cli("audit", "--report", "sakuragawa", "--event", "policy", "--db", db)
+    assert code == 0, err
+    assert "ポリシー採用" in out and "佐藤" in out and digest[:12] in out
 
     assert run_cli("commit", str(SAKURAGAWA / "v3.txt"), "-r", "sakuragawa", "-a", "山田", "--db", db)[0] == 0
     assert _classify_events(db)[-1]["policy_hash"] == digest

@@ -560,7 +560,8 @@ def audit(
     rule: Annotated[str | None, typer.Option("--rule", help="規則ID (override を含む)")] = None,
     by: Annotated[str | None, typer.Option("--by", help="実行者")] = None,
     event: Annotated[
-        str | None, typer.Option("--event", help="commit / classify / change / override / generate / publish / revert")
+        str | None,
+        typer.Option("--event", help="commit / classify / change / override / generate / publish / revert / policy"),
     ] = None,
     limit: Annotated[int | None, typer.Option("--limit", help="最大件数")] = None,
     format: Annotated[AuditFormat, typer.Option("--format", "-f")] = AuditFormat.table,
