@@ -7,7 +7,7 @@ file's own vocabulary (switches, ※ additions/removals per item or heading, rul
 when the rows that support it come from at least two items or two revisions and outnumber the
 rows it turns against. A setting never names a row, so what is learned is a practice that
 carries over to the body's next revision, not a memory of the last one. The result is a policy
-a reviewer reads (calibrate_toml.py writes it with the evidence per setting), never applied
+a reviewer reads (calibrate_io.py writes it with the evidence per setting), never applied
 silently.
 """
 
