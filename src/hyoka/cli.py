@@ -152,7 +152,8 @@ def commit(
     author: Annotated[str, typer.Option("--author", "-a", envvar="USER", help="作成者 (必須。既定: $USER)")] = "",
     message: Annotated[str, typer.Option("--message", "-m", help="変更の説明")] = "",
     policy: Annotated[
-        Path | None, typer.Option("--policy", "-p", help="改訂の分類に使うポリシー (TOML)。省略時は既定")
+        Path | None, typer.Option("--policy", "-p", help="改訂の分類に使うポリシー (TOML)。省略時は評価書が"
+                                                        "採用したもの (policy use)、なければ既定")
     ] = None,
     parent: Annotated[
         int | None, typer.Option("--parent", help="このファイルの編集元の版 (最新版でなければ記録しない)")
@@ -173,6 +174,7 @@ def commit(
     rules = _load_policy(policy)
     store = _store(db)
     try:
+        rules = _adopted_unless_given(policy, rules, store, report)
         result = commit_report(store, report, parsed, author=author, message=message, policy=rules, parent=parent,
                                rebase=rebase, force=force, warn=lambda line: typer.echo(line, err=True))
     finally:
@@ -194,7 +196,8 @@ def revert(
     message: Annotated[str, typer.Option("--message", "-m", help="戻す理由 (必須)")] = "",
     by: Annotated[str, typer.Option("--by", envvar="USER", help="実行者 (必須。既定: $USER)")] = "",
     policy: Annotated[
-        Path | None, typer.Option("--policy", "-p", help="改訂の分類に使うポリシー (TOML)。省略時は既定")
+        Path | None, typer.Option("--policy", "-p", help="改訂の分類に使うポリシー (TOML)。省略時は評価書が"
+                                                        "採用したもの (policy use)、なければ既定")
     ] = None,
     db: DbOption = None,
 ) -> None:
@@ -208,6 +211,7 @@ def revert(
     rules = _load_policy(policy)
     store = _store(db)
     try:
+        rules = _adopted_unless_given(policy, rules, store, report_id)
         result = revert_report(store, report_id, number, author=by, reason=message, policy=rules)
     finally:
         store.close()
@@ -566,7 +570,8 @@ def audit(
     rule: Annotated[str | None, typer.Option("--rule", help="規則ID (override を含む)")] = None,
     by: Annotated[str | None, typer.Option("--by", help="実行者")] = None,
     event: Annotated[
-        str | None, typer.Option("--event", help="commit / classify / change / override / generate / publish / revert")
+        str | None,
+        typer.Option("--event", help="commit / classify / change / override / generate / publish / revert / policy"),
     ] = None,
     limit: Annotated[int | None, typer.Option("--limit", help="最大件数")] = None,
     format: Annotated[AuditFormat, typer.Option("--format", "-f")] = AuditFormat.table,
@@ -726,6 +731,90 @@ def reports(
     else:
         cells = [(r["report"], str(r["head"]), r["published"] or "(未記載)", r["next_due"]) for r in rows]
         typer.echo(table(("評価書", "最新版", "公表日", "次の期限"), cells))
+
+
+@app.command()
+@user_errors
+def calibrate(
+    report_id: Annotated[
+        str | None, typer.Argument(help="評価書ID (記録済みの変更箇所と各版の判断から学習する)")
+    ] = None,
+    rows: Annotated[
+        Path | None,
+        typer.Option("--rows", help='団体の判断付きの行 (JSONL: {"form","item","before","after","timing","reason"}); '
+                                    "- で標準入力"),
+    ] = None,
+    output: OutOption = None,
+    db: DbOption = None,
+) -> None:
+    """団体の過去の変更箇所から提出時期の運用を学習し、根拠付きのポリシー (TOML) を提案する."""
+    from hyoka.classify.calibrate_io import calibrate_rows, calibration_summary, calibration_toml
+
+    if (report_id is None) == (rows is None):
+        raise InputError("評価書ID か --rows のどちらか一つを指定してください / give a report ID or --rows")
+    if rows is not None:
+        calibration = calibrate_rows(rows, sys.stdin if str(rows) == "-" else None)
+        source = str(rows)
+    else:
+        from hyoka.classify.calibrate_store import calibrate_report
+
+        store = _store(db)
+        try:
+            calibration = calibrate_report(store, str(report_id))
+        finally:
+            store.close()
+        source = str(report_id)
+    text = calibration_toml(calibration, source)
+    if output is None:
+        sys.stdout.write(text)
+        typer.echo(calibration_summary(calibration), err=True)
+        return
+    try:
+        output.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise InputError(f"{output}: 書き込めません / cannot write ({exc.strerror})") from None
+    typer.echo(calibration_summary(calibration))
+    typer.echo(f"ポリシーを書き出しました: {output}")
+
+
+policy_app = JapaneseTyper(
+    help="評価書の分類ポリシー: 採用 (policy use) は評価書とともに保存され、監査記録に残る.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+app.add_typer(policy_app, name="policy")
+
+
+@policy_app.command("use")
+@user_errors
+def policy_use(
+    report_id: Annotated[str, typer.Argument(help="評価書ID")],
+    file: Annotated[Path, typer.Argument(help="採用するポリシー (TOML)")],
+    by: ByOption = "",
+    db: DbOption = None,
+) -> None:
+    """ポリシーを評価書に採用する (内容のハッシュで保存し監査記録に残す。以後の commit はこれで分類する)."""
+    from hyoka.classify.adopt import use_policy
+
+    _require_by(by, "--by")
+    store = _store(db)
+    try:
+        adopted = use_policy(store, report_id, file, by)
+    finally:
+        store.close()
+    typer.echo(f"{report_id} のポリシーを {adopted.source} にしました  sha256 {adopted.hash[:12]}  "
+               "(以後の commit はこのポリシーで分類します。--policy で1回だけ上書きできます)")
+
+
+def _adopted_unless_given(path: Path | None, rules, store, report_id: str):  # type: ignore[no-untyped-def]
+    """The policy of a commit: --policy if given, else the one the report adopted, else the default."""
+    if path is not None:
+        return rules
+    from hyoka.classify.adopt import report_policy
+
+    return report_policy(store, report_id) or rules
 
 
 def main() -> None:

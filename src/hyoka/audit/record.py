@@ -27,15 +27,18 @@ from hyoka.store.schema import VersionRecord
 
 def change_events(
     records: list[ChangeRecord], version: int, actor: str, at: datetime, policy_source: str,
-    extra: dict[str, object] | None = None,
+    extra: dict[str, object] | None = None, policy_hash: str | None = None,
 ) -> list[NewEvent]:
     """One ``classify`` event for the run, then one ``change`` event per classified change.
 
     ``extra`` goes into the ``classify`` event's payload: the merge a version came from
-    (``merged``), the identity differences a ``--force`` let through (``forced``)."""
+    (``merged``), the identity differences a ``--force`` let through (``forced``).
+    ``policy_hash``, the content hash of the policy that decided, goes in as ``policy_hash``
+    (events recorded before it existed lack the key and keep their hashes)."""
+    stamp = {"policy_hash": policy_hash} if policy_hash is not None else {}
     run = NewEvent(
         kind="classify", actor=actor, at=at, version=version,
-        payload={"policy": policy_source, "changes": len(records),
+        payload={"policy": policy_source, **stamp, "changes": len(records),
                  "important": sum(1 for r in records if r.decision.important), **(extra or {})},
     )
     changes = [
@@ -215,7 +218,8 @@ def _commit(
 
     def classify(parent_report: Report, parent_number: int) -> list[NewEvent]:
         comparison = compare_reports(parent_report, report, policy)
-        return change_events(list(comparison.records), parent_number + 1, author, at, policy.source, extra)
+        return change_events(list(comparison.records), parent_number + 1, author, at, policy.source, extra,
+                             policy.content_hash)
 
     return store.commit(report_id, report, author=author, message=message, when=at, expected_parent=expected,
                         events=events or (), classify=classify, note=note,

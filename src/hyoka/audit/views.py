@@ -19,7 +19,7 @@ AUDIT_HEADERS = (
     "日時", "評価書", "#", "種別", "実行者", "版", "変更", "項目", "重要", "提出時期", "区分", "規則", "内容",
 )
 EVENT_NAMES = {"commit": "記録", "classify": "分類", "change": "変更", "override": "判断変更", "generate": "生成",
-               "publish": "公表", "revert": "差し戻し"}
+               "publish": "公表", "revert": "差し戻し", "policy": "ポリシー採用"}
 
 
 def _yes(value: bool | None) -> str:

@@ -92,10 +92,17 @@ def prior_for_revision(records: list[ChangeRecord], form: FormKind, policy: Poli
     """Policy switch all_prior_when_important: a revision that contains a 重要な変更 is submitted
     as a whole before the change, so every row of it is 事前 (rule ``all_prior``). The
     評価実施手続 section is left alone: it records the re-assessment itself (実施日, 意見聴取,
-    第三者点検), which can only be written once that procedure has happened."""
-    if not policy.all_prior_when_important or not any(r.decision.important for r in records):
+    第三者点検), which can only be written once that procedure has happened.
+
+    Policy switch all_prior_when_reassessed: the same, only for a revision that also changes the
+    評価実施手続 section, i.e. a re-assessment; other revisions keep their row-by-row timing."""
+    if not (policy.all_prior_when_important or policy.all_prior_when_reassessed):
+        return records
+    if not any(r.decision.important for r in records):
         return records
     catalogue = load_catalogue(form)
+    if not policy.all_prior_when_important and not any(_is_procedure(r.path, catalogue) for r in records):
+        return records  # all_prior_when_reassessed: only a revision that re-assesses (評価実施手続 rows)
     out: list[ChangeRecord] = []
     for record in records:
         d = record.decision

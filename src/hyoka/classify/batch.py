@@ -1,5 +1,8 @@
 """Classify 変更箇所 rows given as text: one row, or a JSONL stream of rows.
 
+With a policy whose switches read a whole revision (all_prior_when_*, blank_item_continues)
+the JSONL rows are read as a table: an optional "date" per row groups them into revisions.
+
 This is how a body checks a table it wrote by hand, and how the evaluation
 against the seeds runs: rows in, one decision per row out, in the same order.
 """
@@ -11,10 +14,11 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TextIO
 
-from hyoka.classify import classify_row
+from hyoka.classify import ChangeRecord, classify_row
+from hyoka.classify.evaluate import classify_rows
 from hyoka.classify.policy import Policy
 from hyoka.errors import InputError
-from hyoka.model import FORM_KINDS, FormKind
+from hyoka.model import FORM_KINDS, ChangeRow, FormKind
 
 MAX_LINE = 1024 * 1024
 
@@ -26,7 +30,10 @@ def _form(value: object, where: str) -> FormKind:
 
 
 def result_dict(form: FormKind, item: str, before: str, after: str, policy: Policy) -> dict[str, object]:
-    record = classify_row(form, item, before, after, policy)
+    return record_dict(item, classify_row(form, item, before, after, policy))
+
+
+def record_dict(item: str, record: ChangeRecord) -> dict[str, object]:
     d = record.decision
     return {
         "item": item,
@@ -80,9 +87,32 @@ def classify_jsonl(path: Path, policy: Policy, stream: TextIO | None = None) -> 
             raise InputError(f"{where}: JSON として読めません / invalid JSON: {exc.msg}") from None
         if not isinstance(data, dict):
             raise InputError(f"{where}: オブジェクトが必要です / expected an object")
-        fields = [data.get(k, "") for k in ("item", "before", "after")]
+        fields = [data.get(k, "") for k in ("item", "before", "after", "date")]
         if not all(isinstance(f, str) for f in fields):
-            raise InputError(f"{where}: item/before/after は文字列です / must be strings")
+            raise InputError(f"{where}: item/before/after/date は文字列です / must be strings")
         rows.append((_form(data.get("form", "重点"), where), *fields))
-    for form, item, before, after in rows:
-        yield json.dumps(result_dict(form, item, before, after, policy), ensure_ascii=False)
+    if not (policy.blank_item_continues or policy.all_prior_when_important or policy.all_prior_when_reassessed):
+        for form, item, before, after, _date in rows:
+            yield json.dumps(result_dict(form, item, before, after, policy), ensure_ascii=False)
+        return
+    for form, group in _revisions(rows):
+        records = classify_rows(form, [ChangeRow(date, item, before, after, "", "") for _, item, before, after, date
+                                       in group], policy)
+        for (_, item, *_rest), record in zip(group, records, strict=True):
+            yield json.dumps(record_dict(item, record), ensure_ascii=False)
+
+
+def _revisions(rows: list[tuple[FormKind, str, str, str, str]]
+               ) -> list[tuple[FormKind, list[tuple[FormKind, str, str, str, str]]]]:
+    """Rows grouped as a 変更箇所 groups them: consecutive rows of one form and one "date" (a
+    blank date continues the revision above). The policy's per-revision switches
+    (all_prior_when_*) and blank_item_continues read a revision together."""
+    groups: list[tuple[FormKind, list[tuple[FormKind, str, str, str, str]]]] = []
+    current = ""
+    for row in rows:
+        date = "".join(row[4].split())
+        if not groups or row[0] != groups[-1][0] or (date and date != current):
+            groups.append((row[0], []))
+            current = date or current
+        groups[-1][1].append(row)
+    return groups

@@ -76,16 +76,40 @@ def revisions(rows: Sequence[ChangeRow]) -> list[list[tuple[int, ChangeRow]]]:
     return groups
 
 
-def evaluate_rows(name: str, form: FormKind, rows: Sequence[ChangeRow], policy: Policy) -> Evaluation:
+def item_cells(items: Sequence[str], policy: Policy) -> list[str]:
+    """The 項目 cells as classified, line breaks as spaces. With the policy switch
+    blank_item_continues a blank cell takes the item of the row above: bodies print a merged
+    項目 cell once for the rows of one item, as they print the 変更日 once per revision."""
+    out: list[str] = []
+    for item in items:
+        text = item.replace("\n", " ")
+        if policy.blank_item_continues and not text.strip() and out:
+            text = out[-1]
+        out.append(text)
+    return out
+
+
+def classify_rows(form: FormKind, rows: Sequence[ChangeRow], policy: Policy) -> list[ChangeRecord]:
+    """Classify the rows of one revision together, as the policy's per-revision switches need."""
+    items = item_cells([row.item for row in rows], policy)
+    records = [classify_row(form, item, row.before, row.after, policy) for item, row in zip(items, rows, strict=True)]
+    return prior_for_revision(records, form, policy)
+
+
+def evaluate_rows(name: str, form: FormKind, rows: Sequence[ChangeRow], policy: Policy,
+                  only: frozenset[int] | None = None) -> Evaluation:
     """Classify each published row and compare its timing with the body's; the per-revision
-    policy switch (all_prior_when_important) sees the rows of one revision together."""
+    policy switches (all_prior_when_important, …) see the rows of one revision together.
+    ``only`` (1-based row numbers) scores just those rows, the others still being classified as
+    context: how a policy learned on some rows of a revision is scored on the rest."""
     result = Evaluation(name)
     for group in revisions(rows):
         usable = [(i, row) for i, row in group if row.timing in TIMINGS]
-        result.skipped += len(group) - len(usable)
-        records = [classify_row(form, row.item.replace("\n", " "), row.before, row.after, policy) for _, row in usable]
-        for (index, row), record in zip(usable, prior_for_revision(records, form, policy), strict=True):
-            _score(result, index, row, record)
+        result.skipped += sum(1 for i, row in group if row.timing not in TIMINGS and (only is None or i in only))
+        records = classify_rows(form, [row for _, row in usable], policy)
+        for (index, row), record in zip(usable, records, strict=True):
+            if only is None or index in only:
+                _score(result, index, row, record)
     return result
 
 

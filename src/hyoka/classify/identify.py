@@ -62,11 +62,30 @@ def _unknown(shown: str, catalogue: Catalogue, printed_star: bool, chain: list[E
 
 
 def _policy_star(key: str, policy: Policy) -> bool | None:
+    """The policy's ※ for a form path: an item it names, else the nearest heading it names
+    (``add_under``/``remove_under``: every item below that heading)."""
     if key in policy.star_add:
         return True
     if key in policy.star_remove:
         return False
+    if not (policy.star_add_under or policy.star_remove_under):
+        return None
+    segments = key.split("/")
+    for depth in range(len(segments), 0, -1):
+        head = "/".join(segments[:depth])
+        if head in policy.star_add_under:
+            return True
+        if head in policy.star_remove_under:
+            return False
     return None
+
+
+def _unidentified(status: StarStatus, policy: Policy) -> StarStatus:
+    """An item hyoka cannot identify: 要確認, unless the policy states how this body reads such
+    items (``[star] unidentified``, learned from its own past 変更箇所 by ``hyoka calibrate``)."""
+    if policy.unidentified_star is None:
+        return status
+    return StarStatus(policy.unidentified_star, False, f"{status.basis}; ポリシーの [star] unidentified による")
 
 
 def _known(entry: Entry, catalogue: Catalogue, policy: Policy) -> StarStatus:
@@ -88,7 +107,7 @@ def status_of_path(path: ItemPath, printed_star: bool, catalogue: Catalogue, pol
     heading = _starred_heading(chain)
     if heading is not None:
         return _under_star(heading, f"{_listed(catalogue)}にない項目だ")
-    return _unknown(str(path), catalogue, printed_star, chain)
+    return _unidentified(_unknown(str(path), catalogue, printed_star, chain), policy)
 
 
 _QUALIFIER_RE = re.compile(r"[(（][^()（）]*[)）]$")
@@ -151,7 +170,7 @@ def status_of_printed(item: str, catalogue: Catalogue, policy: Policy) -> tuple[
     printed_star = "※" in item
     path = find_printed(catalogue, item) if shown else None
     if path is None:
-        return None, _unknown(shown, catalogue, printed_star, [])
+        return None, _unidentified(_unknown(shown, catalogue, printed_star, []), policy)
     forced = _policy_star(form_path(path), policy)
     if forced is not None:
         listed = len(_read_chain(path, catalogue)) == len(path.segments)
@@ -165,5 +184,6 @@ def status_of_printed(item: str, catalogue: Catalogue, policy: Policy) -> tuple[
         return path, _under_star(heading, f"{_listed(catalogue)}で特定できない項目だ")
     if entry is not None:
         basis = f"「{shown}」は見出し「{'/'.join(entry.path)}」までしか示さず、その下には※項目と※でない項目がある"
-        return path, StarStatus(None, False, basis + ("; 評価書には※の印あり" if printed_star else ""))
-    return path, _unknown(shown, catalogue, printed_star, chain)
+        mixed = StarStatus(None, False, basis + ("; 評価書には※の印あり" if printed_star else ""))
+        return path, _unidentified(mixed, policy)
+    return path, _unidentified(_unknown(shown, catalogue, printed_star, chain), policy)

@@ -8,11 +8,12 @@ data the organisation owns, so it lives in a policy file, not in the rules.
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from hyoka.errors import HyokaError
+from hyoka.model import canonical_json, sha256_text
 
 MAX_POLICY_BYTES = 1024 * 1024
 
@@ -74,21 +75,41 @@ class Policy:
 
     additive_measures_are_formal: bool = False
     all_prior_when_important: bool = False
+    # all_prior only for a revision that also changes the 評価実施手続 section (a re-assessment)
+    all_prior_when_reassessed: bool = False
+    # a blank 項目 cell in a 変更箇所 table continues the item of the row above (a merged cell)
+    blank_item_continues: bool = False
     unknown_item_timing: str = "事前"  # 提出時期 of a 要確認 change (item not identified): the safe side
     disabled_rules: frozenset[str] = frozenset()
     star_add: frozenset[str] = frozenset()
     star_remove: frozenset[str] = frozenset()
+    star_add_under: frozenset[str] = frozenset()  # headings: every item below them is ※
+    star_remove_under: frozenset[str] = frozenset()  # headings: no item below them is ※
+    unidentified_star: bool | None = None  # items hyoka cannot identify: None = 要確認
     renames: tuple[tuple[str, str], ...] = ()
     reasons: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_REASONS))
     appendix: AppendixStyle = field(default_factory=lambda: AppendixStyle())
     deadlines: Deadlines = field(default_factory=lambda: Deadlines())
     source: str = "(既定)"
+    # Content hash of the policy file's text (policy_hash): an empty file is the default policy, so
+    # the default's hash is that of "". Classify events record it: which policy decided.
+    content_hash: str = field(default_factory=lambda: policy_hash(""))
 
     def reason(self, key: str) -> str:
         return self.reasons.get(key, DEFAULT_REASONS[key])
 
     def enabled(self, rule: str) -> bool:
         return rule not in self.disabled_rules
+
+
+def policy_document(text: str) -> str:
+    """The policy's text as the store keeps it: a canonical JSON blob that states its kind."""
+    return canonical_json({"kind": "policy", "toml": text})
+
+
+def policy_hash(text: str) -> str:
+    """A policy's content hash: the hash of its stored blob, whether read from a file or the store."""
+    return sha256_text(policy_document(text))
 
 
 def _show(text: str, limit: int = 60) -> str:
@@ -109,9 +130,9 @@ def _strings(value: Any, where: str) -> list[str]:
 
 
 _SECTIONS = {
-    "classification": {"additive_measures_are_formal", "all_prior_when_important", "disabled_rules",
-                       "unknown_item_timing"},
-    "star": {"add", "remove"},
+    "classification": {"additive_measures_are_formal", "all_prior_when_important", "all_prior_when_reassessed",
+                       "blank_item_continues", "disabled_rules", "unknown_item_timing"},
+    "star": {"add", "remove", "add_under", "remove_under", "unidentified"},
     "renames": None,
     "reasons": set(DEFAULT_REASONS),
     "appendix": {"abridge_context", "new_item", "removed_item"},
@@ -172,10 +193,20 @@ def policy_from_dict(data: dict[str, Any], source: str = "(既定)") -> Policy:
         all_prior_when_important=_expect(
             cls.get("all_prior_when_important", False), bool, "classification.all_prior_when_important"
         ),
+        all_prior_when_reassessed=_expect(
+            cls.get("all_prior_when_reassessed", False), bool, "classification.all_prior_when_reassessed"
+        ),
+        blank_item_continues=_expect(
+            cls.get("blank_item_continues", False), bool, "classification.blank_item_continues"
+        ),
         unknown_item_timing=unknown_timing,
         disabled_rules=frozenset(disabled),
         star_add=frozenset(_strings(star.get("add", []), "star.add")),
         star_remove=frozenset(_strings(star.get("remove", []), "star.remove")),
+        star_add_under=frozenset(_strings(star.get("add_under", []), "star.add_under")),
+        star_remove_under=frozenset(_strings(star.get("remove_under", []), "star.remove_under")),
+        unidentified_star=(None if "unidentified" not in star
+                           else _expect(star["unidentified"], bool, "star.unidentified")),
         renames=renames,
         reasons=reasons,
         appendix=appendix,
@@ -188,17 +219,28 @@ def load_policy(path: Path | None) -> Policy:
     """The policy at ``path`` or the built-in default; PolicyError names what is wrong."""
     if path is None:
         return Policy()
+    return policy_from_text(read_policy_text(path), str(path))
+
+
+def read_policy_text(path: Path) -> str:
+    """A policy file's text, bounded whatever the source (a pipe reports size 0), BOM dropped."""
     try:
-        with path.open("rb") as stream:  # bounded whatever the source (a pipe reports size 0)
+        with path.open("rb") as stream:
             raw = stream.read(MAX_POLICY_BYTES + 1)
     except OSError as exc:
         raise PolicyError(f"ポリシー {path}: 読めません / cannot read ({exc.strerror})") from None
     if len(raw) > MAX_POLICY_BYTES:
         raise PolicyError(f"ポリシー {path}: 大きすぎます / too large")
     try:
-        data = tomllib.loads(raw.decode("utf-8-sig"))
+        return raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise PolicyError(f"ポリシー {path}: UTF-8 ではありません / not UTF-8") from None
+
+
+def policy_from_text(text: str, source: str) -> Policy:
+    """A policy from its TOML text (a file's, or one stored with a report), with its content hash."""
+    try:
+        data = tomllib.loads(text)
     except (tomllib.TOMLDecodeError, RecursionError) as exc:
-        raise PolicyError(f"ポリシー {path}: TOML として読めません / invalid TOML: {_show(str(exc))}") from None
-    return policy_from_dict(data, str(path))
+        raise PolicyError(f"ポリシー {source}: TOML として読めません / invalid TOML: {_show(str(exc))}") from None
+    return replace(policy_from_dict(data, source), content_hash=policy_hash(text))

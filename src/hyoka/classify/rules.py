@@ -241,7 +241,8 @@ def non_star(inp: RuleInput, policy: Policy) -> Decision | None:
     of the report published after the change (DOMAIN §2 rule 1)."""
     if inp.star is not False:
         return None
-    return Decision(False, OUT_OF_SCOPE, "事後", policy.reason("non_star"), "non_star", f"{inp.path} は※項目ではない")
+    evidence = f"{inp.path} は※項目ではない" + (f" ({inp.basis})" if inp.basis else "")
+    return Decision(False, OUT_OF_SCOPE, "事後", policy.reason("non_star"), "non_star", evidence)
 
 
 def additive_measure(inp: RuleInput, policy: Policy) -> Decision | None:

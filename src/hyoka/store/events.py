@@ -19,7 +19,7 @@ from hyoka.model import canonical_json, sha256_text
 from hyoka.store.schema import EventRecord
 
 GENESIS = "0" * 64
-EVENT_KINDS = ("commit", "classify", "change", "override", "generate", "publish", "revert")
+EVENT_KINDS = ("commit", "classify", "change", "override", "generate", "publish", "revert", "policy")
 
 
 @dataclass(frozen=True)

@@ -540,6 +540,28 @@ class Store:
             return None
         return session.scalar(select(VersionRecord.number).where(VersionRecord.id == record.parent_id))
 
+    # -- policies adopted for a report (hyoka policy use; see hyoka.store.policies) ----------
+
+    def put_policy(self, report_id: str, body: str, event: NewEvent) -> None:
+        """Store a policy blob (``body``: canonical JSON of kind "policy", addressed by its sha256)
+        and append ``event``, which names that hash, to the report's trail: one transaction."""
+        digest = sha256_text(body)
+        with self._write.begin() as session:
+            _lock_report(session, report_id)
+            self._require_report(session, report_id)
+            row = {"hash": digest, "kind": "policy", "body": body}
+            if session.get_bind().dialect.name == "postgresql":
+                session.execute(pg_insert(Blob).on_conflict_do_nothing(index_elements=["hash"]), [row])
+            elif session.get(Blob, digest) is None:
+                session.execute(insert(Blob), [row])
+            append_events(session, report_id, [event])
+
+    def blob_text(self, digest: str, kind: str) -> str | None:
+        """The body of blob ``digest`` if it is of ``kind``."""
+        with self._read() as session:
+            blob = session.get(Blob, digest)
+            return blob.body if blob is not None and blob.kind == kind else None
+
 
 def _info(record: VersionRecord, parent_number: int | None) -> VersionInfo:
     return VersionInfo(

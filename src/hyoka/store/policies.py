@@ -1,0 +1,33 @@
+"""The policy a report has adopted: the newest ``policy`` event of its trail names a blob.
+
+`hyoka policy use` stores a policy's text content-addressed (a blob of kind "policy": the
+canonical JSON {"kind": "policy", "toml": text}, so that verify checks it like any blob) and
+records who adopted it, when, as an event of the report's hash-chained trail; later commits
+of the report classify with it. Nothing is replaced: adopting another policy is a later event.
+"""
+
+from __future__ import annotations
+
+import json
+
+from sqlalchemy import select
+
+from hyoka.store.repository import Store
+from hyoka.store.schema import EventRecord
+
+POLICY_EVENT = "policy"
+
+
+def adopted_policy_text(store: Store, report_id: str) -> tuple[str, str] | None:
+    """(hash, TOML text) of the policy the report adopted last, or None if it never did."""
+    with store.reading() as session:
+        payload = session.scalars(
+            select(EventRecord.payload)
+            .where(EventRecord.report_id == report_id, EventRecord.kind == POLICY_EVENT)
+            .order_by(EventRecord.seq.desc()).limit(1)
+        ).first()
+    if payload is None:
+        return None
+    digest = str(json.loads(payload).get("hash", ""))
+    body = store.blob_text(digest, POLICY_EVENT)
+    return None if body is None else (digest, str(json.loads(body)["toml"]))
