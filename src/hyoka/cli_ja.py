@@ -501,8 +501,11 @@ class JapaneseGroup(_JapaneseHelp, TyperGroup):
         super().__init__(*args, **kwargs)
         _install_plain_conversion(self.params)
         lazy = self.typer_app.building_lazily() if self.typer_app is not None else None
-        if lazy is not None and not self.commands:
+        if lazy is not None:
+            groups = dict(self.commands)  # sub-groups Typer built already (hyoka policy …), after the commands
             self.commands = LazyCommands(*lazy)
+            for name, group in groups.items():
+                dict.__setitem__(self.commands, name, group)
 
     def list_commands(self, ctx: Context) -> list[str]:
         return list(self.commands)  # in the order of creation, without building them
