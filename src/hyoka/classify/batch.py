@@ -57,12 +57,10 @@ def classify_one(form: str, item: str, before: str, after: str, policy: Policy) 
 MAX_JSONL_CHARS = 20 * 1024 * 1024
 
 
-def classify_jsonl(path: Path, policy: Policy, stream: TextIO | None = None) -> Iterator[str]:
-    """One JSON result per input line; a malformed line stops with its line number.
-
-    All input is validated before the first result is produced, so a bad line
-    never leaves half an output behind.
-    """
+def jsonl_objects(path: Path, stream: TextIO | None = None) -> list[tuple[str, dict[str, object]]]:
+    """("file:line", object) for every non-blank line of a JSONL file or stream, read at most
+    MAX_JSONL_CHARS (plus one, to refuse) whatever the source; a line that is too long, not JSON
+    or not an object stops with its number before anything is used."""
     try:
         if stream is not None:
             text = stream.read(MAX_JSONL_CHARS + 1)
@@ -74,7 +72,7 @@ def classify_jsonl(path: Path, policy: Policy, stream: TextIO | None = None) -> 
     if len(text) > MAX_JSONL_CHARS:
         limit = MAX_JSONL_CHARS // 1024 // 1024
         raise InputError(f"{path}: 入力が大きすぎます (上限 {limit} M 文字) / input too large")
-    rows = []
+    objects = []
     for number, line in enumerate(text.splitlines(), 1):
         if not line.strip():
             continue
@@ -87,6 +85,18 @@ def classify_jsonl(path: Path, policy: Policy, stream: TextIO | None = None) -> 
             raise InputError(f"{where}: JSON として読めません / invalid JSON: {exc.msg}") from None
         if not isinstance(data, dict):
             raise InputError(f"{where}: オブジェクトが必要です / expected an object")
+        objects.append((where, data))
+    return objects
+
+
+def classify_jsonl(path: Path, policy: Policy, stream: TextIO | None = None) -> Iterator[str]:
+    """One JSON result per input line; a malformed line stops with its line number.
+
+    All input is validated before the first result is produced, so a bad line
+    never leaves half an output behind.
+    """
+    rows = []
+    for where, data in jsonl_objects(path, stream):
         fields = [data.get(k, "") for k in ("item", "before", "after", "date")]
         if not all(isinstance(f, str) for f in fields):
             raise InputError(f"{where}: item/before/after/date は文字列です / must be strings")

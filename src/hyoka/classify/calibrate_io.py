@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
+from hyoka.classify.batch import jsonl_objects
 from hyoka.classify.calibrate import Calibration, Learned, learn
 from hyoka.classify.evaluate import TIMINGS
 from hyoka.classify.policy import policy_from_text
@@ -22,7 +23,6 @@ from hyoka.classify.rules import NEEDS_REVIEW
 from hyoka.errors import InputError
 from hyoka.model import FORM_KINDS, ChangeRow, FormKind
 
-MAX_ROWS_CHARS = 20 * 1024 * 1024
 SHOWN_ROWS = 12
 
 
@@ -39,30 +39,9 @@ def read_labelled(path: Path, stream: TextIO | None = None) -> tuple[FormKind, l
     """Rows of a JSONL file (``-``: ``stream``), one {"form","item","before","after","timing",
     "reason"} per line, optional "date" (a blank date continues the revision above). One form
     for all rows; every row has 事前 or 事後: a wrong line stops with its number, nothing learned."""
-    try:
-        if stream is not None:
-            text = stream.read(MAX_ROWS_CHARS + 1)
-        else:
-            with path.open(encoding="utf-8-sig") as source:
-                text = source.read(MAX_ROWS_CHARS + 1)
-    except OSError as exc:
-        raise InputError(f"{path}: 読めません / cannot read ({exc.strerror})") from None
-    except UnicodeDecodeError:
-        raise InputError(f"{path}: UTF-8 ではありません / not UTF-8") from None
-    if len(text) > MAX_ROWS_CHARS:
-        raise InputError(f"{path}: 入力が大きすぎます / input too large")
     forms: set[str] = set()
     rows: list[ChangeRow] = []
-    for number, line in enumerate(text.splitlines(), 1):
-        if not line.strip():
-            continue
-        where = f"{path}:{number}"
-        try:
-            data = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise InputError(f"{where}: JSON として読めません / invalid JSON: {exc.msg}") from None
-        if not isinstance(data, dict):
-            raise InputError(f"{where}: オブジェクトが必要です / expected an object")
+    for where, data in jsonl_objects(path, stream):
         form = data.get("form", "重点")
         if form not in FORM_KINDS:
             raise InputError(f"{where}: form は {'/'.join(FORM_KINDS)} のいずれかです / bad form: {form!r}")
