@@ -42,13 +42,23 @@ from hyoka.model import (
     value_hash,
 )
 from hyoka.store.events import NewEvent, append_events
+from hyoka.store.items import (
+    ItemRef,
+    changes_query,
+    decode_body,
+    encode_body,
+    head_rows,
+    tree_query,
+    write_items,
+)
 from hyoka.store.migrate import WRITE_OPTION, check_initialised, display_url, make_engine, resolve_url
 from hyoka.store.schema import (
     APPENDIX_KIND,
     REPORT_ID_LENGTH,
     Blob,
+    EventRecord,
+    ItemRecord,
     ReportRecord,
-    VersionItemRecord,
     VersionRecord,
 )
 
@@ -56,8 +66,7 @@ from hyoka.store.schema import (
 # (SQLite's is 32766 today, 999 on old builds).
 CHUNK = 500
 
-ItemRef = tuple[str, str, bool, str]
-"""(path, label, star, value hash): an item as a version references it."""
+__all__ = ["CHUNK", "CommitResult", "ItemRef", "Store", "VersionInfo", "content_hash", "version_hash"]
 
 
 @dataclass(frozen=True)
@@ -289,7 +298,8 @@ class Store:
                         f"もう一度実行してください / head moved to {seen_head}, not {expected_parent}: retry",
                         seen_head,
                     )
-                head_refs = self._refs(session, head.id) if head is not None else []
+                head_open = head_rows(session, report_id) if head is not None else []
+                head_refs = [row.ref for row in head_open]
                 if head is not None:
                     head_content = _content_hash(json.loads(head.meta_json), head_refs, head.appendix_hash)
                     if head_content == new_content:
@@ -336,21 +346,7 @@ class Store:
                 )
                 session.add(record)
                 session.flush()
-                if refs:
-                    session.execute(
-                        insert(VersionItemRecord),
-                        [
-                            {
-                                "version_id": record.id,
-                                "ordinal": ordinal,
-                                "path": path,
-                                "label": label,
-                                "star": star,
-                                "value_hash": hash_,
-                            }
-                            for ordinal, (path, label, star, hash_) in enumerate(refs)
-                        ],
-                    )
+                write_items(session, report_id, number, head_open, refs)
                 info = _info(record, None if head is None else head.number)
                 noted = note(self._checkout(session, head)) if note is not None and head is not None else {}
                 commit_event = NewEvent(
@@ -386,10 +382,10 @@ class Store:
             if hash_ in existing:
                 continue
             if hash_ == appendix_hash:
-                rows.append({"hash": hash_, "kind": APPENDIX_KIND, "body": appendix})
+                rows.append({"hash": hash_, "kind": APPENDIX_KIND, "body": encode_body(appendix)})
             else:
                 value = values[hash_]
-                rows.append({"hash": hash_, "kind": value.kind, "body": value_canonical(value)})
+                rows.append({"hash": hash_, "kind": value.kind, "body": encode_body(value_canonical(value))})
         if rows:
             # Blobs are shared by all reports, and writers of different reports do not queue
             # on PostgreSQL: a blob another writer has just inserted is simply already there.
@@ -442,6 +438,38 @@ class Store:
             record = self._find(session, report_id, number)
             return _info(record, self._parent_number(session, record))
 
+    def dated_versions(self) -> Iterator[tuple[str, int, str, datetime]]:
+        """(report id, number, 公表日 as written on the cover, commit time) of every version, by report
+        and number: what deadlines are computed from, without reading any items."""
+        with self._read() as session:
+            rows = session.execute(
+                select(VersionRecord.report_id, VersionRecord.number, VersionRecord.meta_json,
+                       VersionRecord.created_at).order_by(VersionRecord.report_id, VersionRecord.number)
+            ).all()
+        for report_id, number, meta_json, created_at in rows:
+            yield report_id, number, str(json.loads(meta_json).get("published", "")), created_at
+
+    def printed_publications(self) -> dict[str, str]:
+        """Per report, the 公表日 as printed in its newest ``publish`` event (reports without one absent)."""
+        with self._read() as session:
+            rows = session.execute(
+                select(EventRecord.report_id, EventRecord.payload).where(EventRecord.kind == "publish")
+                .order_by(EventRecord.at, EventRecord.seq)
+            ).all()
+        return {report_id: json.loads(payload).get("printed", "") for report_id, payload in rows}
+
+    def same_shape(self, report_id: str, report: Report, before: int) -> list[int]:
+        """Numbers of the versions before ``before`` with ``report``'s cover and item count, newest
+        first: the only ones whose content can equal it."""
+        meta = canonical_json(meta_to_json(report.meta))
+        with self._read() as session:
+            return list(session.scalars(
+                select(VersionRecord.number)
+                .where(VersionRecord.report_id == report_id, VersionRecord.number < before,
+                       VersionRecord.item_count == len(report.items), VersionRecord.meta_json == meta)
+                .order_by(VersionRecord.number.desc())
+            ))
+
     def checkout(self, report_id: str, number: int | None = None) -> Report:
         """The Report exactly as committed: cover, items in order with labels, ※ and values, appendix."""
         with self._read() as session:
@@ -450,32 +478,75 @@ class Store:
     @staticmethod
     def _checkout(session: Session, record: VersionRecord) -> Report:
         rows = session.execute(
-            select(
-                VersionItemRecord.path,
-                VersionItemRecord.label,
-                VersionItemRecord.star,
-                VersionItemRecord.value_hash,
-                Blob.body,
-            )
-            .join(Blob, Blob.hash == VersionItemRecord.value_hash)
-            .where(VersionItemRecord.version_id == record.id)
-            .order_by(VersionItemRecord.ordinal)
+            tree_query(record.report_id, record.number, Blob.body).join(Blob, Blob.hash == ItemRecord.value_hash)
         ).all()
         appendix_body = session.scalar(select(Blob.body).where(Blob.hash == record.appendix_hash))
         if appendix_body is None:
             raise StoreError(f"付録が見つかりません / appendix blob missing: {record.appendix_hash}")
         values: dict[str, Value] = {}
-        items: list[Item] = []
-        for path, label, star, hash_, body in rows:
-            if hash_ not in values:
-                values[hash_] = value_from_json(json.loads(body))
-            items.append(Item(ItemPath.parse(path), label, bool(star), values[hash_]))
+        items = [Store._item(path, label, star, hash_, body, values) for path, label, star, hash_, body in rows]
         return Report(
             meta=meta_from_json(json.loads(record.meta_json)),
             items=tuple(items),
-            appendix=tuple(row_from_json(row) for row in json.loads(appendix_body)),
+            appendix=tuple(row_from_json(row) for row in json.loads(decode_body(appendix_body))),
             reader=LEGACY_READER if record.reader is None else record.reader,
         )
+
+    def walk(self, report_id: str, start: int, stop: int) -> Iterator[tuple[VersionInfo, Report]]:
+        """Versions ``start`` … ``stop`` in order, each read from its predecessor plus the rows its
+        revision changed (one query each), so memory holds one version whatever the history's length."""
+        with self._read() as session:
+            first = self._find(session, report_id, start)
+            self._find(session, report_id, stop)
+            records = session.scalars(
+                select(VersionRecord)
+                .where(VersionRecord.report_id == report_id, VersionRecord.number.between(start, stop))
+                .order_by(VersionRecord.number)
+            )
+            live: dict[int, tuple[int, Item]] = {}
+            rows = session.execute(tree_query(report_id, start, ItemRecord.id, ItemRecord.position, Blob.body)
+                                   .join(Blob, Blob.hash == ItemRecord.value_hash))
+            values: dict[str, Value] = {}
+            for path, label, star, hash_, id_, position, body in rows:
+                live[id_] = (position, self._item(path, label, star, hash_, body, values))
+            appendix: tuple[str, tuple[ChangeRow, ...]] | None = None
+            parent_number: int | None = self._parent_number(session, first)
+            for record in records:
+                if record.number > start:
+                    for id_, body, since, path, label, star, hash_, position in session.execute(
+                        changes_query(report_id, record.number, ItemRecord.id, Blob.body)
+                        .join(Blob, Blob.hash == ItemRecord.value_hash)
+                    ):
+                        if since == record.number:
+                            live[id_] = (position, self._item(path, label, star, hash_, body, values))
+                        else:
+                            live.pop(id_, None)
+                    values = {}  # keep only the values the current version holds
+                    for _, item in live.values():
+                        values.setdefault(value_hash(item.value), item.value)
+                if appendix is None or appendix[0] != record.appendix_hash:
+                    appendix = (record.appendix_hash, self._appendix(session, record.appendix_hash))
+                report = Report(
+                    meta=meta_from_json(json.loads(record.meta_json)),
+                    items=tuple(item for _, item in sorted(live.values(), key=lambda pair: pair[0])),
+                    appendix=appendix[1],
+                    reader=LEGACY_READER if record.reader is None else record.reader,
+                )
+                yield _info(record, parent_number), report
+                parent_number = record.number
+
+    @staticmethod
+    def _item(path: str, label: str, star: bool, hash_: str, body: bytes, values: dict[str, Value]) -> Item:
+        if hash_ not in values:
+            values[hash_] = value_from_json(json.loads(decode_body(body)))
+        return Item(ItemPath.parse(path), label, bool(star), values[hash_])
+
+    @staticmethod
+    def _appendix(session: Session, appendix_hash: str) -> tuple[ChangeRow, ...]:
+        body = session.scalar(select(Blob.body).where(Blob.hash == appendix_hash))
+        if body is None:
+            raise StoreError(f"付録が見つかりません / appendix blob missing: {appendix_hash}")
+        return tuple(row_from_json(row) for row in json.loads(decode_body(body)))
 
     # -- helpers -----------------------------------------------------------------------------
 
@@ -491,20 +562,6 @@ class Store:
     def _head_number(self, report_id: str) -> int | None:
         with self._read() as session:
             return session.scalar(select(func.max(VersionRecord.number)).where(VersionRecord.report_id == report_id))
-
-    @staticmethod
-    def _refs(session: Session, version_id: int) -> list[ItemRef]:
-        rows = session.execute(
-            select(
-                VersionItemRecord.path,
-                VersionItemRecord.label,
-                VersionItemRecord.star,
-                VersionItemRecord.value_hash,
-            )
-            .where(VersionItemRecord.version_id == version_id)
-            .order_by(VersionItemRecord.ordinal)
-        )
-        return [(path, label, bool(star), hash_) for path, label, star, hash_ in rows]
 
     @staticmethod
     def _require_report(session: Session, report_id: str) -> None:
