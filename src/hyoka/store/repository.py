@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from types import EllipsisType, TracebackType
-from typing import Self
+from typing import Any, Self
 
 from sqlalchemy import func, insert, select, text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -35,13 +35,20 @@ from hyoka.model import (
     meta_from_json,
     meta_to_json,
     row_from_json,
-    row_to_json,
     sha256_text,
     value_canonical,
     value_from_json,
     value_hash,
 )
 from hyoka.store.events import NewEvent, append_events
+from hyoka.store.hashing import (
+    _appendix_body,
+    _content_hash,
+    _diff_counts,
+    _item_refs,
+    content_hash,
+    version_hash,
+)
 from hyoka.store.items import (
     ItemRef,
     changes_query,
@@ -66,7 +73,7 @@ from hyoka.store.schema import (
 # (SQLite's is 32766 today, 999 on old builds).
 CHUNK = 500
 
-__all__ = ["CHUNK", "CommitResult", "ItemRef", "Store", "VersionInfo", "content_hash", "version_hash"]
+__all__ = ["CHUNK", "CommitResult", "ItemRef", "Store", "VersionInfo", "_diff_counts", "content_hash", "version_hash"]
 
 
 @dataclass(frozen=True)
@@ -93,76 +100,6 @@ class CommitResult:
     version: VersionInfo
     created: bool
     new_blobs: int
-
-
-def _appendix_body(appendix: Sequence[ChangeRow]) -> str:
-    return canonical_json([row_to_json(row) for row in appendix])
-
-
-def _item_refs(report: Report) -> list[ItemRef]:
-    return [(str(item.path), item.label, item.star, value_hash(item.value)) for item in report.items]
-
-
-def _content_hash(meta: dict[str, object], refs: Sequence[ItemRef], appendix_hash: str) -> str:
-    data = {"meta": meta, "items": [list(ref) for ref in refs], "appendix": appendix_hash}
-    return sha256_text(canonical_json(data))
-
-
-def content_hash(report: Report) -> str:
-    """Hash of what the report says (cover, items, appendix), without history or author.
-
-    Equal content_hash means a commit would change nothing, which is how a
-    repeated commit is recognised and skipped.
-    """
-    appendix_hash = sha256_text(_appendix_body(report.appendix))
-    return _content_hash(meta_to_json(report.meta), _item_refs(report), appendix_hash)
-
-
-def version_hash(
-    *,
-    parent: str | None,
-    report_id: str,
-    number: int,
-    created_at: datetime,
-    author: str,
-    message: str,
-    meta: dict[str, object],
-    appendix_hash: str,
-    items: Sequence[ItemRef],
-    reader: int | None = None,
-) -> str:
-    """The version's identity: covers the parent's hash, so any change to history changes every later hash.
-
-    ``reader`` is hashed only when recorded (versions made since migration 0003), so the hashes
-    of versions stored before it stay what they were."""
-    data: dict[str, object] = {
-        "parent": parent,
-        "report": report_id,
-        "number": number,
-        "created_at": _iso(created_at),
-        "author": author,
-        "message": message,
-        "meta": meta,
-        "appendix": appendix_hash,
-        "items": [list(ref) for ref in items],
-    }
-    if reader is not None:
-        data["reader"] = reader
-    return sha256_text(canonical_json(data))
-
-
-def _iso(moment: datetime) -> str:
-    return moment.astimezone(UTC).isoformat()
-
-
-def _diff_counts(old: Sequence[ItemRef], new: Sequence[ItemRef]) -> tuple[int, int, int]:
-    """(added, removed, modified) by path; moving an item without changing it is no change."""
-    before = {path: rest for path, *rest in old}
-    after = {path: rest for path, *rest in new}
-    added = sum(1 for path in after if path not in before)
-    removed = sum(1 for path in before if path not in after)
-    modified = sum(1 for path, rest in after.items() if path in before and before[path] != rest)
-    return added, removed, modified
 
 
 def _chunks(values: Sequence[str], size: int = CHUNK) -> Iterator[Sequence[str]]:
@@ -458,6 +395,22 @@ class Store:
             ).all()
         return {report_id: json.loads(payload).get("printed", "") for report_id, payload in rows}
 
+    def decision_events(self, report_id: str, number: int) -> list[tuple[Any, ...]]:
+        """The ``change`` and ``override`` events of ``report_id@number`` in trail order, as
+        (kind, change_index, path, important, timing, category, rule, actor, at, payload text);
+        UnknownReport / UnknownVersion when the version does not exist."""
+        with self._read() as session:
+            self._find(session, report_id, number)
+            rows = session.execute(
+                select(EventRecord.kind, EventRecord.change_index, EventRecord.path, EventRecord.important,
+                       EventRecord.timing, EventRecord.category, EventRecord.rule, EventRecord.actor,
+                       EventRecord.at, EventRecord.payload)
+                .where(EventRecord.report_id == report_id, EventRecord.version == number,
+                       EventRecord.kind.in_(("change", "override")))
+                .order_by(EventRecord.seq)
+            )
+            return [tuple(row) for row in rows]
+
     def same_shape(self, report_id: str, report: Report, before: int) -> list[int]:
         """Numbers of the versions before ``before`` with ``report``'s cover and item count, newest
         first: the only ones whose content can equal it."""
@@ -503,12 +456,12 @@ class Store:
                 .where(VersionRecord.report_id == report_id, VersionRecord.number.between(start, stop))
                 .order_by(VersionRecord.number)
             )
-            live: dict[int, tuple[int, Item]] = {}
+            live: dict[int, tuple[int, Item, str]] = {}  # row id -> (position, item, value hash)
             rows = session.execute(tree_query(report_id, start, ItemRecord.id, ItemRecord.position, Blob.body)
                                    .join(Blob, Blob.hash == ItemRecord.value_hash))
             values: dict[str, Value] = {}
             for path, label, star, hash_, id_, position, body in rows:
-                live[id_] = (position, self._item(path, label, star, hash_, body, values))
+                live[id_] = (position, self._item(path, label, star, hash_, body, values), hash_)
             appendix: tuple[str, tuple[ChangeRow, ...]] | None = None
             parent_number: int | None = self._parent_number(session, first)
             for record in records:
@@ -518,17 +471,16 @@ class Store:
                         .join(Blob, Blob.hash == ItemRecord.value_hash)
                     ):
                         if since == record.number:
-                            live[id_] = (position, self._item(path, label, star, hash_, body, values))
+                            live[id_] = (position, self._item(path, label, star, hash_, body, values), hash_)
                         else:
                             live.pop(id_, None)
-                    values = {}  # keep only the values the current version holds
-                    for _, item in live.values():
-                        values.setdefault(value_hash(item.value), item.value)
+                    # Keep only the values the current version holds.
+                    values = {hash_: item.value for _, item, hash_ in live.values()}
                 if appendix is None or appendix[0] != record.appendix_hash:
                     appendix = (record.appendix_hash, self._appendix(session, record.appendix_hash))
                 report = Report(
                     meta=meta_from_json(json.loads(record.meta_json)),
-                    items=tuple(item for _, item in sorted(live.values(), key=lambda pair: pair[0])),
+                    items=tuple(entry[1] for entry in sorted(live.values(), key=lambda entry: entry[0])),
                     appendix=appendix[1],
                     reader=LEGACY_READER if record.reader is None else record.reader,
                 )
