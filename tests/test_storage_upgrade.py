@@ -103,6 +103,7 @@ class Upgrade:
     old_appendix: str
     new_appendix: str
     init_stderr: str
+    before_init: tuple[int, str]
 
 
 @pytest.fixture(scope="module")
@@ -124,12 +125,18 @@ def upgrade(old_tree: Path, tmp_path_factory: pytest.TempPathFactory, new_db_url
     old_appendix = _appendix(lambda *a: old_hyoka(old_tree, *a), folder, "old.html", url)
     old_reads = [old_hyoka(old_tree, *read, "--db", url) for read in READS]
     before = _hashes(url)
+    code, _, err = run_cli("log", SAKURA, "--db", url)
     _, init_stderr = new_hyoka("init", "--db", url)
     after = _hashes(url)
     new_reads = [new_hyoka(*read, "--db", url)[0] for read in READS]
     # The new appendix appends its own generate event, so it comes after every read.
     new_appendix = _appendix(new_hyoka, folder, "new.html", url)
-    return Upgrade(url, before, after, old_reads, new_reads, old_appendix, new_appendix, init_stderr)
+    return Upgrade(url, before, after, old_reads, new_reads, old_appendix, new_appendix, init_stderr, (code, err))
+
+
+def test_before_the_upgrade_the_new_code_asks_for_init(upgrade: Upgrade) -> None:
+    code, err = upgrade.before_init
+    assert code != 0 and "スキーマが古いです (run `hyoka init`)" in err and len(err.strip().splitlines()) == 1
 
 
 def test_the_upgrade_reaches_the_new_layout(upgrade: Upgrade) -> None:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sqlite3
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from dataclasses import replace
@@ -134,6 +136,14 @@ def test_init_creates_tables_at_head_revision(url: str) -> None:
 def test_the_head_constant_is_alembics_head() -> None:
     """Opening a store compares with HEAD_REVISION instead of reading the scripts: they must agree."""
     assert head_revision() == HEAD_REVISION
+
+
+def test_opening_a_store_does_not_import_alembic(url: str) -> None:
+    """Only creating or upgrading needs Alembic; opening compares with HEAD_REVISION (issue 13)."""
+    code = ("import sys\nfrom hyoka.store import Store\nwith Store(sys.argv[1]) as s:\n    s.report_ids()\n"
+            "print(sorted(m for m in sys.modules if m.split('.')[0] == 'alembic'))")
+    done = subprocess.run([sys.executable, "-c", code, url], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
 
 
 def test_init_is_repeatable(url: str) -> None:
