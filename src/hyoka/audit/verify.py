@@ -358,7 +358,7 @@ def verify(store: Store, progress: Callable[[str], None] | None = None, anchor: 
                 if progress is not None and n % 100 == 0:
                     progress(f"{n}/{len(report_ids)} 件の評価書を確認しました")
             if entries is not None:
-                check_anchor(session, entries)
+                check_anchor(store, entries)
         except Broken as broken:
             return VerifyResult(len(report_ids), versions, events, str(broken))
     return VerifyResult(len(report_ids), versions, events, None)

@@ -395,6 +395,40 @@ class Store:
             ).all()
         return {report_id: json.loads(payload).get("printed", "") for report_id, payload in rows}
 
+    def heads(self, report_id: str | None = None) -> list[tuple[str, int, str, int, str]]:
+        """(report, head version number, its hash, last event seq, its hash) of one report or of
+        every report (sorted by id); 0 and 64 zeros where a report has none."""
+        from hyoka.store.events import GENESIS
+
+        with self._read() as session:
+            if report_id is None:
+                ids = list(session.scalars(select(ReportRecord.id).order_by(ReportRecord.id)))
+            else:
+                self._require_report(session, report_id)
+                ids = [report_id]
+            out = []
+            for rid in ids:
+                head = session.execute(
+                    select(VersionRecord.number, VersionRecord.hash).where(VersionRecord.report_id == rid)
+                    .order_by(VersionRecord.number.desc()).limit(1)).first()
+                last = session.execute(
+                    select(EventRecord.seq, EventRecord.hash).where(EventRecord.report_id == rid)
+                    .order_by(EventRecord.seq.desc()).limit(1)).first()
+                number, vhash = (0, GENESIS) if head is None else (head[0], head[1])
+                seq, ehash = (0, GENESIS) if last is None else (last[0], last[1])
+                out.append((rid, number, vhash, seq, ehash))
+            return out
+
+    def stored_hashes(self, report_id: str, number: int, seq: int) -> tuple[bool, str | None, str | None]:
+        """(report exists, hash of version ``number``, hash of event ``seq``): None where the row is missing."""
+        with self._read() as session:
+            exists = session.get(ReportRecord, report_id) is not None
+            version = session.scalar(select(VersionRecord.hash).where(
+                VersionRecord.report_id == report_id, VersionRecord.number == number))
+            event = session.scalar(select(EventRecord.hash).where(
+                EventRecord.report_id == report_id, EventRecord.seq == seq))
+            return exists, version, event
+
     def decision_events(self, report_id: str, number: int) -> list[tuple[Any, ...]]:
         """The ``change`` and ``override`` events of ``report_id@number`` in trail order, as
         (kind, change_index, path, important, timing, category, rule, actor, at, payload text);
