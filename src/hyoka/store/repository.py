@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from types import EllipsisType, TracebackType
-from typing import Any, Self
+from typing import Self
 
 from sqlalchemy import func, insert, select, text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -59,11 +59,11 @@ from hyoka.store.items import (
     write_items,
 )
 from hyoka.store.migrate import WRITE_OPTION, check_initialised, display_url, make_engine, resolve_url
+from hyoka.store.queries import StoreQueries
 from hyoka.store.schema import (
     APPENDIX_KIND,
     REPORT_ID_LENGTH,
     Blob,
-    EventRecord,
     ItemRecord,
     ReportRecord,
     VersionRecord,
@@ -140,7 +140,7 @@ def _lock_report(session: Session, report_id: str) -> None:
         session.execute(text("SELECT pg_advisory_xact_lock(hashtext(:report))"), {"report": report_id})
 
 
-class Store:
+class Store(StoreQueries):
     """A connection to one database of versioned reports.
 
     Opening checks that the schema is at the current migration, so every
@@ -374,88 +374,6 @@ class Store:
         with self._read() as session:
             record = self._find(session, report_id, number)
             return _info(record, self._parent_number(session, record))
-
-    def dated_versions(self) -> Iterator[tuple[str, int, str, datetime]]:
-        """(report id, number, 公表日 as written on the cover, commit time) of every version, by report
-        and number: what deadlines are computed from, without reading any items."""
-        with self._read() as session:
-            rows = session.execute(
-                select(VersionRecord.report_id, VersionRecord.number, VersionRecord.meta_json,
-                       VersionRecord.created_at).order_by(VersionRecord.report_id, VersionRecord.number)
-            ).all()
-        for report_id, number, meta_json, created_at in rows:
-            yield report_id, number, str(json.loads(meta_json).get("published", "")), created_at
-
-    def printed_publications(self) -> dict[str, str]:
-        """Per report, the 公表日 as printed in its newest ``publish`` event (reports without one absent)."""
-        with self._read() as session:
-            rows = session.execute(
-                select(EventRecord.report_id, EventRecord.payload).where(EventRecord.kind == "publish")
-                .order_by(EventRecord.at, EventRecord.seq)
-            ).all()
-        return {report_id: json.loads(payload).get("printed", "") for report_id, payload in rows}
-
-    def heads(self, report_id: str | None = None) -> list[tuple[str, int, str, int, str]]:
-        """(report, head version number, its hash, last event seq, its hash) of one report or of
-        every report (sorted by id); 0 and 64 zeros where a report has none."""
-        from hyoka.store.events import GENESIS
-
-        with self._read() as session:
-            if report_id is None:
-                ids = list(session.scalars(select(ReportRecord.id).order_by(ReportRecord.id)))
-            else:
-                self._require_report(session, report_id)
-                ids = [report_id]
-            out = []
-            for rid in ids:
-                head = session.execute(
-                    select(VersionRecord.number, VersionRecord.hash).where(VersionRecord.report_id == rid)
-                    .order_by(VersionRecord.number.desc()).limit(1)).first()
-                last = session.execute(
-                    select(EventRecord.seq, EventRecord.hash).where(EventRecord.report_id == rid)
-                    .order_by(EventRecord.seq.desc()).limit(1)).first()
-                number, vhash = (0, GENESIS) if head is None else (head[0], head[1])
-                seq, ehash = (0, GENESIS) if last is None else (last[0], last[1])
-                out.append((rid, number, vhash, seq, ehash))
-            return out
-
-    def stored_hashes(self, report_id: str, number: int, seq: int) -> tuple[bool, str | None, str | None]:
-        """(report exists, hash of version ``number``, hash of event ``seq``): None where the row is missing."""
-        with self._read() as session:
-            exists = session.get(ReportRecord, report_id) is not None
-            version = session.scalar(select(VersionRecord.hash).where(
-                VersionRecord.report_id == report_id, VersionRecord.number == number))
-            event = session.scalar(select(EventRecord.hash).where(
-                EventRecord.report_id == report_id, EventRecord.seq == seq))
-            return exists, version, event
-
-    def decision_events(self, report_id: str, number: int) -> list[tuple[Any, ...]]:
-        """The ``change`` and ``override`` events of ``report_id@number`` in trail order, as
-        (kind, change_index, path, important, timing, category, rule, actor, at, payload text);
-        UnknownReport / UnknownVersion when the version does not exist."""
-        with self._read() as session:
-            self._find(session, report_id, number)
-            rows = session.execute(
-                select(EventRecord.kind, EventRecord.change_index, EventRecord.path, EventRecord.important,
-                       EventRecord.timing, EventRecord.category, EventRecord.rule, EventRecord.actor,
-                       EventRecord.at, EventRecord.payload)
-                .where(EventRecord.report_id == report_id, EventRecord.version == number,
-                       EventRecord.kind.in_(("change", "override")))
-                .order_by(EventRecord.seq)
-            )
-            return [tuple(row) for row in rows]
-
-    def same_shape(self, report_id: str, report: Report, before: int) -> list[int]:
-        """Numbers of the versions before ``before`` with ``report``'s cover and item count, newest
-        first: the only ones whose content can equal it."""
-        meta = canonical_json(meta_to_json(report.meta))
-        with self._read() as session:
-            return list(session.scalars(
-                select(VersionRecord.number)
-                .where(VersionRecord.report_id == report_id, VersionRecord.number < before,
-                       VersionRecord.item_count == len(report.items), VersionRecord.meta_json == meta)
-                .order_by(VersionRecord.number.desc())
-            ))
 
     def checkout(self, report_id: str, number: int | None = None) -> Report:
         """The Report exactly as committed: cover, items in order with labels, ※ and values, appendix."""
