@@ -8,17 +8,41 @@ own business.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+import re
+from collections.abc import Callable, Generator, Iterator
 from contextlib import AbstractContextManager
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ColumnElement
 
 from hyoka.model import Report, canonical_json, meta_to_json
 from hyoka.store.events import GENESIS
 from hyoka.store.schema import EventRecord, ReportRecord, VersionRecord
+
+_WILDCARD_RE = re.compile(r"[*?\[]")
+HIGH = "\uffff"
+
+
+def _item_condition(pattern: str, time_ordered: bool) -> ColumnElement[bool]:
+    """SQL narrowing for an item glob: the literal prefix, also under a file-qualified section.
+
+    With ``time_ordered`` (a limit without a report) the path is wrapped so that no
+    index on it is used: walking the time index and stopping after the limit beats
+    collecting and sorting every match of a common prefix.
+    """
+    path: ColumnElement[str] = func.coalesce(EventRecord.path, "") if time_ordered else EventRecord.path
+    literal = _WILDCARD_RE.split(pattern, maxsplit=1)[0]
+    if not literal:
+        return EventRecord.path.is_not(None)
+    plain = and_(path >= literal, path < literal + HIGH)
+    section, sep, _ = literal.partition("/")
+    if not sep:
+        return plain
+    qualified = and_(path >= section + "(", path < section + "(" + HIGH)
+    return or_(plain, qualified)
 
 
 class StoreQueries:
@@ -111,3 +135,29 @@ class StoreQueries:
                        VersionRecord.item_count == len(report.items), VersionRecord.meta_json == meta)
                 .order_by(VersionRecord.number.desc())
             ))
+
+    def events_where(
+        self, *, report: str | None = None, item: str | None = None, time_ordered: bool = False,
+        since: datetime | None = None, before: datetime | None = None, columns: dict[str, object] | None = None,
+        batch: int = 2000,
+    ) -> Generator[Any, None, None]:
+        """Events of every report (or ``report``) as plain rows, by time, report and seq, narrowed in SQL:
+        ``item`` by the literal prefix of its glob (the caller matches the glob itself), ``since`` <= at <
+        ``before``, and each of ``columns`` (important, timing, category, rule, actor, kind) equal. Rows
+        are fetched ``batch`` at a time, so a caller that stops early reads little."""
+        conditions: list[ColumnElement[bool]] = []
+        if report is not None:
+            conditions.append(EventRecord.report_id == report)
+        if item:
+            conditions.append(_item_condition(item, time_ordered))
+        if since is not None:
+            conditions.append(EventRecord.at >= since)
+        if before is not None:
+            conditions.append(EventRecord.at < before)
+        for name, value in (columns or {}).items():
+            if value is not None:
+                conditions.append(getattr(EventRecord, name) == value)
+        query = (select(*EventRecord.__table__.columns).where(*conditions)
+                 .order_by(EventRecord.at, EventRecord.report_id, EventRecord.seq))
+        with self._read() as session:
+            yield from session.execute(query.execution_options(yield_per=batch))
