@@ -46,6 +46,9 @@ bench: $(VENV)/.installed
 	$(BIN)/python bench/bench_commit.py
 	$(BIN)/python bench/bench_cli_start.py
 	$(BIN)/python bench/bench_commit_process.py
+	$(BIN)/python bench/bench_storage.py
+	$(BIN)/python bench/bench_appendix.py
+	$(BIN)/python bench/bench_audit.py --reports 100
 	$(BIN)/python bench/bench_text_diff.py
 	$(BIN)/python bench/bench_reader.py
 	$(BIN)/python bench/bench_pdf.py

@@ -152,9 +152,10 @@ def test_due_dates_follow_the_publication_dates(db: str) -> None:
         ("DELETE FROM events WHERE seq = 7", "#8"),
         ("UPDATE events SET seq = CASE seq WHEN 5 THEN 6 WHEN 6 THEN 5 END WHERE seq IN (5, 6)", "#5"),
         ("UPDATE versions SET message = '書き換え' WHERE number = 2", "第2版"),
-        ("UPDATE version_items SET label = 'x' WHERE ordinal = 3 AND version_id = 3", "第3版"),
+        ("UPDATE items SET label_id = (SELECT max(id) FROM names WHERE id <> items.label_id) "
+         "WHERE id = (SELECT max(id) FROM items WHERE since = 3)", "第3版"),
         ("DELETE FROM versions WHERE number = 4", None),
-        ("UPDATE blobs SET body = body || ' ' WHERE hash = (SELECT value_hash FROM version_items LIMIT 1)", "値"),
+        ("UPDATE blobs SET body = body || 'x' WHERE hash = (SELECT value_hash FROM items LIMIT 1)", "値"),
     ],
 )
 def test_verify_detects_and_locates_tampering(db: str, tamper: str, where: str | None) -> None:
@@ -165,7 +166,8 @@ def test_verify_detects_and_locates_tampering(db: str, tamper: str, where: str |
             con.execute(text("UPDATE events SET seq = seq + 1000 WHERE seq IN (5, 6)"))
             con.execute(text("UPDATE events SET seq = CASE seq WHEN 1005 THEN 6 WHEN 1006 THEN 5 END WHERE seq > 1000"))
         elif tamper.startswith("DELETE FROM versions"):
-            con.execute(text("DELETE FROM version_items WHERE version_id = (SELECT id FROM versions WHERE number = 4)"))
+            con.execute(text("DELETE FROM items WHERE since = 4"))
+            con.execute(text("UPDATE items SET until = NULL WHERE until = 4"))
             con.execute(text(tamper))
         else:
             assert con.execute(text(tamper)).rowcount >= 1

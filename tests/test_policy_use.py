@@ -12,6 +12,7 @@ from conftest import SAMPLES, run_cli, run_sql
 from hyoka.classify.calibrate_store import stored_rows
 from hyoka.classify.policy import policy_document, policy_hash
 from hyoka.store import Store
+from hyoka.store.items import decode_body
 
 SAKURAGAWA = SAMPLES / "sakuragawa"
 SYSTEMS_PRIOR = '[star]\nadd_under = ["I/2/システムN"]\n'
@@ -49,7 +50,7 @@ def test_adopted_policy_classifies_later_commits_and_is_recorded(db: str, tmp_pa
     assert code == 0, err
     assert digest[:12] in out
     stored = run_sql(db, "SELECT kind, body FROM blobs WHERE hash = :h", h=digest)
-    assert stored == [("policy", policy_document(SYSTEMS_PRIOR))]
+    assert [(kind, decode_body(body)) for kind, body in stored] == [("policy", policy_document(SYSTEMS_PRIOR))]
     [(actor, payload)] = run_sql(db, "SELECT actor, payload FROM events WHERE kind = 'policy'")
     assert actor == "佐藤" and json.loads(payload)["hash"] == digest
     code, out, err = run_cli("audit", "--report", "sakuragawa", "--event", "policy", "--db", db)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sqlite3
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from dataclasses import replace
@@ -47,7 +49,7 @@ from hyoka.store import (
     resolve_url,
     version_hash,
 )
-from hyoka.store.migrate import head_revision
+from hyoka.store.migrate import HEAD_REVISION, head_revision
 from hyoka.store.schema import metadata
 
 REPO = Path(__file__).resolve().parents[1]
@@ -122,12 +124,26 @@ def test_init_creates_tables_at_head_revision(url: str) -> None:
     engine = make_engine(url)
     try:
         tables = set(inspect(engine).get_table_names())
-        assert {"alembic_version", "reports", "blobs", "versions", "version_items", "events"} <= tables
+        assert {"alembic_version", "reports", "blobs", "versions", "items", "names", "events"} <= tables
+        assert "version_items" not in tables
         with engine.connect() as connection:
-            assert connection.execute(text("SELECT version_num FROM alembic_version")).scalars().all() == ["0003"]
-        assert head_revision() == "0003"
+            assert connection.execute(text("SELECT version_num FROM alembic_version")).scalars().all() == [
+                HEAD_REVISION]
     finally:
         engine.dispose()
+
+
+def test_the_head_constant_is_alembics_head() -> None:
+    """Opening a store compares with HEAD_REVISION instead of reading the scripts: they must agree."""
+    assert head_revision() == HEAD_REVISION
+
+
+def test_opening_a_store_does_not_import_alembic(url: str) -> None:
+    """Only creating or upgrading needs Alembic; opening compares with HEAD_REVISION (issue 13)."""
+    code = ("import sys\nfrom hyoka.store import Store\nwith Store(sys.argv[1]) as s:\n    s.report_ids()\n"
+            "print(sorted(m for m in sys.modules if m.split('.')[0] == 'alembic'))")
+    done = subprocess.run([sys.executable, "-c", code, url], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
 
 
 def test_init_is_repeatable(url: str) -> None:
@@ -324,7 +340,7 @@ def test_failed_commit_writes_nothing(store: Store) -> None:
     """One commit, one transaction: a failure after blobs were inserted leaves no trace."""
     with pytest.raises(IntegrityError):
         store.commit("r", sample_report(), author=None, message="")  # type: ignore[arg-type]
-    assert [count_rows(store, t) for t in ("reports", "blobs", "versions", "version_items")] == [0, 0, 0, 0]
+    assert [count_rows(store, t) for t in ("reports", "blobs", "versions", "items", "names")] == [0, 0, 0, 0, 0]
 
 
 def test_bad_report_ids_are_rejected(store: Store) -> None:

@@ -31,8 +31,9 @@ from conftest import SAMPLES, run_cli
 from hyoka.model import canonical_json, sha256_text
 from hyoka.store import version_hash
 from hyoka.store.events import GENESIS, event_hash, record_to_event
+from hyoka.store.items import decode_body, encode_body, tree_query
 from hyoka.store.repository import _diff_counts
-from hyoka.store.schema import EventRecord, VersionItemRecord, VersionRecord
+from hyoka.store.schema import EventRecord, VersionRecord
 
 SAKURA = "sakuragawa"
 
@@ -119,11 +120,17 @@ class Tamper:
         return record
 
     def refs(self, record: VersionRecord) -> list[tuple[str, str, bool, str]]:
-        rows = self.session.execute(
-            select(VersionItemRecord.path, VersionItemRecord.label, VersionItemRecord.star,
-                   VersionItemRecord.value_hash)
-            .where(VersionItemRecord.version_id == record.id).order_by(VersionItemRecord.ordinal))
+        rows = self.session.execute(tree_query(record.report_id, record.number))
         return [(p, label, bool(s), h) for p, label, s, h in rows]
+
+    def fix_counts(self, number: int) -> None:
+        """Recompute a version's item_count and +/−/~ from its (altered) items, as a forger would."""
+        self.session.expire_all()
+        record, parent = self.version(number), self.version(number - 1)
+        refs = self.refs(record)
+        record.item_count = len(refs)
+        record.added, record.removed, record.modified = _diff_counts(self.refs(parent), refs)
+        self.session.flush()
 
     def version_digest(self, record: VersionRecord, parent_hash: str | None) -> str:
         return version_hash(parent=parent_hash, report_id=record.report_id, number=record.number,
@@ -207,16 +214,16 @@ class Tamper:
                                hash="f" * 64, reader=head.reader)
         self.session.add(record)
         self.session.flush()
-        for ordinal, (path, label, star, value) in enumerate(refs):
-            self.session.add(VersionItemRecord(version_id=record.id, ordinal=ordinal, path=path, label=label,
-                                               star=star, value_hash=value))
-        self.session.flush()
+        if drop_last:
+            self.sql(f"UPDATE items SET until = 5 WHERE id = (SELECT id FROM items WHERE report_id = '{SAKURA}' "
+                     f"AND until IS NULL ORDER BY position DESC LIMIT 1)")
         record.hash = self.version_digest(record, head.hash)
         self.session.flush()
 
     def new_blob(self, body: str, kind: str = "text") -> str:
         digest = sha256_text(body)
-        self.sql("INSERT INTO blobs (hash, kind, body) VALUES (:h, :k, :b)", h=digest, k=kind, b=body)
+        self.sql("INSERT INTO blobs (hash, kind, body) VALUES (:h, :k, :b)", h=digest, k=kind,
+                 b=encode_body(body))
         return digest
 
 
@@ -232,7 +239,11 @@ class Kind:
 
 
 V = "(SELECT id FROM versions WHERE report_id = 'sakuragawa' AND number = {})"
-ITEM_BLOB = f"(SELECT value_hash FROM version_items WHERE version_id = {V.format(1)} AND ordinal = 5)"
+# The first item row revision N opened, and a row valid from v1 to the head (an item never changed).
+ROW = "(SELECT id FROM items WHERE report_id = 'sakuragawa' AND since = {} ORDER BY position LIMIT 1{})"
+STEADY = "(SELECT id FROM items WHERE report_id = 'sakuragawa' AND since = 1 AND until IS NULL " \
+         "ORDER BY position LIMIT 1 OFFSET 5)"
+ITEM_BLOB = f"(SELECT value_hash FROM items WHERE id = {STEADY})"
 META_EDIT = "UPDATE versions SET meta_json = '{{\"x\"\\:1,' || substr(meta_json, 2) WHERE id = " + V
 APPX_BLOB = f"(SELECT appendix_hash FROM versions WHERE id = {V.format(4)})"
 
@@ -284,6 +295,36 @@ def _swap_items(t: Tamper) -> None:
     t.sql(f"UPDATE version_items SET ordinal = 4 WHERE version_id = {vid} AND ordinal = 1000")
 
 
+def row(number: int, offset: int = 0) -> str:
+    return ROW.format(number, f" OFFSET {offset}" if offset else "")
+
+
+def _swap_positions(t: Tamper) -> None:
+    a, b = row(3), row(3, 1)
+    pa, pb = t.one(f"SELECT position FROM items WHERE id = {a}"), t.one(f"SELECT position FROM items WHERE id = {b}")
+    ia, ib = t.one(f"SELECT id FROM items WHERE id = {a}"), t.one(f"SELECT id FROM items WHERE id = {b}")
+    t.sql("UPDATE items SET position = :p WHERE id = :i", p=pb, i=ia)
+    t.sql("UPDATE items SET position = :p WHERE id = :i", p=pa, i=ib)
+
+
+def _split_steady(label_from: str) -> Callable[[Tamper], None]:
+    """The steady item's row closed at v4 and a copy with another label opened there: v4 alone edited."""
+    def run(t: Tamper) -> None:
+        id_ = t.one(f"SELECT id FROM items WHERE id = {STEADY}")
+        t.sql("UPDATE items SET until = 4 WHERE id = :i", i=id_)
+        t.sql(f"INSERT INTO items (report_id, path_id, label_id, star, value_hash, position, since, until) "
+              f"SELECT report_id, path_id, {label_from}, star, value_hash, position, 4, NULL FROM items WHERE id = :i",
+              i=id_)
+
+    return run
+
+
+def _reopen_head(t: Tamper) -> None:
+    """The rows v4 opened deleted and the rows it closed opened again: the state before v4."""
+    t.sql("DELETE FROM items WHERE report_id = 'sakuragawa' AND since = 4")
+    t.sql("UPDATE items SET until = NULL WHERE report_id = 'sakuragawa' AND until = 4")
+
+
 def _swap_blob_bodies(t: Tamper) -> None:
     a, b = (row[0] for row in t.sql("SELECT hash FROM blobs WHERE kind = 'text' ORDER BY hash LIMIT 2"))
     body_a = t.one("SELECT body FROM blobs WHERE hash = :h", h=a)
@@ -295,25 +336,26 @@ def _swap_blob_bodies(t: Tamper) -> None:
 def _blob_renamed(t: Tamper) -> None:
     """A value edited and stored under its new hash: consistent blob, dangling references."""
     old, body = t.sql(f"SELECT hash, body FROM blobs WHERE hash = {ITEM_BLOB}")[0]
-    new_body = body.replace('"kind"', '"kind" ', 1)
-    t.sql("UPDATE blobs SET body = :b, hash = :n WHERE hash = :o", b=new_body, n=sha256_text(new_body), o=old)
+    new_body = decode_body(body).replace('"kind"', '"kind" ', 1)
+    t.sql("UPDATE blobs SET body = :b, hash = :n WHERE hash = :o", b=encode_body(new_body), n=sha256_text(new_body),
+          o=old)
 
 
 def _blob_replaced(t: Tamper) -> None:
-    """A new, valid blob and one item of v4 pointed at it."""
+    """A new, valid blob and one item v4 opened pointed at it."""
     digest = t.new_blob(canonical_json({"kind": "text", "text": "偽の値"}))
-    t.sql(f"UPDATE version_items SET value_hash = :h WHERE version_id = {V.format(4)} AND ordinal = 5", h=digest)
+    t.sql(f"UPDATE items SET value_hash = :h WHERE id = {row(4)}", h=digest)
 
 
 def _item_repointed(t: Tamper) -> None:
-    other = t.one(f"SELECT value_hash FROM version_items WHERE version_id = {V.format(3)} AND ordinal = 4")
-    t.sql(f"UPDATE version_items SET value_hash = :h WHERE version_id = {V.format(3)} AND ordinal = 3", h=other)
+    other = t.one(f"SELECT value_hash FROM items WHERE id = {STEADY}")
+    t.sql(f"UPDATE items SET value_hash = :h WHERE id = {row(3)}", h=other)
 
 
 def _delete_item_fix_row(t: Tamper) -> None:
-    """v4 loses its last item; its counts and its own hash are recomputed (v4 is the head)."""
-    t.sql(f"DELETE FROM version_items WHERE version_id = {V.format(4)} AND ordinal = 131")
-    t.sql(f"UPDATE versions SET item_count = 131, removed = removed + 1 WHERE id = {V.format(4)}")
+    """v4 loses an item it opened; its counts and its own hash are recomputed (v4 is the head)."""
+    t.sql(f"DELETE FROM items WHERE id = {row(4)}")
+    t.fix_counts(4)
     t.rehash_version(4)
 
 
@@ -325,20 +367,21 @@ def _recount(t: Tamper) -> None:
 
 
 def _report_renamed(t: Tamper, recompute: bool) -> None:
-    for table, column in (("reports", "id"), ("versions", "report_id"), ("events", "report_id")):
+    for table, column in (("reports", "id"), ("versions", "report_id"), ("events", "report_id"),
+                          ("items", "report_id")):
         t.sql(f"UPDATE {table} SET {column} = 'kita2' WHERE {column} = 'kita'")
     if recompute:
         t.recompute("kita2")
 
 
 def _delete_report(t: Tamper) -> None:
-    t.sql("DELETE FROM version_items WHERE version_id IN (SELECT id FROM versions WHERE report_id = 'kita')")
+    t.sql("DELETE FROM items WHERE report_id = 'kita'")
     for table, column in (("events", "report_id"), ("versions", "report_id"), ("reports", "id")):
         t.sql(f"DELETE FROM {table} WHERE {column} = 'kita'")
 
 
 def _truncate_head(t: Tamper) -> None:
-    t.sql(f"DELETE FROM version_items WHERE version_id = {V.format(4)}")
+    _reopen_head(t)
     t.sql("DELETE FROM events WHERE report_id = 'sakuragawa' AND seq >= 16")
     t.sql(f"DELETE FROM versions WHERE id = {V.format(4)}")
 
@@ -363,7 +406,8 @@ KINDS: list[Kind] = [
          sql(f"UPDATE blobs SET kind = 'text' WHERE hash = {APPX_BLOB}"), "appendix is not an appendix"),
     Kind("blob: two bodies swapped", _swap_blob_bodies, "値"),
     Kind("blob: inserted under a wrong name",
-         sql("INSERT INTO blobs (hash, kind, body) VALUES ('" + "ab" * 32 + "', 'text', '{\"kind\":\"text\"}')"),
+         lambda t: t.sql("INSERT INTO blobs (hash, kind, body) VALUES (:h, 'text', :b)", h="ab" * 32,
+                         b=encode_body('{"kind":"text"}')),
          "値 abababab"),
     Kind("blob: name upper-cased", sql(f"UPDATE blobs SET hash = upper(hash) WHERE hash = {ITEM_BLOB}"),
          "value blob missing"),
@@ -380,7 +424,11 @@ KINDS: list[Kind] = [
     Kind("version: appendix re-pointed to nothing",
          sql(f"UPDATE versions SET appendix_hash = '{'cd' * 32}' WHERE id = {V.format(4)}"), "appendix blob missing"),
     Kind("version: number changed (gap)", sql(f"UPDATE versions SET number = 7 WHERE id = {V.format(4)}"),
-         "version gap"),
+         "第4版がありません"),
+    Kind("version: number changed (gap), its items moved along",
+         steps(sql(f"UPDATE versions SET number = 7 WHERE id = {V.format(4)}"),
+               sql("UPDATE items SET since = 7 WHERE report_id = 'sakuragawa' AND since = 4"),
+               sql("UPDATE items SET until = 7 WHERE report_id = 'sakuragawa' AND until = 4")), "version gap"),
     Kind("version: numbers of two versions swapped", _swap_versions, "第2版"),
     Kind("version: parent re-pointed", sql(f"UPDATE versions SET parent_id = {V.format(2)} WHERE id = {V.format(4)}"),
          "wrong parent"),
@@ -400,67 +448,74 @@ KINDS: list[Kind] = [
          "added/removed/modified"),
     Kind("version: counts forged in row and commit event, chain recomputed", _recount, "added/removed/modified"),
     Kind("version: middle version deleted",
-         steps(sql(f"DELETE FROM version_items WHERE version_id = {V.format(2)}"),
-               sql(f"DELETE FROM versions WHERE id = {V.format(2)}")), "version gap"),
+         steps(sql("DELETE FROM items WHERE report_id = 'sakuragawa' AND since = 2"),
+               sql(f"DELETE FROM versions WHERE id = {V.format(2)}")), "item of a missing version"),
     Kind("version: newest version deleted, events kept",
-         steps(sql(f"DELETE FROM version_items WHERE version_id = {V.format(4)}"),
-               sql(f"DELETE FROM versions WHERE id = {V.format(4)}")), "第4版"),
+         steps(_reopen_head, sql(f"DELETE FROM versions WHERE id = {V.format(4)}")), "第4版"),
     Kind("version: forged v5 with recomputed hash, no commit event", lambda t: t.forge_version(True),
          "commit 記録がありません"),
     Kind("version: forged v5 equal to v4, recomputed hash", lambda t: t.forge_version(False), "equals its parent"),
     Kind("version: moved to another report", sql(f"UPDATE versions SET report_id = 'kita' WHERE id = {V.format(4)}"),
-         "kita"),
+         "item of a missing version"),
     Kind("version: moved to a missing report",
          sql(f"UPDATE versions SET report_id = 'ghost' WHERE id = {V.format(4)}"), "version of a missing report"),
     Kind("version: first version's and report's times edited together",
          steps(_set_time("created_at", "versions", f"id = {V.format(1)}"),
                _set_time("created_at", "reports", "id = 'sakuragawa'")), "第1版"),
     # -- version items --
-    Kind("item: label edited", sql(f"UPDATE version_items SET label = 'x' WHERE version_id = {V.format(3)} "
-                                   f"AND ordinal = 3"), "第3版"),
-    Kind("item: path edited", sql(f"UPDATE version_items SET path = path || 'x' WHERE version_id = {V.format(3)} "
-                                  f"AND ordinal = 3"), "第3版"),
-    Kind("item: ※ flipped", sql(f"UPDATE version_items SET star = NOT star WHERE version_id = {V.format(3)} "
-                                f"AND ordinal = 3"), "第3版"),
-    Kind("item: ※ set to 2", sql(f"UPDATE version_items SET star = 2 WHERE version_id = {V.format(3)} "
-                                 f"AND ordinal = 3"), "version_items.star", sqlite_only=True),
-    Kind("item: ※ stored as text", sql(f"UPDATE version_items SET star = 'x' WHERE version_id = {V.format(3)} "
-                                       f"AND ordinal = 3"), "stray type text", sqlite_only=True),
+    Kind("item: label edited", sql(f"UPDATE items SET label_id = path_id WHERE id = {row(3)}"), "第3版"),
+    Kind("item: path edited", sql(f"UPDATE items SET path_id = label_id WHERE id = {row(3)}"), "第3版"),
+    Kind("item: ※ flipped", sql(f"UPDATE items SET star = NOT star WHERE id = {row(3)}"), "第3版"),
+    Kind("item: ※ set to 2", sql(f"UPDATE items SET star = 2 WHERE id = {row(3)}"), "items.star", sqlite_only=True),
+    Kind("item: ※ stored as text", sql(f"UPDATE items SET star = 'x' WHERE id = {row(3)}"), "stray type text",
+         sqlite_only=True),
     Kind("item: value re-pointed to another stored value", _item_repointed, "第3版"),
     Kind("item: value re-pointed to nothing",
-         sql(f"UPDATE version_items SET value_hash = '{'cd' * 32}' WHERE version_id = {V.format(3)} AND ordinal = 3"),
-         "value blob missing"),
-    Kind("item: middle item deleted",
-         sql(f"DELETE FROM version_items WHERE version_id = {V.format(2)} AND ordinal = 10"), "ordinals"),
-    Kind("item: last item deleted",
-         sql(f"DELETE FROM version_items WHERE version_id = {V.format(4)} AND ordinal = 131"), "第4版"),
-    Kind("item: item inserted",
-         sql(f"INSERT INTO version_items (version_id, ordinal, path, label, star, value_hash) "
-             f"SELECT version_id, 132, 'X/1', 'x', star, value_hash FROM version_items "
-             f"WHERE version_id = {V.format(4)} AND ordinal = 0"), "第4版"),
-    Kind("item: two items swapped", _swap_items, "第2版"),
-    Kind("item: ordinal gap", sql(f"UPDATE version_items SET ordinal = 200 WHERE version_id = {V.format(2)} "
-                                  f"AND ordinal = 126"), "ordinals"),
-    Kind("item: moved to another version",
-         sql(f"UPDATE version_items SET version_id = {V.format(2)}, ordinal = 127 WHERE version_id = {V.format(1)} "
-             f"AND ordinal = 126"), "第1版"),
-    Kind("item: orphan inserted",
-         sql("INSERT INTO version_items (version_id, ordinal, path, label, star, value_hash) "
-             f"SELECT 999, ordinal, path, label, star, value_hash FROM version_items "
-             f"WHERE version_id = {V.format(1)} AND ordinal = 0"), "item of a missing version"),
+         sql(f"UPDATE items SET value_hash = '{'cd' * 32}' WHERE id = {row(3)}"), "value blob missing"),
+    Kind("item: row deleted", sql(f"DELETE FROM items WHERE id = {row(3)}"), "第3版"),
+    Kind("item: unchanged item's row deleted", sql(f"DELETE FROM items WHERE id = {STEADY}"), "第1版"),
+    Kind("item: row inserted",
+         sql(f"INSERT INTO items (report_id, path_id, label_id, star, value_hash, position, since, until) "
+             f"SELECT report_id, label_id, label_id, star, value_hash, position + 1, since, until FROM items "
+             f"WHERE id = {row(4)}"), "第4版"),
+    Kind("item: range shortened", sql(f"UPDATE items SET until = 4 WHERE id = {row(3)}"), "第4版"),
+    Kind("item: range started earlier", sql(f"UPDATE items SET since = 2 WHERE id = {row(3)}"), "第2版"),
+    Kind("item: closed row opened again",
+         sql("UPDATE items SET until = NULL WHERE id = (SELECT min(id) FROM items "
+             "WHERE report_id = 'sakuragawa' AND until = 2)"), "第2版"),
+    Kind("item: empty range", sql(f"UPDATE items SET until = since WHERE id = {row(3)}"), "empty item range"),
+    Kind("item: range starting after the head", sql(f"UPDATE items SET since = 9 WHERE id = {row(3)}"),
+         "item of a missing version"),
+    Kind("item: range ending after the head", sql(f"UPDATE items SET until = 9 WHERE id = {STEADY}"),
+         "item of a missing version"),
+    Kind("item: two items swapped", _swap_positions, "第3版"),
+    Kind("item: two items at one position",
+         sql(f"UPDATE items SET position = (SELECT position FROM items WHERE id = {row(3)}) "
+             f"WHERE id = {row(3, 1)}"), "one position"),
+    Kind("item: moved to another report", sql(f"UPDATE items SET report_id = 'kita' WHERE id = {row(3)}"),
+         "item of a missing version"),
+    Kind("item: moved to another report's existing version",
+         sql(f"UPDATE items SET report_id = 'kita' WHERE id = {row(2)}"), "kita"),
+    Kind("item: orphan of a missing report",
+         sql(f"INSERT INTO items (report_id, path_id, label_id, star, value_hash, position, since, until) "
+             f"SELECT 'ghost', path_id, label_id, star, value_hash, position, since, until FROM items "
+             f"WHERE id = {row(3)}"), "item of a missing report"),
+    Kind("item: name deleted", sql(f"DELETE FROM names WHERE id = (SELECT path_id FROM items WHERE id = {row(3)})"),
+         "item name missing"),
+    Kind("item: name edited",
+         sql(f"UPDATE names SET text = text || 'x' WHERE id = (SELECT path_id FROM items WHERE id = {row(3)})"),
+         "第3版"),
     Kind("item: deleted, version's counts and own hash recomputed", _delete_item_fix_row, "#16"),
     Kind("item: label edited, version's own hash recomputed",
-         steps(sql(f"UPDATE version_items SET label = 'x' WHERE version_id = {V.format(2)} AND ordinal = 3"),
-               lambda t: t.rehash_version(2)), "第2版"),
+         steps(sql(f"UPDATE items SET label_id = path_id WHERE id = {row(4)}"),
+               lambda t: t.rehash_version(4)), "#16"),
     Kind("version: message edited, every version hash recomputed",
          steps(sql(f"UPDATE versions SET message = 'x' WHERE id = {V.format(2)}"),
                *(lambda t, n=n: t.rehash_version(n) for n in (2, 3, 4))), "#2"),
     Kind("item: deleted, whole chain recomputed but not item_count",
-         steps(sql(f"DELETE FROM version_items WHERE version_id = {V.format(4)} AND ordinal = 131"),
-               lambda t: t.recompute()), "item_count"),
+         steps(sql(f"DELETE FROM items WHERE id = {row(4)}"), lambda t: t.recompute()), "item_count"),
     Kind("item: label edited, whole chain recomputed",
-         steps(sql(f"UPDATE version_items SET label = 'x' WHERE version_id = {V.format(4)} AND ordinal = 3"),
-               lambda t: t.recompute()), "added/removed/modified"),
+         steps(_split_steady("path_id"), lambda t: t.recompute()), "added/removed/modified"),
     Kind("version: meta edited, whole chain recomputed",
          steps(sql(META_EDIT.format(2)), lambda t: t.recompute()), "再計算", anchor=True),
     Kind("version: author edited, whole chain recomputed",

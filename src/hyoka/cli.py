@@ -701,10 +701,7 @@ def reports(
     import datetime as dt
     import json
 
-    from sqlalchemy import select
-
     from hyoka.audit.due import due_reports
-    from hyoka.store.schema import EventRecord
     from hyoka.views import display_zone, table
 
     store = _store(db)
@@ -712,10 +709,7 @@ def reports(
         today = dt.datetime.now(display_zone()).date()
         dues = {r.report: min(r.review_due, r.assessment_due)
                 for r in due_reports(store, today, _load_policy(policy).deadlines)}
-        with store.reading() as session:
-            published = {rid: json.loads(payload).get("printed", "") for rid, payload in session.execute(
-                select(EventRecord.report_id, EventRecord.payload).where(EventRecord.kind == "publish")
-                .order_by(EventRecord.at, EventRecord.seq))}
+        published = store.printed_publications()
         rows = []
         for report_id in store.report_ids():
             head = store.version(report_id)

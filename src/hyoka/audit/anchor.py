@@ -20,13 +20,8 @@ import re
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
-
-from hyoka.errors import InputError, UnknownReport
+from hyoka.errors import InputError
 from hyoka.store import Store
-from hyoka.store.events import GENESIS
-from hyoka.store.schema import EventRecord, ReportRecord, VersionRecord
 
 # 24 hex digits = 96 bits: short enough to print, far beyond forging a matching prefix.
 SHORT = 24
@@ -51,28 +46,7 @@ class AnchorEntry:
 
 def anchors(store: Store, report_id: str | None = None) -> list[AnchorEntry]:
     """The current heads of one report, or of every report (sorted by id)."""
-    with store.reading() as session:
-        if report_id is None:
-            ids = list(session.scalars(select(ReportRecord.id).order_by(ReportRecord.id)))
-        else:
-            if session.get(ReportRecord, report_id) is None:
-                raise UnknownReport(f"評価書 '{report_id}' は登録されていません / unknown report: {report_id}")
-            ids = [report_id]
-        return [_entry(session, rid) for rid in ids]
-
-
-def _entry(session: Session, report_id: str) -> AnchorEntry:
-    head = session.execute(
-        select(VersionRecord.number, VersionRecord.hash).where(VersionRecord.report_id == report_id)
-        .order_by(VersionRecord.number.desc()).limit(1)
-    ).first()
-    last = session.execute(
-        select(EventRecord.seq, EventRecord.hash).where(EventRecord.report_id == report_id)
-        .order_by(EventRecord.seq.desc()).limit(1)
-    ).first()
-    number, vhash = (0, GENESIS) if head is None else (head[0], head[1])
-    seq, ehash = (0, GENESIS) if last is None else (last[0], last[1])
-    return AnchorEntry(report_id, number, vhash, seq, ehash)
+    return [AnchorEntry(*head) for head in store.heads(report_id)]
 
 
 def anchor_text(entries: list[AnchorEntry]) -> str:
@@ -115,7 +89,7 @@ def read_anchor(path: Path) -> list[AnchorEntry]:
     return entries
 
 
-def check_anchor(session: Session, entries: list[AnchorEntry]) -> None:
+def check_anchor(store: Store, entries: list[AnchorEntry]) -> None:
     """Each anchored version and event must still exist with the anchored hash.
 
     Raises verify's ``Broken`` naming the first report whose heads differ: a missing row
@@ -125,21 +99,18 @@ def check_anchor(session: Session, entries: list[AnchorEntry]) -> None:
 
     for entry in entries:
         where = f"評価書 {entry.report} (アンカー {entry.line()})"
-        if session.get(ReportRecord, entry.report) is None:
+        exists, version_hash, event_hash = store.stored_hashes(entry.report, entry.version, entry.event_seq)
+        if not exists:
             raise Broken(f"{where}: 評価書がありません / anchored report deleted")
         if entry.version > 0:
-            stored = session.scalar(select(VersionRecord.hash).where(
-                VersionRecord.report_id == entry.report, VersionRecord.number == entry.version))
-            if stored is None:
+            if version_hash is None:
                 raise Broken(f"{where}: 第{entry.version}版がありません (切り詰め) / anchored version truncated")
-            if not stored.startswith(entry.version_hash):
+            if not version_hash.startswith(entry.version_hash):
                 raise Broken(f"{where}: 第{entry.version}版のハッシュが違います (再計算) "
                              f"/ anchored version hash differs: chain recomputed")
         if entry.event_seq > 0:
-            stored = session.scalar(select(EventRecord.hash).where(
-                EventRecord.report_id == entry.report, EventRecord.seq == entry.event_seq))
-            if stored is None:
+            if event_hash is None:
                 raise Broken(f"{where}: 監査記録 #{entry.event_seq} がありません (切り詰め) / anchored event truncated")
-            if not stored.startswith(entry.event_hash):
+            if not event_hash.startswith(entry.event_hash):
                 raise Broken(f"{where}: 監査記録 #{entry.event_seq} のハッシュが違います (再計算) "
                              f"/ anchored event hash differs: chain recomputed")

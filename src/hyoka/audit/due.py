@@ -9,16 +9,12 @@ the first version.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from dataclasses import dataclass
-
-from sqlalchemy import select
 
 from hyoka.audit.review import reviewed_changes
 from hyoka.classify.policy import Deadlines
 from hyoka.era import parse_date
 from hyoka.store import Store
-from hyoka.store.schema import ReportRecord, VersionRecord
 from hyoka.views import local_date
 
 
@@ -54,15 +50,11 @@ def _status(as_of: dt.date, due: dt.date, warn_days: int, what: str) -> str | No
 def due_reports(store: Store, as_of: dt.date, deadlines: Deadlines, only_due: bool = False) -> list[DueRow]:
     """Every report with its review and re-assessment dates; ``only_due`` keeps the ones to act on."""
     rows: list[DueRow] = []
-    with store.reading() as session:
-        report_ids = list(session.scalars(select(ReportRecord.id).order_by(ReportRecord.id)))
-        dated: dict[str, list[tuple[int, dt.date]]] = {}
-        for report_id, number, meta_json, created_at in session.execute(
-            select(VersionRecord.report_id, VersionRecord.number, VersionRecord.meta_json, VersionRecord.created_at)
-            .order_by(VersionRecord.report_id, VersionRecord.number)
-        ):
-            published = parse_date(str(json.loads(meta_json).get("published", "")))
-            dated.setdefault(report_id, []).append((number, published or local_date(created_at)))
+    report_ids = store.report_ids()
+    dated: dict[str, list[tuple[int, dt.date]]] = {}
+    for report_id, number, published_text, created_at in store.dated_versions():
+        published = parse_date(published_text)
+        dated.setdefault(report_id, []).append((number, published or local_date(created_at)))
     for report_id in report_ids:
         versions = dated.get(report_id, [])
         if not versions:

@@ -5,22 +5,15 @@ from __future__ import annotations
 import datetime as dt
 import fnmatch
 import json
-import re
+from contextlib import closing
 from dataclasses import dataclass
 from datetime import UTC, datetime
-
-from sqlalchemy import and_, func, or_, select
-from sqlalchemy.sql.elements import ColumnElement
 
 from hyoka.era import parse_date
 from hyoka.errors import InputError
 from hyoka.forms import form_path
 from hyoka.store import Store
 from hyoka.store.events import EVENT_KINDS
-from hyoka.store.schema import EventRecord
-
-_WILDCARD_RE = re.compile(r"[*?\[]")
-HIGH = "\uffff"
 
 
 @dataclass(frozen=True)
@@ -65,25 +58,6 @@ def _day(text: str, name: str) -> datetime:
     return datetime.combine(day, dt.time(), tzinfo=display_zone()).astimezone(UTC)
 
 
-def _item_condition(pattern: str, time_ordered: bool) -> ColumnElement[bool]:
-    """SQL narrowing for an item glob: the literal prefix, also under a file-qualified section.
-
-    With ``time_ordered`` (a --limit without --report) the path is wrapped so that no
-    index on it is used: walking the time index and stopping after the limit beats
-    collecting and sorting every match of a common prefix.
-    """
-    path: ColumnElement[str] = func.coalesce(EventRecord.path, "") if time_ordered else EventRecord.path
-    literal = _WILDCARD_RE.split(pattern, maxsplit=1)[0]
-    if not literal:
-        return EventRecord.path.is_not(None)
-    plain = and_(path >= literal, path < literal + HIGH)
-    section, sep, _ = literal.partition("/")
-    if not sep:
-        return plain
-    qualified = and_(path >= section + "(", path < section + "(" + HIGH)
-    return or_(plain, qualified)
-
-
 def _summary(kind: str, payload: dict[str, object]) -> str:
     if kind == "commit":
         return str(payload.get("message", ""))
@@ -100,27 +74,19 @@ def audit(store: Store, flt: AuditFilter) -> list[AuditRow]:
     """Events matching every given filter, sorted by time (then report and sequence)."""
     if flt.event is not None and flt.event not in EVENT_KINDS:
         raise InputError(f"種別は {', '.join(EVENT_KINDS)} のいずれかです / unknown event kind: {flt.event}")
-    conditions: list[ColumnElement[bool]] = []
     if flt.report is not None:
         store.require_report(flt.report)  # unknown report → one-line error
-        conditions.append(EventRecord.report_id == flt.report)
-    if flt.item:
-        conditions.append(_item_condition(flt.item, time_ordered=flt.limit is not None and flt.report is None))
-    if flt.since:
-        conditions.append(EventRecord.at >= _day(flt.since, "--since"))
-    if flt.until:
-        conditions.append(EventRecord.at < _day(flt.until, "--until") + dt.timedelta(days=1))
-    for column, value in ((EventRecord.important, flt.important), (EventRecord.timing, flt.timing),
-                          (EventRecord.category, flt.category), (EventRecord.rule, flt.rule),
-                          (EventRecord.actor, flt.by), (EventRecord.kind, flt.event)):
-        if value is not None:
-            conditions.append(column == value)
-    query = select(EventRecord).where(*conditions).order_by(EventRecord.at, EventRecord.report_id, EventRecord.seq)
+    since = _day(flt.since, "--since") if flt.since else None
+    before = _day(flt.until, "--until") + dt.timedelta(days=1) if flt.until else None
+    columns = {"important": flt.important, "timing": flt.timing, "category": flt.category, "rule": flt.rule,
+               "actor": flt.by, "kind": flt.event}
+    # Fetch in small batches when a limit will stop early: building rows costs more than finding them.
+    batch = 2000 if flt.limit is None else min(2000, max(50, 2 * flt.limit))
     rows: list[AuditRow] = []
-    with store.reading() as session:
-        # Fetch in small batches when a limit will stop early: building rows costs more than finding them.
-        batch = 2000 if flt.limit is None else min(2000, max(50, 2 * flt.limit))
-        for record in session.scalars(query.execution_options(yield_per=batch)):
+    found = store.events_where(report=flt.report, item=flt.item, time_ordered=flt.limit is not None and
+                               flt.report is None, since=since, before=before, columns=columns, batch=batch)
+    with closing(found):
+        for record in found:
             path = record.path or ""
             if flt.item and not (path and (fnmatch.fnmatchcase(path, flt.item)
                                            or fnmatch.fnmatchcase(form_path(path), flt.item))):

@@ -10,19 +10,16 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from types import EllipsisType
 
-from sqlalchemy import select
-
 from hyoka.audit.merge import merge
 from hyoka.classify import ChangeRecord, compare_reports
 from hyoka.classify.policy import Policy
 from hyoka.diff.align import align
 from hyoka.errors import InputError, StoreError, UnknownVersion
 from hyoka.ingest.legacy import comparable
-from hyoka.model import LEGACY_READER, Report, ReportMeta, canonical_json, meta_to_json
+from hyoka.model import LEGACY_READER, Report, ReportMeta
 from hyoka.store import CommitResult, Store, content_hash
 from hyoka.store.events import NewEvent
 from hyoka.store.repository import HeadMoved
-from hyoka.store.schema import VersionRecord
 
 
 def change_events(
@@ -248,15 +245,7 @@ def _merged(store: Store, report_id: str, base_number: int, head_number: int, re
 def equal_earlier_version(store: Store, report_id: str, report: Report, number: int) -> int | None:
     """The newest version before ``number - 1`` (the parent) whose content equals ``report``."""
     wanted = content_hash(report)
-    meta = canonical_json(meta_to_json(report.meta))
-    with store.reading() as session:
-        candidates = session.execute(
-            select(VersionRecord.number)
-            .where(VersionRecord.report_id == report_id, VersionRecord.number < number - 1,
-                   VersionRecord.item_count == len(report.items), VersionRecord.meta_json == meta)
-            .order_by(VersionRecord.number.desc())
-        ).scalars().all()
-    for candidate in candidates:
+    for candidate in store.same_shape(report_id, report, number - 1):
         if content_hash(store.checkout(report_id, candidate)) == wanted:
             return candidate
     return None

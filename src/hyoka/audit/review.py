@@ -10,13 +10,10 @@ import json
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
-from sqlalchemy import select
-
 from hyoka.classify.rules import FORMAL, IMPORTANT, NEEDS_REVIEW
 from hyoka.errors import InputError
 from hyoka.store import Store
 from hyoka.store.events import NewEvent
-from hyoka.store.schema import EventRecord
 
 TIMINGS = ("事前", "事後")
 
@@ -53,16 +50,7 @@ class ReviewedChange:
 
 def reviewed_changes(store: Store, report_id: str, version: int) -> list[ReviewedChange]:
     """The changes recorded for ``report_id@version`` (its revision from the previous version)."""
-    store.version(report_id, version)  # unknown report/version → the store's own error
-    with store.reading() as session:
-        rows = session.scalars(
-            select(EventRecord)
-            .where(EventRecord.report_id == report_id, EventRecord.version == version,
-                   EventRecord.kind.in_(("change", "override")))
-            .order_by(EventRecord.seq)
-        ).all()
-        events = [(r.kind, r.change_index, r.path, r.important, r.timing, r.category, r.rule, r.actor, r.at,
-                   r.payload) for r in rows]
+    events = store.decision_events(report_id, version)  # unknown report/version → the store's own error
 
     changes: dict[int, ReviewedChange] = {}
     for kind, index, path, important, timing, category, rule, actor, at, payload_text in events:

@@ -4,12 +4,15 @@ Everything a user can see is covered, in this order, stopping at the first probl
 
 1. stored values are of the column's type and canonical (SQLite keeps whatever raw SQL
    writes, and ``bool(2)`` hashes like ``True``, so ``star``/``important`` must be 0 or 1);
-2. references hold: every version, item and event belongs to a stored report and version,
-   and every blob a version uses exists (foreign keys only protect connections that turn
-   them on, so they are checked here rather than trusted);
-3. every blob hashes to its name and is of the kind its body says;
-4. per report: the version chain (hash over content and parent hash, numbers contiguous,
-   item ordinals contiguous), the counts ``log`` shows (item_count = items; +/−/~
+2. references hold: every version, item and event belongs to a stored report, every item
+   row's range [since, until) is non-empty and bounded by versions of its report, its path
+   and label are stored names, and every blob a version uses exists (foreign keys only
+   protect connections that turn them on, so they are checked here rather than trusted);
+3. every blob decodes (exactly one zlib stream, or plain UTF-8), hashes to its name and is
+   of the kind its body says;
+4. per report, walking the versions in order and applying each revision's item rows (so
+   memory holds one version): the version chain (hash over content and parent hash,
+   numbers contiguous, no two items at one position), the counts ``log`` shows (item_count = items; +/−/~
    recomputed by path when parent and child were read by the same reader, and always
    equal to the hash-chained commit event, which is how counts across a reader change
    are covered), ``reports.created_at`` = the first version's time, the event chain, and
@@ -25,21 +28,24 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import Boolean, DateTime, Integer, String, Text, select, text
-from sqlalchemy.orm import Session
+from sqlalchemy import Boolean, DateTime, Integer, LargeBinary, String, Text, select, text
+from sqlalchemy.orm import Session, aliased
 
 from hyoka.model import sha256_text
 from hyoka.store import Store, version_hash
-from hyoka.store.events import EVENT_KINDS, Break, check_chain, iter_report_events
+from hyoka.store.events import EVENT_KINDS, Break, ChainWalk, iter_report_events
+from hyoka.store.items import decode_body
 from hyoka.store.repository import _diff_counts
 from hyoka.store.schema import (
     APPENDIX_KIND,
     Blob,
-    EventRecord,
+    ItemRecord,
+    NameRecord,
     ReportRecord,
-    VersionItemRecord,
     VersionRecord,
     metadata,
 )
@@ -70,6 +76,8 @@ def _sqlite_storage_classes(column_type: object) -> tuple[str, ...]:
         return ("integer",)
     if isinstance(column_type, (String, Text, DateTime)):
         return ("text",)
+    if isinstance(column_type, LargeBinary):
+        return ("blob",)
     impl = getattr(column_type, "impl", None)  # UTCDateTime and other decorators
     return _sqlite_storage_classes(impl) if impl is not None else ()
 
@@ -100,7 +108,7 @@ def _check_stored_values(session: Session) -> None:
             name, kind = next((n, t) for (n, ok), t in zip(allowed.items(), found, strict=True) if t not in ok)
             raise Broken(f"{table.name}.{name} (キー {key}) に {kind} 型の値があります "
                          f"/ stray type {kind} in {table.name}.{name}")
-    for table, column, nullable in (("version_items", "star", False), ("events", "important", True)):
+    for table, column, nullable in (("items", "star", False), ("events", "important", True)):
         null_ok = f'"{column}" IS NOT NULL AND ' if nullable else ""
         row = session.execute(text(
             f'SELECT rowid, "{column}" FROM "{table}" WHERE {null_ok}"{column}" NOT IN (0, 1) LIMIT 1'
@@ -117,21 +125,31 @@ _REFERENCES: tuple[tuple[str, str], ...] = (
      "版 (id {0}) の評価書 {1} がありません / version of a missing report"),
     ("SELECT e.id, e.report_id FROM events e LEFT JOIN reports r ON r.id = e.report_id WHERE r.id IS NULL",
      "監査記録 (id {0}) の評価書 {1} がありません / event of a missing report"),
-    ("SELECT i.version_id, i.ordinal FROM version_items i LEFT JOIN versions v ON v.id = i.version_id "
-     "WHERE v.id IS NULL",
-     "項目 (版 id {0}, 順 {1}) の版がありません / item of a missing version"),
+    ("SELECT i.id, i.report_id FROM items i LEFT JOIN reports r ON r.id = i.report_id WHERE r.id IS NULL",
+     "項目 (id {0}) の評価書 {1} がありません / item of a missing report"),
+    ("SELECT i.id, i.report_id, i.since, i.until FROM items i WHERE i.since < 1 OR i.until <= i.since",
+     "評価書 {1} の項目 (id {0}) の有効範囲 {2}〜{3} が空です / empty item range"),
+    ("SELECT i.id, i.report_id, i.since FROM items i LEFT JOIN versions v ON v.report_id = i.report_id "
+     "AND v.number = i.since WHERE v.id IS NULL",
+     "評価書 {1} の項目 (id {0}): 第{2}版がありません / item of a missing version"),
+    ("SELECT i.id, i.report_id, i.until FROM items i LEFT JOIN versions v ON v.report_id = i.report_id "
+     "AND v.number = i.until WHERE i.until IS NOT NULL AND v.id IS NULL",
+     "評価書 {1} の項目 (id {0}): 第{2}版がありません / item of a missing version"),
+    ("SELECT i.id, i.report_id FROM items i LEFT JOIN names p ON p.id = i.path_id "
+     "LEFT JOIN names l ON l.id = i.label_id WHERE p.id IS NULL OR l.id IS NULL",
+     "評価書 {1} の項目 (id {0}) の項目名がありません / item name missing"),
     ("SELECT v.report_id, v.number, v.appendix_hash FROM versions v LEFT JOIN blobs b ON b.hash = v.appendix_hash "
      "WHERE b.hash IS NULL",
      "評価書 {0} の第{1}版: 付録 {2:.12}… がありません / appendix blob missing"),
-    ("SELECT v.report_id, v.number, i.ordinal, i.value_hash FROM version_items i "
-     "JOIN versions v ON v.id = i.version_id LEFT JOIN blobs b ON b.hash = i.value_hash WHERE b.hash IS NULL",
-     "評価書 {0} の第{1}版: 項目 {2} の値 {3:.12}… がありません / value blob missing"),
+    ("SELECT i.report_id, i.since, i.id, i.value_hash FROM items i "
+     "LEFT JOIN blobs b ON b.hash = i.value_hash WHERE b.hash IS NULL",
+     "評価書 {0} の第{1}版: 項目 (id {2}) の値 {3:.12}… がありません / value blob missing"),
     (f"SELECT v.report_id, v.number, v.appendix_hash FROM versions v JOIN blobs b ON b.hash = v.appendix_hash "
      f"WHERE b.kind <> '{APPENDIX_KIND}'",
      "評価書 {0} の第{1}版: 付録 {2:.12}… が付録ではありません / appendix is not an appendix blob"),
-    (f"SELECT v.report_id, v.number, i.ordinal, i.value_hash FROM version_items i "
-     f"JOIN versions v ON v.id = i.version_id JOIN blobs b ON b.hash = i.value_hash WHERE b.kind = '{APPENDIX_KIND}'",
-     "評価書 {0} の第{1}版: 項目 {2} の値 {3:.12}… が付録です / item value is an appendix blob"),
+    (f"SELECT i.report_id, i.since, i.id, i.value_hash FROM items i "
+     f"JOIN blobs b ON b.hash = i.value_hash WHERE b.kind = '{APPENDIX_KIND}'",
+     "評価書 {0} の第{1}版: 項目 (id {2}) の値 {3:.12}… が付録です / item value is an appendix blob"),
 )
 
 
@@ -148,7 +166,11 @@ def _check_references(session: Session) -> None:
 def _check_blobs(session: Session) -> None:
     """Each body hashes to its name; the kind column agrees with the body (nothing else records it)."""
     query = select(Blob.hash, Blob.kind, Blob.body).execution_options(yield_per=5000)
-    for hash_, kind, body in session.execute(query):
+    for hash_, kind, stored in session.execute(query):
+        try:
+            body = decode_body(stored)
+        except (ValueError, UnicodeDecodeError):
+            raise Broken(f"値 {hash_[:12]}… の内容が読めません / blob body unreadable") from None
         if sha256_text(body) != hash_:
             raise Broken(f"値 {hash_[:12]}… の内容が書き換えられています / blob does not match its hash")
         try:
@@ -172,21 +194,31 @@ def _check_versions(session: Session, report: ReportRecord) -> list[VersionRecor
         raise Broken(f"評価書 {report_id} に版がありません / report without versions")
     parent: VersionRecord | None = None
     parent_refs: list[tuple[str, str, bool, str]] = []
+    path_name, label_name = aliased(NameRecord), aliased(NameRecord)
+    rows = iter(session.execute(
+        select(ItemRecord.since, ItemRecord.until, ItemRecord.position, path_name.text, label_name.text,
+               ItemRecord.star, ItemRecord.value_hash)
+        .join(path_name, path_name.id == ItemRecord.path_id).join(label_name, label_name.id == ItemRecord.label_id)
+        .where(ItemRecord.report_id == report_id).order_by(ItemRecord.since, ItemRecord.position)
+        .execution_options(yield_per=5000)
+    ))
+    pending = next(rows, None)
+    live: list[tuple[int, int | None, tuple[str, str, bool, str]]] = []  # (position, until, ref)
     for expected, record in enumerate(records, 1):
         where = f"評価書 {report_id} の第{record.number}版 (id {record.id})"
         if record.number != expected:
             raise Broken(f"{where}: 版番号が飛んでいます (期待 {expected}) / version gap")
         if record.parent_id != (None if parent is None else parent.id):
             raise Broken(f"{where}: 親の版が違います / wrong parent")
-        rows = session.execute(
-            select(VersionItemRecord.ordinal, VersionItemRecord.path, VersionItemRecord.label,
-                   VersionItemRecord.star, VersionItemRecord.value_hash)
-            .where(VersionItemRecord.version_id == record.id)
-            .order_by(VersionItemRecord.ordinal)
-        ).all()
-        if [ordinal for ordinal, *_ in rows] != list(range(len(rows))):
-            raise Broken(f"{where}: 項目の順番号が 0 から連続していません / item ordinals not contiguous")
-        refs = [(path, label, bool(star), value_hash) for _, path, label, star, value_hash in rows]
+        live = [entry for entry in live if entry[1] is None or entry[1] > record.number]
+        while pending is not None and pending[0] == record.number:
+            _, until, position, path, label, star, value_hash = pending
+            live.append((position, until, (path, label, bool(star), value_hash)))
+            pending = next(rows, None)
+        live.sort(key=lambda entry: entry[0])
+        if any(a[0] == b[0] for a, b in pairwise(live)):
+            raise Broken(f"{where}: 二つの項目が同じ位置にあります / two items at one position")
+        refs = [ref for _, _, ref in live]
         digest = version_hash(
             parent=None if parent is None else parent.hash, report_id=report_id, number=record.number,
             created_at=record.created_at, author=record.author, message=record.message,
@@ -208,26 +240,45 @@ def _check_versions(session: Session, report: ReportRecord) -> list[VersionRecor
                 raise Broken(f"{where}: 増減数 {(record.added, record.removed, record.modified)} が"
                              f"項目から数えた {counts} と違います / added/removed/modified wrong")
         parent, parent_refs = record, refs
+    if pending is not None:
+        raise Broken(f"評価書 {report_id}: 第{pending[0]}版からの項目がありますが、その版がありません "
+                     f"/ item of a missing version")
     if report.created_at != records[0].created_at:
         raise Broken(f"評価書 {report_id}: 作成日時が第1版の日時と違います / reports.created_at does not match")
     return records
 
 
-def _check_commit_events(report_id: str, versions: Sequence[VersionRecord], events: Sequence[EventRecord]) -> None:
+class _CommitEvents:
     """Versions and commit events pair up one to one, in order, and agree on everything both record.
 
     A version may lack its commit event only if it was stored before the audit trail existed
     (migration 0002, so before 0003 too: reader NULL) and precedes every version that has one.
+    Events are seen one at a time as the chain is walked; the first problem is kept and raised
+    by :meth:`finish`, so a broken chain further on is still reported first.
     """
-    by_number = {record.number: record for record in versions}
-    commits: dict[int, EventRecord] = {}
-    last_commit = 0
-    for event in events:
+
+    def __init__(self, report_id: str, versions: Sequence[VersionRecord]) -> None:
+        self.report_id = report_id
+        self.versions = versions
+        self.by_number = {record.number: record for record in versions}
+        self.commits: set[int] = set()
+        self.last_commit = 0
+        self.problem: str | None = None
+
+    def see(self, event: Any) -> None:
+        if self.problem is None:
+            try:
+                self._see(event)
+            except Broken as broken:
+                self.problem = str(broken)
+
+    def _see(self, event: Any) -> None:
+        report_id, by_number, commits = self.report_id, self.by_number, self.commits
         where = Break(report_id, event.seq, event.id, "")
         if event.kind not in EVENT_KINDS:
             raise Broken(f"{where}種類 {event.kind!r} は不明です / unknown event kind")
         if event.version is None:
-            continue
+            return
         version = by_number.get(event.version)
         if version is None:
             raise Broken(f"{where}記録された第{event.version}版が見つかりません / event names a missing version")
@@ -235,7 +286,7 @@ def _check_commit_events(report_id: str, versions: Sequence[VersionRecord], even
         if event.kind == "commit":
             if event.version in commits:
                 raise Broken(f"{where}第{event.version}版の commit 記録が二つあります / duplicate commit event")
-            if event.version <= last_commit:
+            if event.version <= self.last_commit:
                 raise Broken(f"{where}commit 記録の順番が版の順番と違います / commit events out of order")
             if payload.get("hash") != version.hash:
                 raise Broken(f"{where}記録された第{event.version}版のハッシュが異なります / committed version differs")
@@ -246,31 +297,38 @@ def _check_commit_events(report_id: str, versions: Sequence[VersionRecord], even
             if recorded != stored:
                 raise Broken(f"{where}第{event.version}版の日時・作成者・件数が版と違います "
                              f"/ commit event disagrees with its version")
-            commits[event.version] = event
-            last_commit = event.version
+            commits.add(event.version)
+            self.last_commit = event.version
         else:
             # Versions read since migration 0003 all have a commit event, which comes first.
             if event.version not in commits and by_number[event.version].reader is not None:
                 raise Broken(f"{where}第{event.version}版の commit 記録より前にあります / event before its commit")
             if event.kind == "publish" and payload.get("hash") != version.hash:
                 raise Broken(f"{where}公表した第{event.version}版のハッシュが違います / published hash mismatch")
-    seen_commit = False
-    for version in versions:
-        if version.number in commits:
-            seen_commit = True
-        elif seen_commit or version.reader is not None:
-            raise Broken(f"評価書 {report_id} の第{version.number}版 (id {version.id}): commit 記録がありません "
-                         f"/ version without its commit event")
+    def finish(self) -> None:
+        if self.problem is not None:
+            raise Broken(self.problem)
+        seen_commit = False
+        for version in self.versions:
+            if version.number in self.commits:
+                seen_commit = True
+            elif seen_commit or version.reader is not None:
+                raise Broken(f"評価書 {self.report_id} の第{version.number}版 (id {version.id}): "
+                             f"commit 記録がありません / version without its commit event")
 
 
 def _check_report(session: Session, report: ReportRecord) -> tuple[int, int]:
+    """The report's versions, then its events in one streamed pass: chain and pairing together."""
     versions = _check_versions(session, report)
-    events = list(iter_report_events(session, report.id))
-    broken = check_chain(report.id, events)
-    if broken is not None:
-        raise Broken(str(broken))
-    _check_commit_events(report.id, versions, events)
-    return len(versions), len(events)
+    chain = ChainWalk(report.id)
+    commits = _CommitEvents(report.id, versions)
+    for event in iter_report_events(session, report.id):
+        broken = chain.step(event)
+        if broken is not None:
+            raise Broken(str(broken))
+        commits.see(event)
+    commits.finish()
+    return len(versions), chain.count
 
 
 def verify(store: Store, progress: Callable[[str], None] | None = None, anchor: Path | None = None) -> VerifyResult:
@@ -300,7 +358,7 @@ def verify(store: Store, progress: Callable[[str], None] | None = None, anchor: 
                 if progress is not None and n % 100 == 0:
                     progress(f"{n}/{len(report_ids)} 件の評価書を確認しました")
             if entries is not None:
-                check_anchor(session, entries)
+                check_anchor(store, entries)
         except Broken as broken:
             return VerifyResult(len(report_ids), versions, events, str(broken))
     return VerifyResult(len(report_ids), versions, events, None)

@@ -7,10 +7,13 @@ with raw SQL no longer matches the chain. Nothing here updates or deletes.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from json.encoder import encode_basestring as _encode_string  # what json.dumps(ensure_ascii=False) uses
+from typing import Any
 
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
@@ -51,11 +54,16 @@ def _columns(event: NewEvent) -> dict[str, object]:
     return {name: getattr(event, name) for name in _COLUMNS}
 
 
-def event_hash(report_id: str, seq: int, event: NewEvent, prev_hash: str) -> str:
-    """Hash over everything the row says, and the previous event's hash."""
+def event_hash_text(report_id: str, seq: int, event: NewEvent, prev_hash: str) -> str:
+    """The text an event's hash is over: everything the row says, and the previous event's hash."""
     data = {"report": report_id, "seq": seq, **_columns(event), "at": _iso(event.at), "payload": event.payload,
             "prev": prev_hash}
-    return sha256_text(canonical_json(data))
+    return canonical_json(data)
+
+
+def event_hash(report_id: str, seq: int, event: NewEvent, prev_hash: str) -> str:
+    """Hash over everything the row says, and the previous event's hash."""
+    return sha256_text(event_hash_text(report_id, seq, event, prev_hash))
 
 
 def chain_rows(report_id: str, events: Sequence[NewEvent], last_seq: int, last_hash: str) -> list[dict[str, object]]:
@@ -93,7 +101,8 @@ def append_events(session: Session, report_id: str, events: Sequence[NewEvent]) 
     session.execute(insert(EventRecord), chain_rows(report_id, events, last_seq, last_hash))
 
 
-def record_to_event(record: EventRecord) -> NewEvent:
+def record_to_event(record: Any) -> NewEvent:
+    """The event an ``events`` row (ORM record or Core row) says."""
     return NewEvent(
         kind=record.kind,
         actor=record.actor,
@@ -122,27 +131,88 @@ class Break:
         return f"評価書 {self.report_id} の監査記録 #{self.seq} (id {self.event_id}): {self.problem}"
 
 
-def check_chain(report_id: str, records: Iterable[EventRecord]) -> Break | None:
-    """Walk one report's events in seq order; the first problem found, or None."""
-    prev = GENESIS
-    expected_seq = 1
-    for record in records:
+def _json_value(value: object) -> str:
+    """canonical_json of a column value (str, int, bool or None), without going through json.dumps."""
+    kind = type(value)
+    if kind is str:
+        return _encode_string(value)
+    if value is None:
+        return "null"
+    if kind is bool:
+        return "true" if value else "false"
+    if kind is int:
+        return str(value)
+    raise TypeError(f"unexpected column value {value!r}")
+
+
+def stored_hash_text(report_id: str, record: Any, prev_hash: str) -> str:
+    """:func:`event_hash_text` assembled from the row, its payload column taken verbatim.
+
+    hyoka stores every payload as its canonical JSON, so for a row it wrote this is the very
+    text the hash covers, without parsing and re-serialising the payload (most of verify's
+    time). A row whose payload is not canonical simply fails to match here, and the caller
+    falls back to :func:`event_hash_text`. Keys in sorted order, as canonical_json writes them."""
+    j = _json_value
+    important = record.important
+    return (
+        f'{{"actor":{j(record.actor)},"at":"{_iso(record.at)}","category":{j(record.category)},'
+        f'"change_index":{j(record.change_index)},'
+        f'"important":{"null" if important is None else ("true" if important else "false")},'
+        f'"kind":{j(record.kind)},"path":{j(record.path)},"payload":{record.payload},'
+        f'"prev":{_encode_string(prev_hash)},"report":{_encode_string(report_id)},"rule":{j(record.rule)},'
+        f'"seq":{j(record.seq)},"timing":{j(record.timing)},"version":{j(record.version)}}}'
+    )
+
+
+class ChainWalk:
+    """One report's events checked one at a time, in seq order, holding only the previous hash."""
+
+    def __init__(self, report_id: str) -> None:
+        self.report_id = report_id
+        self.prev = GENESIS
+        self.count = 0
+
+    def step(self, record: Any) -> Break | None:
+        """The problem with this event, or None (and the walk moves past it)."""
+        report_id = self.report_id
+        expected_seq = self.count + 1
         if record.seq != expected_seq:
             return Break(report_id, record.seq, record.id, f"番号が飛んでいます (期待 {expected_seq}) / seq gap")
-        if record.prev_hash != prev:
+        if record.prev_hash != self.prev:
             return Break(report_id, record.seq, record.id, "直前の記録とつながりません / previous hash mismatch")
+        try:
+            fast = hashlib.sha256(stored_hash_text(report_id, record, self.prev).encode("utf-8")).hexdigest()
+        except TypeError:
+            fast = None
+        if fast == record.hash:
+            self.prev = record.hash
+            self.count += 1
+            return None
         try:
             event = record_to_event(record)
         except (ValueError, TypeError):
             return Break(report_id, record.seq, record.id, "内容が読めません / unreadable payload")
-        if event_hash(report_id, record.seq, event, prev) != record.hash:
+        if event_hash(report_id, record.seq, event, self.prev) != record.hash:
             return Break(report_id, record.seq, record.id, "内容が書き換えられています / content does not match hash")
-        prev = record.hash
-        expected_seq += 1
+        self.prev = record.hash
+        self.count += 1
+        return None
+
+
+def check_chain(report_id: str, records: Iterable[Any]) -> Break | None:
+    """Walk one report's events in seq order; the first problem found, or None."""
+    walk = ChainWalk(report_id)
+    for record in records:
+        broken = walk.step(record)
+        if broken is not None:
+            return broken
     return None
 
 
-def iter_report_events(session: Session, report_id: str, batch: int = 5000) -> Iterator[EventRecord]:
-    """The report's events in seq order, fetched in batches to keep memory flat."""
-    query = select(EventRecord).where(EventRecord.report_id == report_id).order_by(EventRecord.seq)
-    yield from session.scalars(query.execution_options(yield_per=batch))
+_EVENT_COLUMNS = tuple(EventRecord.__table__.columns)
+
+
+def iter_report_events(session: Session, report_id: str, batch: int = 5000) -> Iterator[Any]:
+    """The report's events in seq order as plain rows (no ORM objects), fetched in batches."""
+    query = select(*_EVENT_COLUMNS).where(EventRecord.report_id == report_id).order_by(EventRecord.seq)
+    yield from session.execute(query.execution_options(yield_per=batch))

@@ -4,17 +4,20 @@
 inside the wheel (hyoka/_migrations) or sit at the top of a source checkout,
 and the URL is handed over in the Alembic config, so neither an alembic.ini
 nor a particular working directory is needed.
+
+Opening a store only compares the stored revision with :data:`HEAD_REVISION`; Alembic is
+imported when a database is created or upgraded, or found at another revision.
 """
 
 from __future__ import annotations
 
 import os
+import sqlite3
+import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from alembic import command
-from alembic.config import Config
-from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, column, create_engine, event, inspect, select, table
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
@@ -22,9 +25,14 @@ from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
 import hyoka
 from hyoka.errors import StoreError
 
+if TYPE_CHECKING:
+    from alembic.config import Config
+
 ENV_VAR = "HYOKA_DB"
 DEFAULT_URL = "sqlite:///hyoka.db"
 VERSION_TABLE = "alembic_version"
+# The newest migration (migrations/versions); a test checks it against Alembic's own reading.
+HEAD_REVISION = "0004"
 
 # Execution option naming a transaction that will write: on SQLite it starts
 # with BEGIN IMMEDIATE, so two writers queue on busy_timeout instead of one
@@ -113,6 +121,8 @@ def migrations_dir() -> Path:
 
 def alembic_config(url: str | None = None) -> Config:
     """An Alembic config for `url` that needs no alembic.ini; env.py reads attributes["url"]."""
+    from alembic.config import Config
+
     resolved = resolve_url(url)
     config = Config()
     config.set_main_option("script_location", str(migrations_dir()))
@@ -123,7 +133,9 @@ def alembic_config(url: str | None = None) -> Config:
 
 
 def head_revision() -> str:
-    """The newest migration this hyoka knows; a usable database must be at it."""
+    """The newest migration as Alembic reads the scripts (tests compare it with HEAD_REVISION)."""
+    from alembic.script import ScriptDirectory
+
     script = ScriptDirectory.from_config(alembic_config(DEFAULT_URL))
     head = script.get_current_head()
     if head is None:
@@ -131,15 +143,61 @@ def head_revision() -> str:
     return head
 
 
-def init_db(url: str | None = None) -> None:
+def _stored_revisions(path: Path) -> set[str]:
+    """The revisions recorded in a SQLite file (empty if it has none)."""
+    connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        return {row[0] for row in connection.execute(f"SELECT version_num FROM {VERSION_TABLE}")}
+    except sqlite3.DatabaseError:
+        return set()
+    finally:
+        connection.close()
+
+
+def backup_before_upgrade(path: Path) -> Path | None:
+    """Copy a SQLite file that an upgrade is about to change to ``<file>.bak-<revision>``.
+
+    Uses SQLite's backup API, so the copy includes what the WAL holds. None when there is
+    nothing to upgrade (a new file, or one already at the head)."""
+    if not path.is_file():
+        return None
+    revisions = _stored_revisions(path)
+    if not revisions or revisions == {HEAD_REVISION}:
+        return None
+    target = path.with_name(f"{path.name}.bak-{'-'.join(sorted(revisions))}")
+    serial = 1
+    while target.exists():
+        serial += 1
+        target = path.with_name(f"{path.name}.bak-{'-'.join(sorted(revisions))}.{serial}")
+    source, copy = sqlite3.connect(path), sqlite3.connect(target)
+    try:
+        source.backup(copy)
+    finally:
+        source.close()
+        copy.close()
+    return target
+
+
+def _say(line: str) -> None:
+    print(line, file=sys.stderr)
+
+
+def init_db(url: str | None = None, notify: Callable[[str], None] = _say) -> None:
     """Create or upgrade the database to the newest schema (`alembic upgrade head`).
 
-    Safe to run again: an up-to-date database is left as it is.
+    Safe to run again: an up-to-date database is left as it is. A SQLite file at an older
+    revision is first copied aside (:func:`backup_before_upgrade`) and ``notify`` says where.
     """
+    from alembic import command
+
     resolved = resolve_url(url)
     path = _sqlite_file(resolved)
     if path is not None and not path.parent.is_dir():
         raise StoreError(f"フォルダがありません / directory does not exist: {path.parent}")
+    if path is not None:
+        saved = backup_before_upgrade(path)
+        if saved is not None:
+            notify(f"更新前のデータベースを {saved} に保存しました")
     try:
         command.upgrade(alembic_config(resolved), "head")
     except OperationalError as exc:
@@ -172,9 +230,10 @@ def check_initialised(engine: Engine, url: str) -> None:
         raise StoreError(f"データベースに接続できません / cannot open database: {shown}: {first}") from exc
     if not revisions:
         raise StoreError(not_initialised)
-    head = head_revision()
-    if revisions == {head}:
+    if revisions == {HEAD_REVISION}:
         return
+    from alembic.script import ScriptDirectory
+
     script = ScriptDirectory.from_config(alembic_config(url))
     known = {rev.revision for rev in script.walk_revisions()}
     if revisions <= known:

@@ -35,20 +35,37 @@ from hyoka.model import (
     meta_from_json,
     meta_to_json,
     row_from_json,
-    row_to_json,
     sha256_text,
     value_canonical,
     value_from_json,
     value_hash,
 )
 from hyoka.store.events import NewEvent, append_events
+from hyoka.store.hashing import (
+    _appendix_body,
+    _content_hash,
+    _diff_counts,
+    _item_refs,
+    content_hash,
+    version_hash,
+)
+from hyoka.store.items import (
+    ItemRef,
+    changes_query,
+    decode_body,
+    encode_body,
+    head_rows,
+    tree_query,
+    write_items,
+)
 from hyoka.store.migrate import WRITE_OPTION, check_initialised, display_url, make_engine, resolve_url
+from hyoka.store.queries import StoreQueries
 from hyoka.store.schema import (
     APPENDIX_KIND,
     REPORT_ID_LENGTH,
     Blob,
+    ItemRecord,
     ReportRecord,
-    VersionItemRecord,
     VersionRecord,
 )
 
@@ -56,8 +73,7 @@ from hyoka.store.schema import (
 # (SQLite's is 32766 today, 999 on old builds).
 CHUNK = 500
 
-ItemRef = tuple[str, str, bool, str]
-"""(path, label, star, value hash): an item as a version references it."""
+__all__ = ["CHUNK", "CommitResult", "ItemRef", "Store", "VersionInfo", "_diff_counts", "content_hash", "version_hash"]
 
 
 @dataclass(frozen=True)
@@ -84,76 +100,6 @@ class CommitResult:
     version: VersionInfo
     created: bool
     new_blobs: int
-
-
-def _appendix_body(appendix: Sequence[ChangeRow]) -> str:
-    return canonical_json([row_to_json(row) for row in appendix])
-
-
-def _item_refs(report: Report) -> list[ItemRef]:
-    return [(str(item.path), item.label, item.star, value_hash(item.value)) for item in report.items]
-
-
-def _content_hash(meta: dict[str, object], refs: Sequence[ItemRef], appendix_hash: str) -> str:
-    data = {"meta": meta, "items": [list(ref) for ref in refs], "appendix": appendix_hash}
-    return sha256_text(canonical_json(data))
-
-
-def content_hash(report: Report) -> str:
-    """Hash of what the report says (cover, items, appendix), without history or author.
-
-    Equal content_hash means a commit would change nothing, which is how a
-    repeated commit is recognised and skipped.
-    """
-    appendix_hash = sha256_text(_appendix_body(report.appendix))
-    return _content_hash(meta_to_json(report.meta), _item_refs(report), appendix_hash)
-
-
-def version_hash(
-    *,
-    parent: str | None,
-    report_id: str,
-    number: int,
-    created_at: datetime,
-    author: str,
-    message: str,
-    meta: dict[str, object],
-    appendix_hash: str,
-    items: Sequence[ItemRef],
-    reader: int | None = None,
-) -> str:
-    """The version's identity: covers the parent's hash, so any change to history changes every later hash.
-
-    ``reader`` is hashed only when recorded (versions made since migration 0003), so the hashes
-    of versions stored before it stay what they were."""
-    data: dict[str, object] = {
-        "parent": parent,
-        "report": report_id,
-        "number": number,
-        "created_at": _iso(created_at),
-        "author": author,
-        "message": message,
-        "meta": meta,
-        "appendix": appendix_hash,
-        "items": [list(ref) for ref in items],
-    }
-    if reader is not None:
-        data["reader"] = reader
-    return sha256_text(canonical_json(data))
-
-
-def _iso(moment: datetime) -> str:
-    return moment.astimezone(UTC).isoformat()
-
-
-def _diff_counts(old: Sequence[ItemRef], new: Sequence[ItemRef]) -> tuple[int, int, int]:
-    """(added, removed, modified) by path; moving an item without changing it is no change."""
-    before = {path: rest for path, *rest in old}
-    after = {path: rest for path, *rest in new}
-    added = sum(1 for path in after if path not in before)
-    removed = sum(1 for path in before if path not in after)
-    modified = sum(1 for path, rest in after.items() if path in before and before[path] != rest)
-    return added, removed, modified
 
 
 def _chunks(values: Sequence[str], size: int = CHUNK) -> Iterator[Sequence[str]]:
@@ -194,7 +140,7 @@ def _lock_report(session: Session, report_id: str) -> None:
         session.execute(text("SELECT pg_advisory_xact_lock(hashtext(:report))"), {"report": report_id})
 
 
-class Store:
+class Store(StoreQueries):
     """A connection to one database of versioned reports.
 
     Opening checks that the schema is at the current migration, so every
@@ -289,7 +235,8 @@ class Store:
                         f"もう一度実行してください / head moved to {seen_head}, not {expected_parent}: retry",
                         seen_head,
                     )
-                head_refs = self._refs(session, head.id) if head is not None else []
+                head_open = head_rows(session, report_id) if head is not None else []
+                head_refs = [row.ref for row in head_open]
                 if head is not None:
                     head_content = _content_hash(json.loads(head.meta_json), head_refs, head.appendix_hash)
                     if head_content == new_content:
@@ -336,21 +283,7 @@ class Store:
                 )
                 session.add(record)
                 session.flush()
-                if refs:
-                    session.execute(
-                        insert(VersionItemRecord),
-                        [
-                            {
-                                "version_id": record.id,
-                                "ordinal": ordinal,
-                                "path": path,
-                                "label": label,
-                                "star": star,
-                                "value_hash": hash_,
-                            }
-                            for ordinal, (path, label, star, hash_) in enumerate(refs)
-                        ],
-                    )
+                write_items(session, report_id, number, head_open, refs)
                 info = _info(record, None if head is None else head.number)
                 noted = note(self._checkout(session, head)) if note is not None and head is not None else {}
                 commit_event = NewEvent(
@@ -386,10 +319,10 @@ class Store:
             if hash_ in existing:
                 continue
             if hash_ == appendix_hash:
-                rows.append({"hash": hash_, "kind": APPENDIX_KIND, "body": appendix})
+                rows.append({"hash": hash_, "kind": APPENDIX_KIND, "body": encode_body(appendix)})
             else:
                 value = values[hash_]
-                rows.append({"hash": hash_, "kind": value.kind, "body": value_canonical(value)})
+                rows.append({"hash": hash_, "kind": value.kind, "body": encode_body(value_canonical(value))})
         if rows:
             # Blobs are shared by all reports, and writers of different reports do not queue
             # on PostgreSQL: a blob another writer has just inserted is simply already there.
@@ -450,32 +383,74 @@ class Store:
     @staticmethod
     def _checkout(session: Session, record: VersionRecord) -> Report:
         rows = session.execute(
-            select(
-                VersionItemRecord.path,
-                VersionItemRecord.label,
-                VersionItemRecord.star,
-                VersionItemRecord.value_hash,
-                Blob.body,
-            )
-            .join(Blob, Blob.hash == VersionItemRecord.value_hash)
-            .where(VersionItemRecord.version_id == record.id)
-            .order_by(VersionItemRecord.ordinal)
+            tree_query(record.report_id, record.number, Blob.body).join(Blob, Blob.hash == ItemRecord.value_hash)
         ).all()
         appendix_body = session.scalar(select(Blob.body).where(Blob.hash == record.appendix_hash))
         if appendix_body is None:
             raise StoreError(f"付録が見つかりません / appendix blob missing: {record.appendix_hash}")
         values: dict[str, Value] = {}
-        items: list[Item] = []
-        for path, label, star, hash_, body in rows:
-            if hash_ not in values:
-                values[hash_] = value_from_json(json.loads(body))
-            items.append(Item(ItemPath.parse(path), label, bool(star), values[hash_]))
+        items = [Store._item(path, label, star, hash_, body, values) for path, label, star, hash_, body in rows]
         return Report(
             meta=meta_from_json(json.loads(record.meta_json)),
             items=tuple(items),
-            appendix=tuple(row_from_json(row) for row in json.loads(appendix_body)),
+            appendix=tuple(row_from_json(row) for row in json.loads(decode_body(appendix_body))),
             reader=LEGACY_READER if record.reader is None else record.reader,
         )
+
+    def walk(self, report_id: str, start: int, stop: int) -> Iterator[tuple[VersionInfo, Report]]:
+        """Versions ``start`` … ``stop`` in order, each read from its predecessor plus the rows its
+        revision changed (one query each), so memory holds one version whatever the history's length."""
+        with self._read() as session:
+            first = self._find(session, report_id, start)
+            self._find(session, report_id, stop)
+            records = session.scalars(
+                select(VersionRecord)
+                .where(VersionRecord.report_id == report_id, VersionRecord.number.between(start, stop))
+                .order_by(VersionRecord.number)
+            )
+            live: dict[int, tuple[int, Item, str]] = {}  # row id -> (position, item, value hash)
+            rows = session.execute(tree_query(report_id, start, ItemRecord.id, ItemRecord.position, Blob.body)
+                                   .join(Blob, Blob.hash == ItemRecord.value_hash))
+            values: dict[str, Value] = {}
+            for path, label, star, hash_, id_, position, body in rows:
+                live[id_] = (position, self._item(path, label, star, hash_, body, values), hash_)
+            appendix: tuple[str, tuple[ChangeRow, ...]] | None = None
+            parent_number: int | None = self._parent_number(session, first)
+            for record in records:
+                if record.number > start:
+                    for id_, body, since, path, label, star, hash_, position in session.execute(
+                        changes_query(report_id, record.number, ItemRecord.id, Blob.body)
+                        .join(Blob, Blob.hash == ItemRecord.value_hash)
+                    ):
+                        if since == record.number:
+                            live[id_] = (position, self._item(path, label, star, hash_, body, values), hash_)
+                        else:
+                            live.pop(id_, None)
+                    # Keep only the values the current version holds.
+                    values = {hash_: item.value for _, item, hash_ in live.values()}
+                if appendix is None or appendix[0] != record.appendix_hash:
+                    appendix = (record.appendix_hash, self._appendix(session, record.appendix_hash))
+                report = Report(
+                    meta=meta_from_json(json.loads(record.meta_json)),
+                    items=tuple(entry[1] for entry in sorted(live.values(), key=lambda entry: entry[0])),
+                    appendix=appendix[1],
+                    reader=LEGACY_READER if record.reader is None else record.reader,
+                )
+                yield _info(record, parent_number), report
+                parent_number = record.number
+
+    @staticmethod
+    def _item(path: str, label: str, star: bool, hash_: str, body: bytes, values: dict[str, Value]) -> Item:
+        if hash_ not in values:
+            values[hash_] = value_from_json(json.loads(decode_body(body)))
+        return Item(ItemPath.parse(path), label, bool(star), values[hash_])
+
+    @staticmethod
+    def _appendix(session: Session, appendix_hash: str) -> tuple[ChangeRow, ...]:
+        body = session.scalar(select(Blob.body).where(Blob.hash == appendix_hash))
+        if body is None:
+            raise StoreError(f"付録が見つかりません / appendix blob missing: {appendix_hash}")
+        return tuple(row_from_json(row) for row in json.loads(decode_body(body)))
 
     # -- helpers -----------------------------------------------------------------------------
 
@@ -491,20 +466,6 @@ class Store:
     def _head_number(self, report_id: str) -> int | None:
         with self._read() as session:
             return session.scalar(select(func.max(VersionRecord.number)).where(VersionRecord.report_id == report_id))
-
-    @staticmethod
-    def _refs(session: Session, version_id: int) -> list[ItemRef]:
-        rows = session.execute(
-            select(
-                VersionItemRecord.path,
-                VersionItemRecord.label,
-                VersionItemRecord.star,
-                VersionItemRecord.value_hash,
-            )
-            .where(VersionItemRecord.version_id == version_id)
-            .order_by(VersionItemRecord.ordinal)
-        )
-        return [(path, label, bool(star), hash_) for path, label, star, hash_ in rows]
 
     @staticmethod
     def _require_report(session: Session, report_id: str) -> None:
@@ -549,7 +510,7 @@ class Store:
         with self._write.begin() as session:
             _lock_report(session, report_id)
             self._require_report(session, report_id)
-            row = {"hash": digest, "kind": "policy", "body": body}
+            row = {"hash": digest, "kind": "policy", "body": encode_body(body)}
             if session.get_bind().dialect.name == "postgresql":
                 session.execute(pg_insert(Blob).on_conflict_do_nothing(index_elements=["hash"]), [row])
             elif session.get(Blob, digest) is None:
@@ -560,7 +521,7 @@ class Store:
         """The body of blob ``digest`` if it is of ``kind``."""
         with self._read() as session:
             blob = session.get(Blob, digest)
-            return blob.body if blob is not None and blob.kind == kind else None
+            return decode_body(blob.body) if blob is not None and blob.kind == kind else None
 
 
 def _info(record: VersionRecord, parent_number: int | None) -> VersionInfo:

@@ -1,9 +1,16 @@
 """The tables of the store, declared once for the repository and for Alembic.
 
 The layout follows git: values and appendices are content-addressed blobs
-shared by every version of every report, a version is a small row plus an
-ordered list of (path, label, ※, value hash) references, and each version's
-hash covers its parent's, so history cannot be rewritten unnoticed.
+(compressed, see :mod:`hyoka.store.blobs`) shared by every version of every
+report, and each version's hash covers its parent's, so history cannot be
+rewritten unnoticed. Which items a version holds is stored as validity ranges
+(as SQLAlchemy-Continuum does): one ``items`` row per (path, label, ※, value,
+place) valid from version ``since`` up to, not including, version ``until``
+(NULL: still valid), so a version costs the rows it changed, not its whole item
+list. Paths and labels are interned in ``names``. The order of items is a
+sortable ``position`` with room between neighbours, kept apart from membership:
+an item inserted between two others takes a position between theirs and no
+later item is stored again.
 
 Only portable column types are used: the same tables run on SQLite (the
 default) and PostgreSQL.
@@ -14,12 +21,14 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     DateTime,
     Dialect,
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -83,13 +92,25 @@ class ReportRecord(Base):
 
 
 class Blob(Base):
-    """One canonical JSON document, stored once however many versions use it."""
+    """One canonical JSON document, stored once however many versions use it.
+
+    ``hash`` is the SHA-256 of the document's text; ``body`` is that text in UTF-8,
+    zlib-compressed when that is shorter (:func:`hyoka.store.blobs.encode_body`)."""
 
     __tablename__ = "blobs"
 
     hash: Mapped[str] = mapped_column(String(HASH_LENGTH), primary_key=True)
     kind: Mapped[str] = mapped_column(String(16), nullable=False)
-    body: Mapped[str] = mapped_column(Text, nullable=False)
+    body: Mapped[bytes] = mapped_column(LargeBinary, nullable=False)
+
+
+class NameRecord(Base):
+    """An item path or label, stored once and referred to by number from ``items``."""
+
+    __tablename__ = "names"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    text: Mapped[str] = mapped_column(Text, nullable=False, unique=True)
 
 
 class VersionRecord(Base):
@@ -120,18 +141,26 @@ class VersionRecord(Base):
     reader: Mapped[int | None] = mapped_column(Integer, nullable=True)
 
 
-class VersionItemRecord(Base):
-    """One item of a version, in print order; the value lives in `blobs`."""
+class ItemRecord(Base):
+    """One item as versions ``since`` … ``until - 1`` of a report hold it; the value lives in `blobs`.
 
-    __tablename__ = "version_items"
-    __table_args__ = (Index(None, "version_id", "path"),)
+    The tree as of version N is the rows with since <= N < until (or until NULL),
+    in ``position`` order; the changes of revision N are the rows with since = N
+    (new) or until = N (gone). An unchanged item is one row however many versions
+    hold it."""
 
-    version_id: Mapped[int] = mapped_column(ForeignKey("versions.id"), primary_key=True)
-    ordinal: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
-    path: Mapped[str] = mapped_column(Text, nullable=False)
-    label: Mapped[str] = mapped_column(Text, nullable=False)
+    __tablename__ = "items"
+    __table_args__ = (Index(None, "report_id", "since"), Index(None, "report_id", "until"))
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    report_id: Mapped[str] = mapped_column(ForeignKey("reports.id"), nullable=False)
+    path_id: Mapped[int] = mapped_column(ForeignKey("names.id"), nullable=False)
+    label_id: Mapped[int] = mapped_column(ForeignKey("names.id"), nullable=False)
     star: Mapped[bool] = mapped_column(Boolean, nullable=False)
     value_hash: Mapped[str] = mapped_column(ForeignKey("blobs.hash"), nullable=False)
+    position: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    since: Mapped[int] = mapped_column(Integer, nullable=False)
+    until: Mapped[int | None] = mapped_column(Integer, nullable=True)
 
 
 metadata = Base.metadata

@@ -1,6 +1,7 @@
 """Assemble the tables of a stored report over a range of versions.
 
-The store gives the versions; each consecutive pair is compared and classified
+The store gives the versions one after the other (each read from the rows its revision
+changed); each consecutive pair is compared and classified
 with the organisation's policy; rows of the first version's imported appendix
 come first when the table starts at the beginning of the history.
 """
@@ -16,6 +17,7 @@ from hyoka.audit.review import reviewed_changes
 from hyoka.classify import ChangeRecord, Comparison, compare_reports
 from hyoka.classify.policy import Policy
 from hyoka.errors import InputError
+from hyoka.model import ChangeRow, Report
 from hyoka.store import Store
 from hyoka.store.events import NewEvent
 from hyoka.tables.render import Table
@@ -111,22 +113,28 @@ def build_table(
 
     ``date`` replaces the 変更日 of the newest revision in the range (the one being published).
     """
-    infos = store.log(report_id)
-    numbers = [info.number for info in infos]
+    numbers = [info.number for info in store.log(report_id)]
     span = version_range(numbers, start, stop, cumulative=kind == "appendix")
-    by_number = {info.number: info for info in infos}
-    reports = {n: store.checkout(report_id, n) for n in numbers if span.start <= n <= span.stop}
     revisions: list[Revision] = []
     flags: list[str] = []
-    for n in range(span.start + 1, span.stop + 1):
-        comparison = with_decisions(store, report_id, n, compare_reports(reports[n - 1], reports[n], policy))
-        override = date if n == span.stop else None
-        revisions.append(Revision(revision_date(reports[n], by_number[n].created_at, override), comparison))
-        flags += [f"第{n}版: {flag.message}" for flag in comparison.thresholds]
-    imported = reports[span.start].appendix if span.cumulative else ()
+    # Versions come one after the other, each built from its predecessor and the rows its revision
+    # changed (Store.walk): only two are held at a time, however long the history.
+    previous: Report | None = None
+    imported: tuple[ChangeRow, ...] = ()
+    for info, report in store.walk(report_id, span.start, span.stop):
+        n = info.number
+        if previous is None:
+            imported = report.appendix if span.cumulative else ()
+        else:
+            comparison = with_decisions(store, report_id, n, compare_reports(previous, report, policy))
+            override = date if n == span.stop else None
+            revisions.append(Revision(revision_date(report, info.created_at, override), comparison))
+            flags += [f"第{n}版: {flag.message}" for flag in comparison.thresholds]
+        previous = report
+    assert previous is not None
     rows = table_rows(imported, revisions, policy.appendix)
     if kind != "appendix":
         rows = [r for r in rows if not r.imported]
     first = "初版" if span.cumulative else f"第{span.start}版"
     scope = f"{first}から第{span.stop}版までの変更 (評価書ID {report_id})"
-    return Table(TITLES[kind], reports[span.stop].meta, scope, rows, _notes(policy, rows, flags))
+    return Table(TITLES[kind], previous.meta, scope, rows, _notes(policy, rows, flags))

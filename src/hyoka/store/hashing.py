@@ -1,0 +1,83 @@
+"""What a version's hashes are over: its content (cover, item references, appendix) and its history.
+
+Hashes are over content, never over storage, so the layout of the tables can change
+(migration 0004) without any stored hash changing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, datetime
+
+from hyoka.model import ChangeRow, Report, canonical_json, meta_to_json, row_to_json, sha256_text, value_hash
+from hyoka.store.items import ItemRef
+
+
+def _appendix_body(appendix: Sequence[ChangeRow]) -> str:
+    return canonical_json([row_to_json(row) for row in appendix])
+
+
+def _item_refs(report: Report) -> list[ItemRef]:
+    return [(str(item.path), item.label, item.star, value_hash(item.value)) for item in report.items]
+
+
+def _content_hash(meta: dict[str, object], refs: Sequence[ItemRef], appendix_hash: str) -> str:
+    data = {"meta": meta, "items": [list(ref) for ref in refs], "appendix": appendix_hash}
+    return sha256_text(canonical_json(data))
+
+
+def content_hash(report: Report) -> str:
+    """Hash of what the report says (cover, items, appendix), without history or author.
+
+    Equal content_hash means a commit would change nothing, which is how a
+    repeated commit is recognised and skipped.
+    """
+    appendix_hash = sha256_text(_appendix_body(report.appendix))
+    return _content_hash(meta_to_json(report.meta), _item_refs(report), appendix_hash)
+
+
+def version_hash(
+    *,
+    parent: str | None,
+    report_id: str,
+    number: int,
+    created_at: datetime,
+    author: str,
+    message: str,
+    meta: dict[str, object],
+    appendix_hash: str,
+    items: Sequence[ItemRef],
+    reader: int | None = None,
+) -> str:
+    """The version's identity: covers the parent's hash, so any change to history changes every later hash.
+
+    ``reader`` is hashed only when recorded (versions made since migration 0003), so the hashes
+    of versions stored before it stay what they were."""
+    data: dict[str, object] = {
+        "parent": parent,
+        "report": report_id,
+        "number": number,
+        "created_at": _iso(created_at),
+        "author": author,
+        "message": message,
+        "meta": meta,
+        "appendix": appendix_hash,
+        "items": [list(ref) for ref in items],
+    }
+    if reader is not None:
+        data["reader"] = reader
+    return sha256_text(canonical_json(data))
+
+
+def _iso(moment: datetime) -> str:
+    return moment.astimezone(UTC).isoformat()
+
+
+def _diff_counts(old: Sequence[ItemRef], new: Sequence[ItemRef]) -> tuple[int, int, int]:
+    """(added, removed, modified) by path; moving an item without changing it is no change."""
+    before = {path: rest for path, *rest in old}
+    after = {path: rest for path, *rest in new}
+    added = sum(1 for path in after if path not in before)
+    removed = sum(1 for path in before if path not in after)
+    modified = sum(1 for path, rest in after.items() if path in before and before[path] != rest)
+    return added, removed, modified
