@@ -115,3 +115,38 @@ def test_calibrate_from_a_stored_report_uses_decisions_in_force(db: str) -> None
     code, out, err = run_cli("calibrate", "sakuragawa", "--db", db)
     assert code == 0, err
     assert out.startswith("# hyoka calibrate: sakuragawa の変更箇所") and "学習した設定" in err
+
+
+def _system_rows(text: str) -> set[str]:
+    """The 提出時期 of the システム4 rows of a diff's JSON."""
+    return {c["timing"] for c in json.loads(text)["changes"] if c["path"].startswith("I/2/システム4")}
+
+
+def test_the_adopted_policy_decides_tables_and_diffs_of_the_report(db: str, tmp_path: Path) -> None:
+    """Not only later commits: a table or a diff of the report's own versions uses the adopted
+    policy too, unless --policy is given; a diff of two files never does."""
+    assert run_cli("commit", str(SAKURAGAWA / "v3.txt"), "-r", "sakuragawa", "-a", "山田", "--db", db)[0] == 0
+    code, out, err = run_cli("diff", "sakuragawa@2", "sakuragawa@3", "-f", "json", "--db", db)
+    assert code == 0, err
+    assert _system_rows(out) == {"事後"}  # the default: システムN is not ※
+    policy = tmp_path / "systems.toml"
+    policy.write_text(SYSTEMS_PRIOR, encoding="utf-8")
+    assert run_cli("policy", "use", "sakuragawa", str(policy), "--by", "佐藤", "--db", db)[0] == 0
+
+    code, out, err = run_cli("diff", "sakuragawa@2", "sakuragawa@3", "-f", "json", "--db", db)
+    assert code == 0, err
+    assert _system_rows(out) == {"事前"}
+    default = tmp_path / "default.toml"
+    default.write_text("", encoding="utf-8")
+    code, out, err = run_cli("diff", "sakuragawa@2", "sakuragawa@3", "-f", "json", "--policy", str(default),
+                             "--db", db)
+    assert code == 0 and _system_rows(out) == {"事後"}
+    code, out, err = run_cli("diff", str(SAKURAGAWA / "v2.txt"), str(SAKURAGAWA / "v3.txt"), "-f", "json",
+                             "--db", db)
+    assert code == 0 and _system_rows(out) == {"事後"}  # files belong to no report
+
+    code, out, err = run_cli("appendix", "sakuragawa", "--from", "2", "--to", "3", "-f", "csv", "--by", "佐藤",
+                             "--db", db)
+    assert code == 0, err
+    rows = [line for line in out.splitlines() if "システム4" in line]
+    assert rows and all("事前" in line and "事後" not in line for line in rows)

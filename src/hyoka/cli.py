@@ -358,10 +358,16 @@ def diff(
     from hyoka.classify import compare_reports
 
     rules = _load_policy(policy)
-    if all_prior:
-        rules = replace(rules, all_prior_when_important=True)
     old_report, old_name = _load_side(old, db)
     new_report, new_name = _load_side(new, db)
+    if policy is None and (same := _one_stored_report(old, new)) is not None:
+        store = _store(db)  # two versions of one report: the policy it adopted, if any
+        try:
+            rules = _adopted_unless_given(None, rules, store, same)
+        finally:
+            store.close()
+    if all_prior:
+        rules = replace(rules, all_prior_when_important=True)
     comparison = compare_reports(old_report, new_report, rules)
     if format is OutputFormat.json:
         typer.echo(comparison_json(comparison, old_name, new_name))
@@ -418,6 +424,7 @@ def _table_command(
     rules = _load_policy(policy)
     store = _store(db)
     try:
+        rules = _adopted_unless_given(policy, rules, store, report_id)
         table = build_table(store, report_id, kind, rules, start, stop, date)
         data = table_bytes(table, kind, chosen)
         write_output(data, output, chosen)
@@ -802,8 +809,17 @@ def policy_use(
                "(以後の commit はこのポリシーで分類します。--policy で1回だけ上書きできます)")
 
 
+def _one_stored_report(old: str, new: str) -> str | None:
+    """The report id when both sides of a diff are versions of one stored report (not files)."""
+    if Path(old).exists() or Path(new).exists() or "@" not in old or "@" not in new:
+        return None
+    old_id, new_id = parse_ref(old)[0], parse_ref(new)[0]
+    return old_id if old_id == new_id else None
+
+
 def _adopted_unless_given(path: Path | None, rules, store, report_id: str):  # type: ignore[no-untyped-def]
-    """The policy of a commit: --policy if given, else the one the report adopted, else the default."""
+    """The policy of a commit, a table or a diff of one report's versions: --policy if given,
+    else the one the report adopted, else the default."""
     if path is not None:
         return rules
     from hyoka.classify.adopt import report_policy

@@ -218,10 +218,18 @@ def _file_signatures(report: Report) -> dict[str, dict[str, Signature]]:
     return {base: {seg: tuple(v) for seg, v in files.items()} for base, files in parts.items()}
 
 
+def _file_heads(report: Report) -> set[str]:
+    """The file sections' segments ("II(住民基本台帳ファイル)", "III#2"), read off the distinct heads."""
+    return {head for head in {item.path.segments[0] for item in report.items}
+            if generic_segment(head) in FILE_SECTIONS}
+
+
 def _align_files(old: Report, new: Report) -> Report:
     """The old report with each renamed 特定個人情報ファイル's sections under the new name, so a
     typo fixed in a file name is one changed item (the name), not the whole file removed and added.
     Files pair by content, like group instances; a file that pairs with none keeps its name."""
+    if _file_heads(old) == _file_heads(new):
+        return old  # every file keeps its name: there is nothing to pair by content
     old_files, new_files = _file_signatures(old), _file_signatures(new)
     renamed: dict[str, str] = {}
     for base, files in old_files.items():
