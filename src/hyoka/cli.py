@@ -6,17 +6,29 @@ with exit code 2, and nothing is written (the store commits in one transaction).
 
 from __future__ import annotations
 
-import functools
 import sys
-from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, ParamSpec, TypeVar
+from typing import Annotated
 
 import typer
 
-from hyoka.cli_ja import JapaneseTyper
-from hyoka.errors import HyokaError, InputError
+from hyoka.cli_base import (
+    ByOption,
+    DbOption,
+    OutOption,
+    OutputFormat,
+    PolicyOption,
+    _adopted_unless_given,
+    _load_policy,
+    _one_stored_report,
+    _require_by,
+    _store,
+    app,
+    parse_ref,
+    user_errors,
+)
+from hyoka.errors import InputError
 from hyoka.ingest import dumps, read_file, read_report
 from hyoka.model import Report
 from hyoka.views import (
@@ -30,107 +42,6 @@ from hyoka.views import (
     show_json,
     show_text,
 )
-
-P = ParamSpec("P")
-R = TypeVar("R")
-
-# Japanese help pages and usage/type errors (see hyoka.cli_ja): plain text, no Rich markup.
-app = JapaneseTyper(
-    help="hyoka: 特定個人情報保護評価書の版管理と変更箇所 (versioned privacy impact assessments).",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-    context_settings={"help_option_names": ["-h", "--help"]},
-)
-
-
-def _version(value: bool) -> None:
-    """--version: print "hyoka <version>" (from the installed package's metadata) and stop."""
-    if value:
-        from importlib.metadata import version
-
-        typer.echo(f"hyoka {version('hyoka')}")
-        raise typer.Exit()
-
-
-@app.callback()
-def _main(
-    version: Annotated[
-        bool, typer.Option("--version", callback=_version, is_eager=True, help="版を表示して終了する")
-    ] = False,
-) -> None:
-    """hyoka: 特定個人情報保護評価書の版管理と変更箇所 (versioned privacy impact assessments)."""
-
-DbOption = Annotated[
-    str | None,
-    typer.Option("--db", envvar="HYOKA_DB", help="データベースURL (既定: ./hyoka.db の SQLite)"),
-]
-
-
-class OutputFormat(StrEnum):
-    text = "text"
-    json = "json"
-
-
-def fail(message: str) -> None:
-    """Print a one-line error and exit 2, the project's contract for bad input."""
-    typer.echo(f"エラー: {message}".replace("\n", " "), err=True)
-    raise typer.Exit(2)
-
-
-# Modules SQLAlchemy imports for a database URL's dialect; missing one is the user's setup.
-_DB_DRIVERS = frozenset({"psycopg", "psycopg2", "asyncpg", "pg8000", "MySQLdb", "pymysql", "cx_Oracle", "oracledb",
-                         "pyodbc", "pymssql"})
-
-
-def _database_error(exc: BaseException) -> bool:
-    """SQLAlchemy's DatabaseError or ArgumentError, tested without importing SQLAlchemy.
-
-    Such an error can only come from a command that imported SQLAlchemy itself, so the stateless
-    commands (diff of two files, parse, check, classify-row) never pay for importing it (issue 13).
-    """
-    sa_exc = sys.modules.get("sqlalchemy.exc")
-    return sa_exc is not None and isinstance(exc, sa_exc.DatabaseError | sa_exc.ArgumentError)
-
-
-def user_errors(func: Callable[P, R]) -> Callable[P, R]:
-    """Map the project's own errors, and database connection errors, to exit code 2."""
-
-    @functools.wraps(func)
-    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
-        try:
-            return func(*args, **kwargs)
-        except HyokaError as exc:
-            fail(str(exc))
-        except ModuleNotFoundError as exc:
-            if exc.name not in _DB_DRIVERS:
-                raise
-            fail(f"データベースのドライバ {exc.name} がありません (PostgreSQL: pip install 'hyoka[postgres]') / "
-                 f"database driver missing")
-        except Exception as exc:
-            if not _database_error(exc):
-                raise
-            # Not a database file, unreachable server, unknown dialect: the first line says which.
-            fail(f"データベースを開けません / cannot open database: {str(exc).splitlines()[0]}")
-        raise AssertionError("unreachable")
-
-    return wrapper
-
-
-def parse_ref(ref: str) -> tuple[str, int | None]:
-    """"sakuragawa@2" → ("sakuragawa", 2); no "@" means the newest version."""
-    report_id, sep, number = ref.rpartition("@")
-    if not sep:
-        return ref, None
-    if not number.isdigit() or not report_id:
-        raise InputError(f"版の指定が不正です (例: 評価書ID@2) / bad version reference: {ref}")
-    return report_id, int(number)
-
-
-def _store(db: str | None):
-    from hyoka.store import Store
-
-    return Store(db)
 
 
 @app.command()
@@ -223,13 +134,6 @@ def revert(
         f"{report_id}@{v.number} を記録しました ({number} 版の内容に戻しました)  hash {v.hash[:10]}  "
         f"項目 {v.item_count} (+{v.added} −{v.removed} ~{v.modified})"
     )
-
-
-def _require_by(name: str, option: str) -> None:
-    """Every write names who did it: an empty or blank author is refused in one line."""
-    from hyoka.audit.record import require_author
-
-    require_author(name, option)
 
 
 def _rows(versions: list) -> list[VersionRow]:  # type: ignore[type-arg]
@@ -335,11 +239,6 @@ def _style(text: str, op: str) -> str:
     return typer.style(f"{{+{text}+}}", fg="green")
 
 
-PolicyOption = Annotated[
-    Path | None, typer.Option("--policy", "-p", help="組織のポリシー (TOML)。省略時は既定")
-]
-
-
 @app.command()
 @user_errors
 def diff(
@@ -404,9 +303,9 @@ def classify_row_command(
 FromOption = Annotated[
     int | None, typer.Option("--from", help="起点の版 (省略時: 変更箇所は初版から、他は --to の前の版)")
 ]
+
+
 ToOption = Annotated[int | None, typer.Option("--to", help="終点の版 (省略時: 最新)")]
-OutOption = Annotated[Path | None, typer.Option("--output", "-o", help="出力ファイル (省略時: 標準出力)")]
-ByOption = Annotated[str, typer.Option("--by", envvar="USER", help="実行者 (必須。監査記録に残る。既定: $USER)")]
 
 
 def _table_command(
@@ -669,12 +568,6 @@ def anchor(
     typer.echo((anchor_json if format is OutputFormat.json else anchor_text)(entries))
 
 
-def _load_policy(path: Path | None):
-    from hyoka.classify.policy import load_policy
-
-    return load_policy(path)
-
-
 @app.command()
 @user_errors
 def check(
@@ -734,97 +627,8 @@ def reports(
         typer.echo(table(("評価書", "最新版", "公表日", "次の期限"), cells))
 
 
-@app.command()
-@user_errors
-def calibrate(
-    report_id: Annotated[
-        str | None, typer.Argument(help="評価書ID (記録済みの変更箇所と各版の判断から学習する)")
-    ] = None,
-    rows: Annotated[
-        Path | None,
-        typer.Option("--rows", help='団体の判断付きの行 (JSONL: {"form","item","before","after","timing","reason"}); '
-                                    "- で標準入力"),
-    ] = None,
-    output: OutOption = None,
-    db: DbOption = None,
-) -> None:
-    """団体の過去の変更箇所から提出時期の運用を学習し、根拠付きのポリシー (TOML) を提案する."""
-    from hyoka.classify.calibrate_io import calibrate_rows, calibration_summary, calibration_toml
-
-    if (report_id is None) == (rows is None):
-        raise InputError("評価書ID か --rows のどちらか一つを指定してください / give a report ID or --rows")
-    if rows is not None:
-        calibration = calibrate_rows(rows, sys.stdin if str(rows) == "-" else None)
-        source = str(rows)
-    else:
-        from hyoka.classify.calibrate_store import calibrate_report
-
-        store = _store(db)
-        try:
-            calibration = calibrate_report(store, str(report_id))
-        finally:
-            store.close()
-        source = str(report_id)
-    text = calibration_toml(calibration, source)
-    if output is None:
-        sys.stdout.write(text)
-        typer.echo(calibration_summary(calibration), err=True)
-        return
-    try:
-        output.write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise InputError(f"{output}: 書き込めません / cannot write ({exc.strerror})") from None
-    typer.echo(calibration_summary(calibration))
-    typer.echo(f"ポリシーを書き出しました: {output}")
-
-
-policy_app = JapaneseTyper(
-    help="評価書の分類ポリシー: 採用 (policy use) は評価書とともに保存され、監査記録に残る.",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-    context_settings={"help_option_names": ["-h", "--help"]},
-)
-app.add_typer(policy_app, name="policy")
-
-
-@policy_app.command("use")
-@user_errors
-def policy_use(
-    report_id: Annotated[str, typer.Argument(help="評価書ID")],
-    file: Annotated[Path, typer.Argument(help="採用するポリシー (TOML)")],
-    by: ByOption = "",
-    db: DbOption = None,
-) -> None:
-    """ポリシーを評価書に採用する (内容のハッシュで保存し監査記録に残す。以後の commit はこれで分類する)."""
-    from hyoka.classify.adopt import use_policy
-
-    _require_by(by, "--by")
-    store = _store(db)
-    try:
-        adopted = use_policy(store, report_id, file, by)
-    finally:
-        store.close()
-    typer.echo(f"{report_id} のポリシーを {adopted.source} にしました  sha256 {adopted.hash[:12]}  "
-               "(以後の commit はこのポリシーで分類します。--policy で1回だけ上書きできます)")
-
-
-def _one_stored_report(old: str, new: str) -> str | None:
-    """The report id when both sides of a diff are versions of one stored report (not files)."""
-    if Path(old).exists() or Path(new).exists() or "@" not in old or "@" not in new:
-        return None
-    old_id, new_id = parse_ref(old)[0], parse_ref(new)[0]
-    return old_id if old_id == new_id else None
-
-
-def _adopted_unless_given(path: Path | None, rules, store, report_id: str):  # type: ignore[no-untyped-def]
-    """The policy of a commit, a table or a diff of one report's versions: --policy if given,
-    else the one the report adopted, else the default."""
-    if path is not None:
-        return rules
-    from hyoka.classify.adopt import report_policy
-
-    return report_policy(store, report_id) or rules
+# calibrate and policy use register themselves on the app.
+import hyoka.cli_policy  # noqa: E402,F401
 
 
 def main() -> None:

@@ -10,7 +10,7 @@ through pydantic, whose messages are English only; a gettext catalogue would not
   shown as a flag, without ``<bool>``;
 - Click's exceptions are mapped by type (MissingParameter, BadParameter with the pydantic error's
   ``type`` code and input, NoSuchOption, BadOptionUsage, …) to one Japanese line on stderr, exit 2,
-  the same contract as ``hyoka.cli.fail``. English text is never parsed or rewritten.
+  the same contract as ``hyoka.cli_base.fail``. English text is never parsed or rewritten.
 
 Typer 0.29 converts every value through a pydantic TypeAdapter, and importing pydantic costs about
 75 ms on every command (issue 13, fast start). No Typer setting turns that off, and the releases
