@@ -108,6 +108,16 @@ class StoreQueries:
                 EventRecord.report_id == report_id, EventRecord.seq == seq))
             return exists, version, event
 
+    def overridden_versions(self, report_id: str) -> set[int]:
+        """Numbers of the versions of ``report_id`` with a person's override: a table applies
+        decisions in force only there, and overrides are rare (one query instead of one per version)."""
+        with self._read() as session:
+            return set(session.scalars(
+                select(EventRecord.version).distinct()
+                .where(EventRecord.report_id == report_id, EventRecord.kind == "override",
+                       EventRecord.version.is_not(None))
+            ))
+
     def decision_events(self, report_id: str, number: int) -> list[tuple[Any, ...]]:
         """The ``change`` and ``override`` events of ``report_id@number`` in trail order, as
         (kind, change_index, path, important, timing, category, rule, actor, at, payload text);

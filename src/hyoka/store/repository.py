@@ -18,7 +18,6 @@ from types import EllipsisType, TracebackType
 from typing import Self
 
 from sqlalchemy import func, insert, select, text
-from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -328,6 +327,8 @@ class Store(StoreQueries):
             # on PostgreSQL: a blob another writer has just inserted is simply already there.
             dialect = session.get_bind().dialect.name
             if dialect == "postgresql":
+                from sqlalchemy.dialects.postgresql import insert as pg_insert  # only PostgreSQL pays for it
+
                 session.execute(pg_insert(Blob).on_conflict_do_nothing(index_elements=["hash"]), rows)
             else:
                 session.execute(insert(Blob), rows)
@@ -512,6 +513,8 @@ class Store(StoreQueries):
             self._require_report(session, report_id)
             row = {"hash": digest, "kind": "policy", "body": encode_body(body)}
             if session.get_bind().dialect.name == "postgresql":
+                from sqlalchemy.dialects.postgresql import insert as pg_insert
+
                 session.execute(pg_insert(Blob).on_conflict_do_nothing(index_elements=["hash"]), [row])
             elif session.get(Blob, digest) is None:
                 session.execute(insert(Blob), [row])

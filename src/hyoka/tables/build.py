@@ -121,12 +121,15 @@ def build_table(
     # changed (Store.walk): only two are held at a time, however long the history.
     previous: Report | None = None
     imported: tuple[ChangeRow, ...] = ()
+    overridden = store.overridden_versions(report_id)
     for info, report in store.walk(report_id, span.start, span.stop):
         n = info.number
         if previous is None:
             imported = report.appendix if span.cumulative else ()
         else:
-            comparison = with_decisions(store, report_id, n, compare_reports(previous, report, policy))
+            comparison = compare_reports(previous, report, policy)
+            if n in overridden:
+                comparison = with_decisions(store, report_id, n, comparison)
             override = date if n == span.stop else None
             revisions.append(Revision(revision_date(report, info.created_at, override), comparison))
             flags += [f"第{n}版: {flag.message}" for flag in comparison.thresholds]
