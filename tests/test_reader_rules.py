@@ -73,3 +73,28 @@ def test_the_edition_printed_on_the_cover_chooses_the_catalogue() -> None:
     assert printed.edition_used == in_force != newest
     bare = read_text(SAMPLE.replace("様式3", "様式 3").replace("令和5年4月", "")).diagnostics
     assert bare.edition == "" and bare.edition_used == newest
+
+
+def test_a_risk_after_lost_pages_goes_to_the_heading_its_name_belongs_to() -> None:
+    """Pages lost from "4. …委託" to just after "6. 情報提供ネットワークシステム…" and its first risk:
+    the next risk is named like a risk of 6., so it opens 6. (inferred), not a second リスク2 of
+    the open 3. — whatever number it prints, and however many headings were lost between."""
+    import pytest
+
+    from conftest import SEEDS
+    from hyoka.ingest import parse_text
+
+    path = SEEDS / "004_cbd4026a17bd0163.txt"
+    if not path.is_file():
+        pytest.fail(f"{path} not found: ../shared/seeds must sit beside the clone")
+    lines = path.read_text(encoding="utf-8").split("\n")
+    third_file = [i for i, line in enumerate(lines) if line.startswith("Ⅲ 特定個人情報ファイルの取扱いプロセス")][1]
+    start = next(i for i in range(third_file, len(lines))
+                 if lines[i].startswith("4. 特定個人情報ファイルの取扱いの委託"))
+    six = next(i for i in range(start, len(lines)) if lines[i].startswith("6. 情報提供ネットワークシステム"))
+    stop = next(i for i in range(six, len(lines)) if lines[i].startswith("リスク2"))
+    original = {str(item.path) for item in parse_text("\n".join(lines)).items}
+    cut = {str(item.path) for item in parse_text("\n".join(lines[:start] + lines[stop:])).items}
+    invented = sorted(cut - original)
+    assert not invented, invented[:5]
+    assert any(p.endswith("/6/リスク2") for p in cut if p.startswith("III(本人確認情報ファイル)"))

@@ -22,7 +22,6 @@ from hyoka.forms import Catalogue, Entry
 from hyoka.forms.match import THRESHOLD, Match, best, key, label_of, prefix, split_after, split_label
 from hyoka.ingest.grammar import INFER_THRESHOLD as _INFER_THRESHOLD
 from hyoka.ingest.grammar import NUMBER_BONUS as _NUMBER_BONUS
-from hyoka.ingest.grammar import SKIPPED_HEADINGS as _SKIPPED_HEADINGS
 from hyoka.ingest.grammar import grammar
 from hyoka.ingest.heads import mend_head
 from hyoka.ingest.lines import Line
@@ -371,18 +370,25 @@ class Placer:
             if self._risk_of(self.chain[1].entry, risk, key(risk.name)) is None:
                 risk, line = whole, Line(line.number, (f"{line.first}{''.join(line.rest)}",))
         name = key(risk.name)
-        chosen = self._risk_of(self.chain[1].entry, risk, name)
+        # By name under the open heading; else by name under a heading printed next whose line was
+        # lost; only then by number under the open one (a risk named like the next heading's risk
+        # is that heading's, even if the open heading has a risk of the same number).
+        chosen = self._risk_of(self.chain[1].entry, risk, name, by_number=False)
         heading: Entry | None = None
         if chosen is None and name:
             siblings = self.cat.children(self.chain[0].entry.path)
             current = self.chain[1].entry
             after = siblings[siblings.index(current) + 1 :] if current in siblings else []
-            for candidate in after[:_SKIPPED_HEADINGS]:
+            # Risk names are long and each belongs to one heading: any later heading may be the one,
+            # however many pages were lost before it.
+            for candidate in after:
                 risks = [e for e in self.cat.children(candidate.path) if e.segment.startswith("リスク")]
                 found = best(name, risks) if risks else None
                 if found is not None and found.score >= _INFER_THRESHOLD:
                     chosen, heading = found, candidate
                     break
+        if chosen is None:
+            chosen = self._risk_of(self.chain[1].entry, risk, name)
         if chosen is None:
             return False
         if heading is not None:
@@ -395,13 +401,13 @@ class Placer:
         self._open(2, entry, entry.segment, printed, line, chosen.score, rest)
         return True
 
-    def _risk_of(self, heading: Entry, risk: RiskHeading, name: str) -> Match | None:
-        """The risk of ``heading`` a printed risk heading names."""
+    def _risk_of(self, heading: Entry, risk: RiskHeading, name: str, *, by_number: bool = True) -> Match | None:
+        """The risk of ``heading`` a printed risk heading names (by its number too, unless not ``by_number``)."""
         risks = [e for e in self.cat.children(heading.path) if e.segment.startswith("リスク")]
         if not risks:
             return None
         chosen = (best(name, risks) or prefix(name, risks, min_length=6)) if name else None
-        if chosen is not None:
+        if chosen is not None or not by_number:
             return chosen
         # By number when the name says nothing; a heading's only risk also when no name is printed.
         wanted = f"リスク{risk.number}" if risk.number else "リスク"
