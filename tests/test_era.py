@@ -43,3 +43,33 @@ def test_format_first_year_is_gannen() -> None:
 @given(st.dates(min_value=dt.date(1926, 12, 25), max_value=dt.date(2200, 12, 31)))
 def test_round_trip(day: dt.date) -> None:
     assert parse_date(to_era(day)) == day
+
+
+@pytest.mark.parametrize(("text", "iso"), [
+    ("R5.6.1", "2023-06-01"), ("R5/6/1", "2023-06-01"), ("Ｒ５．６．１", "2023-06-01"), ("R05.06.01", "2023-06-01"),
+    ("H30.4.1", "2018-04-01"), ("令和5.6.1", "2023-06-01"), ("R元.6.1", "2019-06-01"), ("S64.1.7", "1989-01-07"),
+])
+def test_abbreviated_era_dates(text: str, iso: str) -> None:
+    assert parse_date(text) == dt.date.fromisoformat(iso)
+
+
+@pytest.mark.parametrize("text", ["HTML5.1.2", "R5.13.1", "IR5.6.1", "R5.6.123"])
+def test_abbreviated_era_dates_only_standing_alone(text: str) -> None:
+    assert parse_date(text) is None
+
+
+def test_an_appendix_row_keeps_its_abbreviated_date() -> None:
+    """A 変更日 printed R5.6.1 opens a revision of its own instead of continuing the one above."""
+    from pathlib import Path
+
+    from hyoka.ingest import read_text
+
+    text = (Path(__file__).resolve().parents[1] / "samples" / "sakuragawa" / "v4.txt").read_text(encoding="utf-8")
+    at = text.rfind("令和5年6月1日")
+    assert at > 0
+    rows = read_text(text[:at] + "R5.6.1" + text[at + len("令和5年6月1日"):], "abbreviated").report.appendix
+    original = read_text(text, "original").report.appendix
+    assert len(rows) == len(original)
+    changed = [(a.date, b.date) for a, b in zip(original, rows, strict=True) if a.date != b.date]
+    assert changed == [("令和5年6月1日", "R5.6.1")]
+    assert parse_date(changed[0][1]) == parse_date(changed[0][0])

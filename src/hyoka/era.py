@@ -1,7 +1,8 @@
 """和暦 ⇄ date.
 
-Reports print dates as 令和7年8月29日, 令和元年5月1日, 平成28年1月1日 or
-2024/5/27; the store and the audit trail need real dates to sort and compare.
+Reports print dates as 令和7年8月29日, 令和元年5月1日, 平成28年1月1日, 2024/5/27 or, in
+tables, abbreviated as R5.6.1 / H30.4.1; the store and the audit trail need real dates to sort
+and compare.
 """
 
 from __future__ import annotations
@@ -19,6 +20,12 @@ ERAS: tuple[tuple[str, dt.date], ...] = (
 
 _ERA_RE = re.compile(r"(令和|平成|昭和)\s*(元|\d{1,3})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 _ISO_RE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?")
+# The abbreviated era dates offices write in tables: R5.6.1, H30/4/1, 令和5.6.1 (matched on NFKC text,
+# so Ｒ５．６．１ too); never inside a word or a longer number.
+_ABBREVIATED_RE = re.compile(
+    r"(?<![A-Za-z])(令和|平成|昭和|R|H|S)\s*(元|\d{1,2})\s*[./-]\s*(\d{1,2})\s*[./-]\s*(\d{1,2})(?!\d)"
+)
+_LETTER_ERAS = {"R": "令和", "H": "平成", "S": "昭和"}
 
 
 def parse_date(text: str) -> dt.date | None:
@@ -28,6 +35,15 @@ def parse_date(text: str) -> dt.date | None:
     if m:
         era, year_text, month, day = m.groups()
         start = dict(ERAS)[era]
+        year = 1 if year_text == "元" else int(year_text)
+        try:
+            return dt.date(start.year + year - 1, int(month), int(day))
+        except ValueError:
+            return None
+    m = _ABBREVIATED_RE.search(folded)
+    if m:
+        era, year_text, month, day = m.groups()
+        start = dict(ERAS)[_LETTER_ERAS.get(era, era)]
         year = 1 if year_text == "元" else int(year_text)
         try:
             return dt.date(start.year + year - 1, int(month), int(day))

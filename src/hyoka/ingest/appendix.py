@@ -62,6 +62,9 @@ _DIGIT = "[0-9０-９〇○]"
 _DATE_RE = re.compile(
     rf"(?:令和|平成|昭和)\s?(?:元|{_DIGIT}{{1,2}})\s?年\s?{_DIGIT}{{1,2}}\s?月\s?{_DIGIT}{{1,2}}\s?日"
     r"|[0-9０-９]{4}\s?(?:[/.\-]|年)\s?[0-9０-９]{1,2}\s?(?:[/.\-]|月)\s?[0-9０-９]{1,2}(?:\s?日)?"
+    # R5.6.1, H30/4/1, 令和5.6.1 (abbreviated era dates), never inside a word or a longer number
+    rf"|(?<![A-Za-zＡ-Ｚａ-ｚ])(?:令和|平成|昭和|[RHSＲＨＳ])\s?(?:元|{_DIGIT}{{1,2}})\s?[./\-．／－]"
+    rf"\s?{_DIGIT}{{1,2}}\s?[./\-．／－]\s?{_DIGIT}{{1,2}}(?![0-9０-９])"
 )
 _MEANINGFUL_RE = re.compile(
     "[0-9\u3005-\u3007\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff10-\uff19]"
