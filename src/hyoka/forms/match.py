@@ -19,6 +19,7 @@ more matching character (so "③使用日的" still names ③使用目的); OCR 
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -35,6 +36,7 @@ _DIGIT_FOR_CIRCLED = 5.0
 _TRAILING_NOISE_RE = re.compile(r"[—\-–―:：.。、,÷|]+$")
 _LEADING_DIGITS_RE = re.compile(r"^(\d{1,2})(?=\D)")
 _KEY_DROPPED = " \t※*"
+_NO_CIRCLED = dict.fromkeys(map(ord, CIRCLED))
 # What separates a label from a value run on in its cell (full-width forms included).
 _SEPARATORS = " \t※*\u3000＊"
 # A numbered heading whose first 8 title characters are printed right is that heading, if its
@@ -167,8 +169,13 @@ def _label_end(text: str, consumed: int) -> int | None:
     """Index in ``text`` just after its first ``consumed`` key characters (None if it has fewer).
     Characters are counted as the key folds them, one printed character at a time."""
     seen = 0
+    # Most cells: one key character per printed one (a circled number is kept as one, too).
+    plain = unicodedata.is_normalized("NFKC", text.translate(_NO_CIRCLED))
     for idx, ch in enumerate(text):
-        counted = sum(1 for folded in nfkc_keep_circled(ch) if folded not in _KEY_DROPPED and not folded.isspace())
+        if plain:
+            counted = 0 if ch in _KEY_DROPPED or ch.isspace() else 1
+        else:
+            counted = sum(1 for folded in nfkc_keep_circled(ch) if folded not in _KEY_DROPPED and not folded.isspace())
         if not counted:
             continue
         seen += counted
