@@ -19,12 +19,14 @@ from hyoka.cli_base import (
     OutOption,
     OutputFormat,
     PolicyOption,
+    ReportPolicyOption,
     _adopted_unless_given,
     _load_policy,
     _one_stored_report,
     _require_by,
     _store,
     app,
+    is_stored_ref,
     parse_ref,
     user_errors,
 )
@@ -62,10 +64,7 @@ def commit(
     report: Annotated[str, typer.Option("--report", "-r", help="評価書ID (例: sakuragawa-keijidosha)")],
     author: Annotated[str, typer.Option("--author", "-a", envvar="USER", help="作成者 (必須。既定: $USER)")] = "",
     message: Annotated[str, typer.Option("--message", "-m", help="変更の説明")] = "",
-    policy: Annotated[
-        Path | None, typer.Option("--policy", "-p", help="改訂の分類に使うポリシー (TOML)。省略時は評価書が"
-                                                        "採用したもの (policy use)、なければ既定")
-    ] = None,
+    policy: ReportPolicyOption = None,
     parent: Annotated[
         int | None, typer.Option("--parent", help="このファイルの編集元の版 (最新版でなければ記録しない)")
     ] = None,
@@ -106,10 +105,7 @@ def revert(
     ref: Annotated[str, typer.Argument(help="評価書ID@版 (この版の内容に戻す)")],
     message: Annotated[str, typer.Option("--message", "-m", help="戻す理由 (必須)")] = "",
     by: Annotated[str, typer.Option("--by", envvar="USER", help="実行者 (必須。既定: $USER)")] = "",
-    policy: Annotated[
-        Path | None, typer.Option("--policy", "-p", help="改訂の分類に使うポリシー (TOML)。省略時は評価書が"
-                                                        "採用したもの (policy use)、なければ既定")
-    ] = None,
+    policy: ReportPolicyOption = None,
     db: DbOption = None,
 ) -> None:
     """ある版の内容を新しい版として記録し直す (分類し、revert として監査記録に残す)."""
@@ -221,9 +217,8 @@ def _read_warning(path: Path) -> Report:
 
 def _load_side(ref: str, db: str | None) -> tuple[Report, str]:
     """A diff side: a file on disk, or "id@n" from the store."""
-    path = Path(ref)
-    if path.exists() or "@" not in ref:
-        return _read_warning(path), ref
+    if not is_stored_ref(ref):
+        return _read_warning(Path(ref)), ref
     report_id, number = parse_ref(ref)
     store = _store(db)
     try:
@@ -245,7 +240,7 @@ def diff(
     old: Annotated[str, typer.Argument(help="旧版: ファイル または 評価書ID@版")],
     new: Annotated[str, typer.Argument(help="新版: ファイル または 評価書ID@版")],
     format: Annotated[OutputFormat, typer.Option("--format", "-f")] = OutputFormat.text,
-    policy: PolicyOption = None,
+    policy: ReportPolicyOption = None,
     all_prior: Annotated[
         bool, typer.Option("--all-prior", help="重要な変更が1件でもあれば全行を事前とする")
     ] = False,
@@ -343,7 +338,7 @@ def appendix(
     date: Annotated[str | None, typer.Option("--date", help="最新の改訂の変更日 (例: 令和7年11月1日)")] = None,
     format: Annotated[str | None, typer.Option("--format", "-f", help="md / csv / html / xlsx")] = None,
     output: OutOption = None,
-    policy: PolicyOption = None,
+    policy: ReportPolicyOption = None,
     by: ByOption = "",
     db: DbOption = None,
 ) -> None:
@@ -359,7 +354,7 @@ def shinkyu(
     stop: ToOption = None,
     format: Annotated[str | None, typer.Option("--format", "-f", help="html / xlsx")] = None,
     output: OutOption = None,
-    policy: PolicyOption = None,
+    policy: ReportPolicyOption = None,
     by: ByOption = "",
     db: DbOption = None,
 ) -> None:
@@ -374,7 +369,7 @@ def ichiran(
     start: FromOption = None,
     stop: ToOption = None,
     output: OutOption = None,
-    policy: PolicyOption = None,
+    policy: ReportPolicyOption = None,
     by: ByOption = "",
     db: DbOption = None,
 ) -> None:

@@ -27,13 +27,18 @@ R = TypeVar("R")
 
 
 # Japanese help pages and usage/type errors (see hyoka.cli_ja): plain text, no Rich markup.
-app = JapaneseTyper(
-    help="hyoka: 特定個人情報保護評価書の版管理と変更箇所 (versioned privacy impact assessments).",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-    context_settings={"help_option_names": ["-h", "--help"]},
-)
+def new_app(help_text: str) -> JapaneseTyper:
+    """A command group as hyoka's are: no completion, no pretty tracebacks, -h for help."""
+    return JapaneseTyper(
+        help=help_text,
+        no_args_is_help=True,
+        add_completion=False,
+        pretty_exceptions_enable=False,
+        context_settings={"help_option_names": ["-h", "--help"]},
+    )
+
+
+app = new_app("hyoka: 特定個人情報保護評価書の版管理と変更箇所 (versioned privacy impact assessments).")
 
 
 def _version(value: bool) -> None:
@@ -136,6 +141,12 @@ def _require_by(name: str, option: str) -> None:
 PolicyOption = Annotated[
     Path | None, typer.Option("--policy", "-p", help="組織のポリシー (TOML)。省略時は既定")
 ]
+# Commands on a stored report (commit, revert, tables, a diff of its versions) fall back to the
+# policy the report adopted (see _adopted_unless_given).
+ReportPolicyOption = Annotated[
+    Path | None, typer.Option("--policy", "-p", help="分類に使うポリシー (TOML)。省略時は評価書が"
+                                                    "採用したもの (policy use)、なければ既定")
+]
 
 
 OutOption = Annotated[Path | None, typer.Option("--output", "-o", help="出力ファイル (省略時: 標準出力)")]
@@ -150,9 +161,14 @@ def _load_policy(path: Path | None):
     return load_policy(path)
 
 
+def is_stored_ref(ref: str) -> bool:
+    """Whether a diff side names a stored version ("id@n") rather than a file on disk."""
+    return "@" in ref and not Path(ref).exists()
+
+
 def _one_stored_report(old: str, new: str) -> str | None:
     """The report id when both sides of a diff are versions of one stored report (not files)."""
-    if Path(old).exists() or Path(new).exists() or "@" not in old or "@" not in new:
+    if not (is_stored_ref(old) and is_stored_ref(new)):
         return None
     old_id, new_id = parse_ref(old)[0], parse_ref(new)[0]
     return old_id if old_id == new_id else None

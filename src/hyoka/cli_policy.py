@@ -9,8 +9,7 @@ from typing import Annotated
 
 import typer
 
-from hyoka.cli_base import ByOption, DbOption, OutOption, _require_by, _store, app, user_errors
-from hyoka.cli_ja import JapaneseTyper
+from hyoka.cli_base import ByOption, DbOption, OutOption, _require_by, _store, app, new_app, user_errors
 from hyoka.errors import InputError
 
 
@@ -58,13 +57,7 @@ def calibrate(
     typer.echo(f"ポリシーを書き出しました: {output}")
 
 
-policy_app = JapaneseTyper(
-    help="評価書の分類ポリシー: 採用 (policy use) は評価書とともに保存され、監査記録に残る.",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-    context_settings={"help_option_names": ["-h", "--help"]},
-)
+policy_app = new_app("評価書の分類ポリシー: 採用 (policy use) は評価書とともに保存され、監査記録に残る.")
 
 
 app.add_typer(policy_app, name="policy")
