@@ -275,19 +275,23 @@ def _swap_roman(numeral: str) -> str:
     return ASCII_TO_ROMAN.get(numeral, numeral)
 
 
+def _renumber_sections(lines: list[str], numeral: Callable[[str], str | None],
+                       where: tuple[str, ...]) -> list[str]:
+    """Section headings in the ``where`` regions with their numeral printed as ``numeral`` says
+    (None: the line stays as it is)."""
+    out = []
+    for line, kind in zip(lines, regions(lines), strict=True):
+        m = _SECTION_RE.match(line) if kind in where and section_title(line) is not None else None
+        if m is not None and (printed := numeral(m["num"])) is not None:
+            line = f"{m['lead']}{printed}{m['sep'] or ' '}{m['title']}"
+        out.append(line)
+    return out
+
+
 @_lines_variant
 def roman(lines: list[str]) -> list[str]:
     """Section headings with Ⅲ printed as III and III as Ⅲ (Ⅰ-Ⅵ, both ways)."""
-    kinds = regions(lines)
-    out = []
-    for line, kind in zip(lines, kinds, strict=True):
-        m = _SECTION_RE.match(line)
-        if kind in ("cover", "body") and m and section_title(line) is not None:
-            swapped = _swap_roman(m["num"])
-            sep = m["sep"] or " "
-            line = f"{m['lead']}{swapped}{sep}{m['title']}"
-        out.append(line)
-    return out
+    return _renumber_sections(lines, _swap_roman, ("cover", "body"))
 
 
 @_lines_variant
@@ -415,16 +419,10 @@ _OCR_ROMAN = {"III": "lll", "II": "Il", "IV": "lV", "VI": "Vl", "I": "l"}
 def roman_ocr(lines: list[str]) -> list[str]:
     """Section numerals as OCR misreads them: "Il 特定個人情報ファイルの概要", "lll リスク対策",
     "l 基本情報" (Ⅴ, with no I in it, stays)."""
-    kinds = regions(lines)
-    out = []
-    for line, kind in zip(lines, kinds, strict=True):
-        m = _SECTION_RE.match(line) if kind == "body" and section_title(line) else None
-        if m is not None:
-            ascii_ = ROMAN_TO_ASCII.get(m["num"], m["num"])
-            if ascii_ in _OCR_ROMAN:
-                line = f"{m['lead']}{_OCR_ROMAN[ascii_]}{m['sep'] or ' '}{m['title']}"
-        out.append(line)
-    return out
+    def misread(numeral: str) -> str | None:
+        return _OCR_ROMAN.get(ROMAN_TO_ASCII.get(numeral, numeral))
+
+    return _renumber_sections(lines, misread, ("body",))
 
 
 @_lines_variant
