@@ -14,7 +14,7 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from hyoka.forms.match import THRESHOLD, _too_far_apart, key, similarity
+from hyoka.forms.match import THRESHOLD, key, similarity, too_far_apart
 from hyoka.ingest import dumps, forget, read_text
 from hyoka.ingest.reading import Reading
 
@@ -77,13 +77,13 @@ def test_labels_skipped_for_their_lengths_could_not_have_matched(base: str, befo
     must never drop a name similarity would have accepted. A key and the same key with text
     around it are as similar as keys of those lengths get."""
     for printed, name in ((key(base), key(before + base + after)), (key(before + base + after), key(base))):
-        if printed and name and _too_far_apart(len(printed), len(name)):
+        if printed and name and too_far_apart(len(printed), len(name)):
             assert similarity(printed, name) < THRESHOLD, (printed, name)
 
 
 def test_the_length_rule_does_skip_names() -> None:
-    assert _too_far_apart(len("①入手元"), len("①特定個人情報ファイルを取り扱う事務において使用するシステム"))
-    assert not _too_far_apart(len("③使用日的"), len("③使用目的"))
+    assert too_far_apart(len("①入手元"), len("①特定個人情報ファイルを取り扱う事務において使用するシステム"))
+    assert not too_far_apart(len("③使用日的"), len("③使用目的"))
 
 
 def test_only_the_characters_themselves_fold_to_betten() -> None:

@@ -19,6 +19,7 @@ __all__ = [
 _WAVE = str.maketrans({"～": "〜", "~": "〜", "∼": "〜", "〰": "〜"})
 _WAVE_RE = re.compile("[～~∼〰]")
 _SPACE_RE = re.compile(r"[ \t\u3000\u00a0]+")
+_ANY_SPACE_RE = re.compile(r"\s+")
 
 
 def nfkc_keep_circled(text: str) -> str:
@@ -45,11 +46,10 @@ def label_key(label: str) -> str:
 
     Used for item paths, so two printings of the same label give the same key.
     """
-    text = nfkc_keep_circled(label)
-    text = text.replace("※", "").replace("*", "")
-    text = re.sub(r"\s+", "", text)
-    text = text.replace("/", "／")
-    return text
+    text = nfkc_keep_circled(label).replace("※", "").replace("*", "")
+    if _ANY_SPACE_RE.search(text) is not None:  # most keys have none: a scan beats a substitution
+        text = _ANY_SPACE_RE.sub("", text)
+    return text.replace("/", "／")
 
 
 def clean_cell(text: str) -> str:

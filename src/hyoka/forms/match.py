@@ -33,7 +33,8 @@ THRESHOLD = 80.0
 EXACT_ONLY_LENGTH = 3
 _CIRCLED_MISMATCH = 25.0
 _DIGIT_FOR_CIRCLED = 5.0
-_TRAILING_NOISE_RE = re.compile(r"[—\-–―:：.。、,÷|]+$")
+# Trailing debris a key drops ("変更の妥当性 —", "①入手元：").
+_TRAILING_NOISE = "—-–―:：.。、,÷|"
 _LEADING_DIGITS_RE = re.compile(r"^(\d{1,2})(?=\D)")
 _KEY_DROPPED = " \t※*"
 _NO_CIRCLED = dict.fromkeys(map(ord, CIRCLED))
@@ -45,12 +46,16 @@ TITLE_COMMON_PREFIX = 8
 TITLE_PREFIX_SCORE = 85.0
 # OCR reads the katakana middle dot of "時期・頻度" as a Latin middle dot or a bullet.
 _DOTS = str.maketrans({"·": "・", "•": "・", "∙": "・"})
+_DOTS_RE = re.compile("[·•∙]")
 
 
 @lru_cache(maxsize=65536)
 def key(text: str) -> str:
     """Comparison key of a printed label: width-folded, no spaces or ※, no trailing debris."""
-    return _TRAILING_NOISE_RE.sub("", label_key(text).translate(_DOTS))
+    folded = label_key(text)
+    if _DOTS_RE.search(folded) is not None:  # translate() looks up every character; most keys have no dot
+        folded = folded.translate(_DOTS)
+    return folded.rstrip(_TRAILING_NOISE)
 
 
 @dataclass(frozen=True)
@@ -93,9 +98,13 @@ def _pseudo_circled(printed: str) -> tuple[str, str, float]:
 
 def similarity(printed: str, name: str) -> float:
     """How well the printed key names ``name`` (both keys), 0–100."""
+    return _similarity(printed, name, *split_circled(name))
+
+
+def _similarity(printed: str, name: str, name_number: str, name_label: str) -> float:
+    """:func:`similarity` with ``name`` already split into its circled number and label."""
     if printed == name:
         return 100.0
-    name_number, name_label = split_circled(name)
     if name_number:
         number, label, cost = _pseudo_circled(printed)
         if number and number != name_number:
@@ -115,7 +124,17 @@ def similarity(printed: str, name: str) -> float:
     return fuzz.ratio(label, name_label) - cost
 
 
-def _too_far_apart(printed: int, name: int) -> bool:
+# One name an entry may be printed as: (entry, name, its length, its circled number, its label).
+NameRow = tuple[Entry, str, int, str, str]
+
+
+def name_table(entries: list[Entry]) -> tuple[NameRow, ...]:
+    """The names of ``entries`` in print order, split once, for :func:`best_in` (a reader asks
+    the same few children of an item about hundreds of lines)."""
+    return tuple((entry, name, len(name), *split_circled(name)) for entry in entries for name in names(entry))
+
+
+def too_far_apart(printed: int, name: int) -> bool:
     """Whether keys of these lengths cannot reach THRESHOLD, so similarity need not run.
 
     similarity compares the printed key, less at most two leading characters (a circled number
@@ -129,19 +148,23 @@ def _too_far_apart(printed: int, name: int) -> bool:
 def best(printed: str, entries: list[Entry]) -> Match | None:
     """The entry among ``entries`` the printed key names best, if any reaches the threshold
     (the first in print order on a tie)."""
+    return best_in(printed, name_table(entries))
+
+
+def best_in(printed: str, table: tuple[NameRow, ...]) -> Match | None:
+    """:func:`best` over a :func:`name_table`."""
     if not printed:
         return None
     winner: Match | None = None
     length = len(printed)
-    for entry in entries:
-        for name in names(entry):
-            if _too_far_apart(length, len(name)):
-                continue
-            score = similarity(printed, name)
-            if score >= THRESHOLD and (winner is None or score > winner.score):
-                winner = Match(entry, score, name)
-                if score >= 100.0:
-                    return winner
+    for entry, name, name_length, name_number, name_label in table:
+        if too_far_apart(length, name_length):
+            continue
+        score = _similarity(printed, name, name_number, name_label)
+        if score >= THRESHOLD and (winner is None or score > winner.score):
+            winner = Match(entry, score, name)
+            if score >= 100.0:
+                return winner
     return winner
 
 

@@ -18,7 +18,18 @@ from typing import TypeVar
 from rapidfuzz import fuzz, process
 
 from hyoka.forms import Catalogue, Entry
-from hyoka.forms.match import THRESHOLD, Match, best, key, names, prefix, split_after, title_score
+from hyoka.forms.match import (
+    THRESHOLD,
+    Match,
+    NameRow,
+    best_in,
+    key,
+    name_table,
+    names,
+    prefix,
+    split_after,
+    title_score,
+)
 from hyoka.normalize import nfkc_keep_circled
 from hyoka.numbering import strip_roman
 
@@ -65,6 +76,8 @@ class Grammar:
         )
         self._labelled: dict[tuple[str, ...], list[Entry]] = {}
         self._best: dict[tuple[str, tuple[str, ...]], Match | None] = {}
+        self._names: dict[tuple[str, ...], tuple[NameRow, ...]] = {}
+        self._skipped: dict[tuple[tuple[str, ...], ...], list[tuple[int, Entry]]] = {}
         self._found: dict[tuple[str, tuple[tuple[str, ...], ...]], Found | None] = {}
         self._headings: dict[str, SectionHeading | None] = {}
         self._anywhere: dict[str, bool] = {}
@@ -80,7 +93,11 @@ class Grammar:
 
     def best(self, printed: str, parent: tuple[str, ...]) -> Match | None:
         """:func:`best` among the label children of ``parent``: forms repeat labels."""
-        return _remember(self._best, (printed, parent), lambda: best(printed, self.label_children(parent)))
+        return _remember(self._best, (printed, parent), lambda: best_in(printed, self.name_table(parent)))
+
+    def name_table(self, parent: tuple[str, ...]) -> tuple[NameRow, ...]:
+        """The names of the label children of ``parent``, split once (:func:`name_table`)."""
+        return _remember(self._names, parent, lambda: name_table(self.label_children(parent)))
 
     def prefix(self, printed: str, parent: tuple[str, ...], min_length: int = 4) -> Match | None:
         """:func:`prefix` among the label children of ``parent`` (a label with its value run on)."""
@@ -120,16 +137,27 @@ class Grammar:
             found = self.best(printed, parents[depth - 1])
             if found is not None:
                 return found, depth, None
+        for depth, heading in self._skippable(parents):
+            found = self.best(printed, heading.path)
+            if found is not None and found.score >= INFER_THRESHOLD:
+                return found, depth, heading
+        return None
+
+    def _skippable(self, parents: tuple[tuple[str, ...], ...]) -> list[tuple[int, Entry]]:
+        """(depth, heading) of the headings :meth:`find` tries when no open level names a label:
+        the next :data:`SKIPPED_HEADINGS` after each open one, deepest first. They depend on the
+        open levels alone, and most lines asked about are values that reach this far."""
+        return _remember(self._skipped, parents, lambda: self._headings_after(parents))
+
+    def _headings_after(self, parents: tuple[tuple[str, ...], ...]) -> list[tuple[int, Entry]]:
+        found: list[tuple[int, Entry]] = []
         for depth in range(len(parents), 0, -1):
             siblings = self.cat.children(parents[depth - 1])
             if depth < len(parents):
                 current = self.cat.by_path.get(parents[depth])
                 siblings = siblings[siblings.index(current) + 1 :] if current in siblings else []
-            for heading in [h for h in siblings if not h.segment.endswith("N")][:SKIPPED_HEADINGS]:
-                found = self.best(printed, heading.path)
-                if found is not None and found.score >= INFER_THRESHOLD:
-                    return found, depth + 1, heading
-        return None
+            found += [(depth + 1, h) for h in [h for h in siblings if not h.segment.endswith("N")][:SKIPPED_HEADINGS]]
+        return found
 
     def section_heading(self, text: str) -> SectionHeading | None:
         """The section heading ``text`` would be, and whether it lacks its numeral.
