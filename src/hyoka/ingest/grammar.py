@@ -11,7 +11,7 @@ catalogue keeps them for every reading in the process. Each table is bounded: wh
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from functools import lru_cache
 from typing import TypeVar
 
@@ -78,11 +78,18 @@ class Grammar:
         self._best: dict[tuple[str, tuple[str, ...]], Match | None] = {}
         self._names: dict[tuple[str, ...], tuple[NameRow, ...]] = {}
         self._skipped: dict[tuple[tuple[str, ...], ...], list[tuple[int, Entry]]] = {}
+        self._decisions: dict[Hashable, object] = {}
         self._found: dict[tuple[str, tuple[tuple[str, ...], ...]], Found | None] = {}
         self._headings: dict[str, SectionHeading | None] = {}
         self._anywhere: dict[str, bool] = {}
         self._prefix: dict[tuple[str, tuple[str, ...]], Match | None] = {}
         self._numbered: dict[tuple[tuple[str, ...], str, str, bool], tuple[Entry, float, int] | None] = {}
+
+    def remembered(self, key_: Hashable, compute: Callable[[], V]) -> V:
+        """A reader's answer that depends only on the catalogue and ``key_`` (a line's cells and
+        the open levels, say), remembered like the lookups here; ``key_`` starts with the kind
+        of answer, so that kinds never share an entry."""
+        return _remember(self._decisions, key_, compute)  # type: ignore[arg-type]
 
     def label_children(self, parent: tuple[str, ...]) -> list[Entry]:
         """The children of ``parent`` a label line may name (numbered headings and group

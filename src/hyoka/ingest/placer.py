@@ -84,6 +84,10 @@ class Frame:
     node: Node | None = None
 
 
+# (match, depth, skipped heading), printed label, value cells, following lines consumed.
+LabelDecision = tuple[tuple[Match, int, Entry | None], str, tuple[str, ...], int]
+
+
 def _clean_label(label: str) -> str:
     return collapse_space(label.replace("※", " "))[:MAX_LABEL].strip() or "項目"
 
@@ -212,6 +216,9 @@ class Placer:
         its value; the label may run on with its value in one cell ("使用者数 <選択肢> …")."""
         if not rest or rest[0].startswith(VALUE_START):
             return None
+        return self.grammar.remembered(("child", parent.path, rest), lambda: self._child_named(parent, rest))
+
+    def _child_named(self, parent: Entry, rest: tuple[str, ...]) -> tuple[Match, str, tuple[str, ...]] | None:
         printed = key(rest[0])
         found = self._best(printed, parent.path) if len(printed) <= _UNPLACED_LABEL_MAX else None
         if found is not None:
@@ -458,6 +465,32 @@ class Placer:
         return None
 
     def _place_label(self, line: Line, following: Line | None) -> int | None:
+        """Open the item the line's label names; None when it names none.
+
+        What the line names depends only on its cells, the next line's and the open levels, so
+        once the reading has a section it is remembered with the grammar's lookups: two versions
+        of a report share most of their lines, and this is most of what reading a line costs."""
+        if self.chain:
+            parents = tuple(f.entry.path for f in self.chain)
+            decision = self.grammar.remembered(
+                ("label", line.cells, following.cells if following is not None else None, parents),
+                lambda: self._label_named(line, following),
+            )
+        else:
+            decision = self._label_named(line, following)  # may open the first section itself
+        if decision is None:
+            return None
+        (match, depth, skipped), first, rest, consumed = decision
+        if skipped is not None:
+            self.chain = [*self.chain[: depth - 1], Frame(skipped, skipped.segment)]
+            self.inferred.append("/".join(f.segment for f in self.chain))
+        self._open(depth, match.entry, match.entry.segment, first, line, match.score, rest)
+        return consumed
+
+    def _label_named(self, line: Line, following: Line | None) -> LabelDecision | None:
+        """(what :meth:`_search` found, the printed label, the value cells, lines consumed) of a
+        line whose cells start with a label of an open level; changes nothing (but see
+        :meth:`_search_everywhere`)."""
         cells = line.cells
         first = cells[0]
         as_circled = paren_to_circled(first)
@@ -531,12 +564,7 @@ class Placer:
                 first = label_of(first, len(run_on[0].name)) if value else first
         if found is None:
             return None
-        match, depth, skipped = found
-        if skipped is not None:
-            self.chain = [*self.chain[: depth - 1], Frame(skipped, skipped.segment)]
-            self.inferred.append("/".join(f.segment for f in self.chain))
-        self._open(depth, match.entry, match.entry.segment, first, line, match.score, tuple(c for c in rest if c))
-        return consumed
+        return found, first, tuple(c for c in rest if c), consumed
 
     def _after_row_header(
         self, cells: tuple[str, ...]
