@@ -25,10 +25,11 @@ def forget() -> None:
     returns depends on it; benchmarks use it to time a first reading, tests to prove that."""
     from hyoka import numbering
     from hyoka.forms import match
-    from hyoka.ingest import appendix, cells, grammar, lines
+    from hyoka.ingest import appendix, cells, grammar, heads, lines
 
     grammar.forget()
     lines.split_cells.cache_clear()
+    heads.mended_cells.cache_clear()
     lines.appendix_heading.cache_clear()
     appendix._table_text.cache_clear()
     appendix._short_timing.cache_clear()

@@ -9,6 +9,7 @@ back into the first cell, so the placer only ever sees the notation the numberin
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from hyoka.ingest.lines import Line
 from hyoka.normalize import nfkc_keep_circled
@@ -21,6 +22,19 @@ _INSTANCE_RUN_ON_RE = re.compile(rf"^((?:{'|'.join(GROUP_NAMES)})\s*\d{{1,3}})\s
 
 def mend_head(line: Line) -> Line:
     """``line`` with a group instance, range header or risk heading whole in its first cell."""
+    cells = mended_cells(line.cells)
+    return line if cells is None else Line(line.number, cells)
+
+
+@lru_cache(maxsize=16_384)
+def mended_cells(cells: tuple[str, ...]) -> tuple[str, ...] | None:
+    """The cells :func:`mend_head` gives a line, None when they stay as they are; remembered
+    per cells, as two versions of a report share most of their lines."""
+    mended = _mend(Line(0, cells))
+    return None if mended.cells == cells else mended.cells
+
+
+def _mend(line: Line) -> Line:
     first = line.first
     run_on = _INSTANCE_RUN_ON_RE.match(nfkc_keep_circled(first))
     if run_on is not None and group_instance(run_on.group(1)):

@@ -8,8 +8,10 @@ splits a raw line into cells and says whether it carries anything at all.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cached_property, lru_cache
+from functools import lru_cache
+from typing import Any, Generic, TypeVar
 
 from hyoka.normalize import collapse_space, nfkc_keep_circled
 from hyoka.numbering import join_circled
@@ -19,6 +21,23 @@ _INLINE_NOISE_RE = re.compile(r"</?(?:b|strong|em|i|u|span)\b[^>]*>", re.IGNOREC
 _COLUMN_GAP_RE = re.compile(r"(?: {2,}|\u3000+)")
 _APPENDIX_RE = re.compile(r"^[(（]\s*別添\s*(\d)\s*[)）]\s*(.*)$")
 _PAGE_NOISE_RE = re.compile(r"^(?:-\s*\d{1,3}\s*-|\d{1,3}\s*/\s*\d{1,3}|[|\-=_ΓГ「」\s]+)$")
+
+
+T = TypeVar("T")
+
+
+class _once(Generic[T]):
+    """functools.cached_property without its lock (Python 3.11 takes one on every first
+    access, which cost a reading ~1 µs a line): the value goes into the instance's __dict__,
+    so later reads never reach the descriptor. Lines are made and read by one thread."""
+
+    def __init__(self, func: Callable[[Any], T]) -> None:
+        self.func = func
+        self.name = func.__name__
+
+    def __get__(self, obj: Any, owner: type | None = None) -> T:
+        value = obj.__dict__[self.name] = self.func(obj)
+        return value
 
 
 @dataclass(frozen=True)
@@ -32,15 +51,20 @@ class Line:
     def first(self) -> str:
         return self.cells[0] if self.cells else ""
 
-    # Computed once per line (the reader asks several times); cached_property writes the
-    # instance's __dict__ directly, so it works on a frozen dataclass and leaves eq/hash alone.
-    @cached_property
+    # Computed once per line (the reader asks several times); _once writes the instance's
+    # __dict__ directly, so it works on a frozen dataclass and leaves eq/hash alone.
+    @_once
     def rest(self) -> tuple[str, ...]:
         return tuple(c for c in self.cells[1:] if c)
 
-    @cached_property
+    @_once
     def joined(self) -> str:
         return " ".join(c for c in self.cells if c)
+
+    @_once
+    def noise(self) -> bool:
+        """See :func:`is_noise` (the reader asks about most lines twice)."""
+        return not self.cells or bool(_PAGE_NOISE_RE.match(self.joined))
 
 
 def split_line(number: int, raw: str) -> Line:
@@ -75,7 +99,7 @@ def split_cells(raw: str) -> tuple[str, ...]:
 
 def is_noise(line: Line) -> bool:
     """Blank lines, page numbers and table-border debris carry nothing."""
-    return not line.cells or bool(_PAGE_NOISE_RE.match(line.joined))
+    return line.noise
 
 
 @lru_cache(maxsize=4096)
