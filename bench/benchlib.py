@@ -37,14 +37,19 @@ def edited_copy(text: str, share: float, rng: random.Random) -> tuple[str, int]:
     return "\n".join(lines), len(chosen)
 
 
-def alternating(cases: dict[str, Callable[[], object]], repeat: int, warmup: int = 1) -> dict[str, float]:
+def alternating(cases: dict[str, Callable[[], object]], repeat: int, warmup: int = 1,
+                setup: dict[str, Callable[[], object]] | None = None) -> dict[str, float]:
     """Median seconds of each case over ``repeat`` rounds; every round runs every case once, in turn.
 
-    ``warmup`` untimed rounds come first (file caches, the interpreter's .pyc files).
+    ``warmup`` untimed rounds come first (file caches, the interpreter's .pyc files). A case's
+    ``setup``, if any, runs untimed just before each of its runs (emptying a cache, say).
     """
     times: dict[str, list[float]] = {name: [] for name in cases}
+    setup = setup or {}
     for round_ in range(warmup + repeat):
         for name, run in cases.items():
+            if name in setup:
+                setup[name]()
             start = time.perf_counter()
             run()
             if round_ >= warmup:
