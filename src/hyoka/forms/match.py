@@ -157,9 +157,10 @@ def best_in(printed: str, table: tuple[NameRow, ...]) -> Match | None:
         return None
     winner: Match | None = None
     length = len(printed)
+    slack = 100 - THRESHOLD
     for entry, name, name_length, name_number, name_label in table:
-        if too_far_apart(length, name_length):
-            continue
+        if 100 * (abs(length - name_length) - 2) > slack * (length + name_length):
+            continue  # too_far_apart, spelled out: this loop runs for every line a reading asks about
         score = _similarity(printed, name, name_number, name_label)
         if score >= THRESHOLD and (winner is None or score > winner.score):
             winner = Match(entry, score, name)
@@ -192,10 +193,13 @@ def _label_end(text: str, consumed: int) -> int | None:
     """Index in ``text`` just after its first ``consumed`` key characters (None if it has fewer).
     Characters are counted as the key folds them, one printed character at a time."""
     seen = 0
-    # Most cells: one key character per printed one (a circled number is kept as one, too).
-    plain = unicodedata.is_normalized("NFKC", text.translate(_NO_CIRCLED))
+    # Most cells: one key character per printed one (a circled number is kept as one, too). Only
+    # the head of the cell is looked at (a label with a long value run on is common); past it,
+    # characters are counted one by one, as in a cell that is not NFKC-normal.
+    head = text[: 2 * consumed + 16]
+    plain = len(head) if unicodedata.is_normalized("NFKC", head.translate(_NO_CIRCLED)) else 0
     for idx, ch in enumerate(text):
-        if plain:
+        if idx < plain:
             counted = 0 if ch in _KEY_DROPPED or ch.isspace() else 1
         else:
             counted = sum(1 for folded in nfkc_keep_circled(ch) if folded not in _KEY_DROPPED and not folded.isspace())

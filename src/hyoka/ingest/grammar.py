@@ -37,6 +37,7 @@ K = TypeVar("K")
 V = TypeVar("V")
 
 REMEMBERED = 65_536
+_MISSING = object()
 SECTION_FUZZY = 85.0
 INFER_THRESHOLD = 90.0
 NUMBER_BONUS = 10.0
@@ -51,13 +52,12 @@ SectionHeading = tuple[Entry, str, str, bool]
 
 def _remember(table: dict[K, V], key_: K, compute: Callable[[], V]) -> V:
     """``table[key_]``, computed once; the table starts again when it is full."""
-    try:
-        return table[key_]
-    except KeyError:
+    value = table.get(key_, _MISSING)  # a first reading misses often: no KeyError raised for it
+    if value is _MISSING:
         if len(table) >= REMEMBERED:
             table.clear()
         value = table[key_] = compute()
-        return value
+    return value  # type: ignore[return-value]
 
 
 class Grammar:
