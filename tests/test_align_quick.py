@@ -1,4 +1,5 @@
-"""The differ's quick path (same paths, no changed group item) gives what the full pairing gives."""
+"""The differ's quick path (same paths, group instances keeping their numbers) gives what the full
+pairing gives."""
 
 from __future__ import annotations
 
@@ -50,8 +51,30 @@ def test_a_swap_inside_a_group_takes_the_full_pairing() -> None:
 
 
 def test_the_quick_path_is_taken_for_plain_edits() -> None:
-    from hyoka.diff.align import _same_shape_changes
+    from hyoka.diff.align import _instance_of, _same_shape_changes
 
     old = parse_text((SAMPLES / "sakuragawa" / "v3.txt").read_text(encoding="utf-8"))
     taken = [_same_shape_changes(old, _edited(old, random.Random(seed), 2)) is not None for seed in range(8)]
-    assert any(taken) and not all(taken)  # plain items take it, group items do not
+    assert all(taken)
+    # An edit inside a group instance keeps the quick path while the instance keeps its number…
+    grouped = [i for i, item in enumerate(old.items) if _instance_of(item.path) is not None]
+    assert grouped
+    items = list(old.items)
+    items[grouped[0]] = dataclasses.replace(items[grouped[0]], value=Text("書き換え"))
+    assert _same_shape_changes(old, dataclasses.replace(old, items=tuple(items))) is not None
+
+
+def test_a_swap_leaves_the_quick_path() -> None:
+    """…and two systems that trade contents send it to the full pairing, which sees the move."""
+    from hyoka.diff.align import _same_shape_changes
+
+    old = parse_text((SAMPLES / "sakuragawa" / "v3.txt").read_text(encoding="utf-8"))
+    items = list(old.items)
+    first = [i for i, item in enumerate(items) if str(item.path).startswith("I/2/システム1/")]
+    second = [i for i, item in enumerate(items) if str(item.path).startswith("I/2/システム2/")]
+    for a, b in zip(first, second, strict=True):
+        items[a], items[b] = (dataclasses.replace(items[a], value=old.items[b].value),
+                              dataclasses.replace(items[b], value=old.items[a].value))
+    swapped = dataclasses.replace(old, items=tuple(items))
+    assert _same_shape_changes(old, swapped) is None
+    assert any(c.change == "moved" for c in align(old, swapped))

@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 
 from rapidfuzz.distance import Indel
@@ -51,8 +52,12 @@ class ItemChange:
         return self.before.path if self.before else None
 
 
+@lru_cache(maxsize=65_536)
 def _instance_of(path: ItemPath) -> tuple[GroupKey, int, int] | None:
-    """(group key, instance number, index of the instance segment) for items inside a group."""
+    """(group key, instance number, index of the instance segment) for items inside a group.
+
+    Remembered per path: the cumulative appendix aligns every revision of a history, and each
+    version's paths are asked about twice (as the new side, then as the old)."""
     for idx, seg in enumerate(path.segments):
         if seg[0] not in _GROUP_INITIALS or not seg[-1].isdigit():
             continue
@@ -95,17 +100,10 @@ def _locate(report: Report, affected: set[GroupKey]) -> Located:
     their numbering by construction, so most items of a revision skip the instance work."""
     if not affected:
         return [(item, None) for item in report.items]
-    prefixes = {key[0] for key in affected}
-    lengths = {len(prefix) for prefix in prefixes}
     located: Located = []
     for item in report.items:
-        segments = item.path.segments
-        found = None
-        if any(segments[:n] in prefixes for n in lengths):
-            found = _instance_of(item.path)
-            if found and found[0] not in affected:
-                found = None
-        located.append((item, found))
+        found = _instance_of(item.path)
+        located.append((item, found if found is not None and found[0] in affected else None))
     return located
 
 
@@ -205,7 +203,7 @@ def _is_instance_header(path: ItemPath, found: tuple[GroupKey, int, int] | None)
 
 
 def _same(a: Item, b: Item) -> bool:
-    return a.value == b.value and a.star == b.star
+    return a is b or (a.value == b.value and a.star == b.star)
 
 
 def _file_signatures(report: Report) -> dict[str, dict[str, Signature]]:
@@ -305,22 +303,37 @@ def pair_items(old: Report, new: Report) -> dict[tuple[str, ...], tuple[str, ...
 
 def _same_shape_changes(old: Report, new: Report) -> list[ItemChange] | None:
     """The changes when nothing can have been renumbered or renamed: both versions read by the
-    same reader, the same paths in the same order, and no changed item inside a repeating group
-    (whose instances are paired by content). Then the changes are the items whose content
-    differs, as the full pairing would find them; None when the full pairing is needed.
-    Most revisions are such (a few values edited), and the cumulative appendix aligns every
-    revision of a history, so this keeps it from pairing hundreds of unchanged items again."""
+    same reader, the same paths in the same order, and every instance of a repeating group with
+    a changed item paired by content with its own number (a swap of two systems is not). Then
+    the changes are the items whose content differs, as the full pairing would find them; None
+    when the full pairing is needed. Most revisions are such (a few values edited), and the
+    cumulative appendix aligns every revision of a history, so this keeps it from pairing
+    hundreds of unchanged items again."""
     if old.reader != new.reader or len(old.items) != len(new.items):
         return None
     changes = []
+    groups: set[GroupKey] = set()
     for before, after in zip(old.items, new.items, strict=True):
         if before.path != after.path:
             return None
         if not _same(before, after):
-            if _instance_of(after.path) is not None:
-                return None
+            found = _instance_of(after.path)
+            if found is not None:
+                groups.add(found[0])
             changes.append(ItemChange(after.path, "modified", before, after))
+    if groups and not _numbers_kept(old, new, groups):
+        return None
     return changes
+
+
+def _numbers_kept(old: Report, new: Report, groups: set[GroupKey]) -> bool:
+    """Whether content pairing (:func:`match_instances`) gives each instance of these groups
+    its own number, as in the full pairing of two versions with the same paths."""
+    old_groups, new_groups = _instances(_locate(old, groups)), _instances(_locate(new, groups))
+    return all(
+        match_instances(instances, new_groups.get(key, {})) == {number: number for number in instances}
+        for key, instances in old_groups.items()
+    )
 
 
 def align(old: Report, new: Report) -> list[ItemChange]:
