@@ -172,14 +172,19 @@ def best_in(printed: str, table: tuple[NameRow, ...]) -> Match | None:
 def prefix(printed: str, entries: list[Entry], *, min_length: int = 4) -> Match | None:
     """An entry whose whole name starts the printed key (a label with its value run on in the
     same cell, "①入手元 ※ [○] 本人…"); the longest such name wins."""
+    return prefix_in(printed, name_table(entries), min_length=min_length)
+
+
+def prefix_in(printed: str, table: tuple[NameRow, ...], *, min_length: int = 4) -> Match | None:
+    """:func:`prefix` over a :func:`name_table`."""
     winner: Match | None = None
-    for entry in entries:
-        for name in names(entry):
-            longer = winner is None or len(name) > len(winner.name)
-            # A circled number is one more character of evidence: "①部署" may start a cell.
-            shortest = min_length - 1 if name[:1] in CIRCLED else min_length
-            if longer and len(name) >= shortest and len(name) < len(printed) and printed.startswith(name):
-                winner = Match(entry, 100.0, name)
+    longest = 0
+    length = len(printed)
+    for entry, name, name_length, name_number, _ in table:
+        # A circled number is one more character of evidence: "①部署" may start a cell.
+        shortest = min_length - 1 if name_number else min_length
+        if longest < name_length < length and name_length >= shortest and printed.startswith(name):
+            winner, longest = Match(entry, 100.0, name), name_length
     return winner
 
 

@@ -26,7 +26,7 @@ from hyoka.forms.match import (
     key,
     name_table,
     names,
-    prefix,
+    prefix_in,
     split_after,
     title_score,
 )
@@ -109,7 +109,7 @@ class Grammar:
     def prefix(self, printed: str, parent: tuple[str, ...], min_length: int = 4) -> Match | None:
         """:func:`prefix` among the label children of ``parent`` (a label with its value run on)."""
         return _remember(self._prefix, (printed, parent, min_length),
-                         lambda: prefix(printed, self.label_children(parent), min_length=min_length))
+                         lambda: prefix_in(printed, self.name_table(parent), min_length=min_length))
 
     def numbered_match(self, section: tuple[str, ...], number: str, title_key: str,
                        inferring: bool) -> tuple[Entry, float, int] | None:

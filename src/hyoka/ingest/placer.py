@@ -214,8 +214,8 @@ class Placer:
     def _child_cell(self, parent: Entry, rest: tuple[str, ...]) -> tuple[Match, str, tuple[str, ...]] | None:
         """The child of ``parent`` the first value cell names, its printed label and the cells of
         its value; the label may run on with its value in one cell ("使用者数 <選択肢> …")."""
-        if not rest or rest[0].startswith(VALUE_START):
-            return None
+        if not rest or rest[0].startswith(VALUE_START) or not self._label_children(parent.path):
+            return None  # most items have no label children: their values need no key
         return self.grammar.remembered(("child", parent.path, rest), lambda: self._child_named(parent, rest))
 
     def _child_named(self, parent: Entry, rest: tuple[str, ...]) -> tuple[Match, str, tuple[str, ...]] | None:
