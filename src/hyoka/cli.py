@@ -82,13 +82,10 @@ def commit(
     _require_by(author, "--author")
     parsed = _read_warning(file)
     rules = _load_policy(policy)
-    store = _store(db)
-    try:
+    with _store(db) as store:
         rules = _adopted_unless_given(policy, rules, store, report)
         result = commit_report(store, report, parsed, author=author, message=message, policy=rules, parent=parent,
                                rebase=rebase, force=force, warn=lambda line: typer.echo(line, err=True))
-    finally:
-        store.close()
     v = result.version
     if not result.created:
         typer.echo(f"変更はありません: {report}@{v.number} と同じ内容です (新しい版は作りません)")
@@ -116,12 +113,9 @@ def revert(
     if number is None:
         raise InputError(f"戻す版を 評価書ID@版 で指定してください / give the version to return to: {ref}@N")
     rules = _load_policy(policy)
-    store = _store(db)
-    try:
+    with _store(db) as store:
         rules = _adopted_unless_given(policy, rules, store, report_id)
         result = revert_report(store, report_id, number, author=by, reason=message, policy=rules)
-    finally:
-        store.close()
     v = result.version
     if not result.created:
         typer.echo(f"変更はありません: 最新版 {report_id}@{v.number} は {number} 版と同じ内容です")
@@ -157,11 +151,8 @@ def log(
     db: DbOption = None,
 ) -> None:
     """版の履歴 (番号・日時・作成者・メッセージ・ハッシュ・項目の増減)."""
-    store = _store(db)
-    try:
+    with _store(db) as store:
         rows = _rows(store.log(report))
-    finally:
-        store.close()
     typer.echo(log_json(report, rows) if format is OutputFormat.json else log_text(report, rows))
 
 
@@ -175,12 +166,9 @@ def show(
 ) -> None:
     """ある版の内容を表示する (項目パスで絞り込み可)."""
     report_id, number = parse_ref(ref)
-    store = _store(db)
-    try:
+    with _store(db) as store:
         info = store.version(report_id, number)
         report = store.checkout(report_id, info.number)
-    finally:
-        store.close()
     items = select_items(report, item)
     if item and not items:
         raise InputError(f"項目 {item} は {report_id}@{info.number} にありません / no such item")
@@ -196,11 +184,8 @@ def export(
 ) -> None:
     """ある版を hyoka 形式のテキストで出力する (編集して commit し直せる)."""
     report_id, number = parse_ref(ref)
-    store = _store(db)
-    try:
+    with _store(db) as store:
         report = store.checkout(report_id, number)
-    finally:
-        store.close()
     sys.stdout.write(dumps(report))
 
 
@@ -220,12 +205,9 @@ def _load_side(ref: str, db: str | None) -> tuple[Report, str]:
     if not is_stored_ref(ref):
         return _read_warning(Path(ref)), ref
     report_id, number = parse_ref(ref)
-    store = _store(db)
-    try:
+    with _store(db) as store:
         info = store.version(report_id, number)
         return store.checkout(report_id, info.number), f"{report_id}@{info.number}"
-    finally:
-        store.close()
 
 
 def _style(text: str, op: str) -> str:
@@ -255,11 +237,8 @@ def diff(
     old_report, old_name = _load_side(old, db)
     new_report, new_name = _load_side(new, db)
     if policy is None and (same := _one_stored_report(old, new)) is not None:
-        store = _store(db)  # two versions of one report: the policy it adopted, if any
-        try:
+        with _store(db) as store:  # two versions of one report: the policy it adopted, if any
             rules = _adopted_unless_given(None, rules, store, same)
-        finally:
-            store.close()
     if all_prior:
         rules = replace(rules, all_prior_when_important=True)
     comparison = compare_reports(old_report, new_report, rules)
@@ -316,15 +295,12 @@ def _table_command(
         raise InputError(f"日付が読めません (例: 令和7年11月1日) / cannot read date: {date}")
     chosen = choose_format(fmt, output, "md" if kind == "appendix" else "html")
     rules = _load_policy(policy)
-    store = _store(db)
-    try:
+    with _store(db) as store:
         rules = _adopted_unless_given(policy, rules, store, report_id)
         table = build_table(store, report_id, kind, rules, start, stop, date)
         data = table_bytes(table, kind, chosen)
         write_output(data, output, chosen)
         store.append(report_id, [generated_event(table, kind, chosen, data, output, by)])
-    finally:
-        store.close()
     if output is not None:
         typer.echo(f"{table.title} ({len(table.rows)} 行) を書き出しました: {output}", err=True)
 
@@ -406,8 +382,7 @@ def review(
     report_id, number = parse_ref(ref)
     if change is not None:
         _require_by(by, "--by")
-    store = _store(db)
-    try:
+    with _store(db) as store:
         version = store.version(report_id, number).number
         if change is not None:
             done = override(store, report_id, version, change, important=_yes_no(important, "--important"),
@@ -416,8 +391,6 @@ def review(
             typer.echo(f"{report_id}@{version} 変更 {change}: {e.category} / {e.timing} と記録しました ({e.by})")
             return
         changes = reviewed_changes(store, report_id, version)
-    finally:
-        store.close()
     render = review_json if format is OutputFormat.json else review_text
     typer.echo(render(report_id, version, changes))
 
@@ -441,14 +414,11 @@ def publish(
         raise InputError(f"日付が読めません / cannot read date: {date}")
     _require_by(by, "--by")
     report_id, number = parse_ref(ref)
-    store = _store(db)
-    try:
+    with _store(db) as store:
         info = store.version(report_id, number)
         event = NewEvent(kind="publish", actor=by, at=datetime.now(UTC), version=info.number,
                          payload={"published": day.isoformat(), "printed": to_era(day), "hash": info.hash})
         store.append(report_id, [event])
-    finally:
-        store.close()
     typer.echo(f"{report_id}@{info.number} を {to_era(day)} に公表したと記録しました")
 
 
@@ -485,11 +455,8 @@ def audit(
 
     flt = AuditFilter(report, item, since, until, _yes_no(important, "--important"), timing, category, rule, by,
                       event, limit)
-    store = _store(db)
-    try:
+    with _store(db) as store:
         rows = run_audit(store, flt)
-    finally:
-        store.close()
     render = {AuditFormat.table: audit_table, AuditFormat.json: audit_json, AuditFormat.csv: audit_csv}[format]
     typer.echo(render(rows), nl=format is not AuditFormat.csv)
 
@@ -514,11 +481,8 @@ def due(
     if day is None:
         raise InputError(f"日付が読めません / cannot read date: {as_of}")
     rules = _load_policy(policy)
-    store = _store(db)
-    try:
+    with _store(db) as store:
         rows = due_reports(store, day, rules.deadlines, only_due=not all_reports)
-    finally:
-        store.close()
     typer.echo((due_json if format is OutputFormat.json else due_text)(rows, day.isoformat()))
 
 
@@ -533,11 +497,8 @@ def verify(
     """全ての版と監査記録のハッシュとつながりを検算する。壊れていれば最初の箇所を示して終了コード 1."""
     from hyoka.audit.verify import verify as run_verify
 
-    store = _store(db)
-    try:
+    with _store(db) as store:
         result = run_verify(store, progress=lambda line: typer.echo(line, err=True), anchor=anchor)
-    finally:
-        store.close()
     if result.ok:
         typer.echo(f"正常です: 評価書 {result.reports} 件、版 {result.versions}、監査記録 {result.events} 件")
         return
@@ -555,11 +516,8 @@ def anchor(
     """最新版と最後の監査記録のハッシュを一行ずつ出力する (データベースの外に保管し verify --anchor で照合)."""
     from hyoka.audit.anchor import anchor_json, anchor_text, anchors
 
-    store = _store(db)
-    try:
+    with _store(db) as store:
         entries = anchors(store, report_id)
-    finally:
-        store.close()
     typer.echo((anchor_json if format is OutputFormat.json else anchor_text)(entries))
 
 
@@ -599,8 +557,7 @@ def reports(
     from hyoka.audit.due import due_reports
     from hyoka.views import display_zone, table
 
-    store = _store(db)
-    try:
+    with _store(db) as store:
         today = dt.datetime.now(display_zone()).date()
         dues = {r.report: min(r.review_due, r.assessment_due)
                 for r in due_reports(store, today, _load_policy(policy).deadlines)}
@@ -611,8 +568,6 @@ def reports(
             day = published.get(report_id) or store.checkout(report_id, head.number).meta.published
             rows.append({"report": report_id, "head": head.number, "published": day,
                          "next_due": str(dues.get(report_id, ""))})
-    finally:
-        store.close()
     if format is OutputFormat.json:
         typer.echo(json.dumps(rows, ensure_ascii=False, indent=2))
     elif not rows:

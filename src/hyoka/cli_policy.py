@@ -38,11 +38,8 @@ def calibrate(
     else:
         from hyoka.classify.calibrate_store import calibrate_report
 
-        store = _store(db)
-        try:
+        with _store(db) as store:
             calibration = calibrate_report(store, str(report_id))
-        finally:
-            store.close()
         source = str(report_id)
     text = calibration_toml(calibration, source)
     if output is None:
@@ -75,10 +72,7 @@ def policy_use(
     from hyoka.classify.adopt import use_policy
 
     _require_by(by, "--by")
-    store = _store(db)
-    try:
+    with _store(db) as store:
         adopted = use_policy(store, report_id, file, by)
-    finally:
-        store.close()
     typer.echo(f"{report_id} のポリシーを {adopted.source} にしました  sha256 {adopted.hash[:12]}  "
                "(以後の commit はこのポリシーで分類します。--policy で1回だけ上書きできます)")
