@@ -8,6 +8,7 @@ no-op, so re-running a commit never creates noise versions.
 
 from __future__ import annotations
 
+import functools
 import json
 import unicodedata
 from collections.abc import Callable, Iterator, Sequence
@@ -50,6 +51,7 @@ from hyoka.store.hashing import (
 )
 from hyoka.store.items import (
     ItemRef,
+    OpenRow,
     changes_query,
     decode_body,
     encode_body,
@@ -247,10 +249,16 @@ class Store(StoreQueries):
                 values = {value_hash(item.value): item.value for item in report.items}
                 new_blobs = self._insert_missing_blobs(session, values, appendix_hash, appendix)
 
+                @functools.cache
+                def parent() -> Report:
+                    """The head as a Report, built once for counts, note and classify alike."""
+                    assert head is not None
+                    return self._head_report(session, head, head_open, report, values, appendix_hash)
+
                 number = 1 if head is None else head.number + 1
                 if counts is not None and head is not None and head.reader != report.reader:
                     # Paths built by another reader: count what the caller's alignment sees.
-                    added, removed, modified = counts(self._checkout(session, head))
+                    added, removed, modified = counts(parent())
                 else:
                     added, removed, modified = _diff_counts(head_refs, refs)
                 record = VersionRecord(
@@ -284,7 +292,7 @@ class Store(StoreQueries):
                 session.flush()
                 write_items(session, report_id, number, head_open, refs)
                 info = _info(record, None if head is None else head.number)
-                noted = note(self._checkout(session, head)) if note is not None and head is not None else {}
+                noted = note(parent()) if note is not None and head is not None else {}
                 commit_event = NewEvent(
                     kind="commit",
                     actor=author,
@@ -294,7 +302,7 @@ class Store(StoreQueries):
                              "added": added, "removed": removed, "modified": modified},
                 )
                 if classify is not None and head is not None:
-                    events = [*events, *classify(self._checkout(session, head), head.number)]
+                    events = [*events, *classify(parent(), head.number)]
                 append_events(session, report_id, [commit_event, *events])
         except IntegrityError as exc:
             # A unique key taken by someone else shows as a moved head; anything else is a real bug.
@@ -376,6 +384,15 @@ class Store(StoreQueries):
             record = self._find(session, report_id, number)
             return _info(record, self._parent_number(session, record))
 
+    def head_reader(self, report_id: str) -> int | None:
+        """The reader that built the newest version's paths (LEGACY_READER where none was recorded),
+        None when the report has no version: what a commit needs to know before reading the head."""
+        with self._read() as session:
+            head = self._head(session, report_id)
+            if head is None:
+                return None
+            return LEGACY_READER if head.reader is None else head.reader
+
     def checkout(self, report_id: str, number: int | None = None) -> Report:
         """The Report exactly as committed: cover, items in order with labels, ※ and values, appendix."""
         with self._read() as session:
@@ -445,6 +462,32 @@ class Store(StoreQueries):
         if hash_ not in values:
             values[hash_] = value_from_json(json.loads(decode_body(body)))
         return Item(ItemPath.parse(path), label, bool(star), values[hash_])
+
+    @staticmethod
+    def _head_report(session: Session, head: VersionRecord, rows: Sequence[OpenRow], report: Report,
+                     values: dict[str, Value], appendix_hash: str) -> Report:
+        """The head as :meth:`_checkout` would read it, from its open ``rows`` (the very rows of its tree).
+
+        A commit compares the head with ``report``, which shares nearly all of its values, paths and
+        often its appendix: those are taken from ``report`` (equal hashes are equal values) and only
+        the others are fetched and decoded, so a commit does not read the whole head back (issue 13)."""
+        known = dict(values)
+        missing = sorted({row.ref[3] for row in rows} - known.keys())
+        for chunk in _chunks(missing):
+            for hash_, body in session.execute(select(Blob.hash, Blob.body).where(Blob.hash.in_(chunk))):
+                known[hash_] = value_from_json(json.loads(decode_body(body)))
+        if len(known) < len(values) + len(missing):
+            raise StoreError(f"値が見つかりません / value blobs missing in {head.report_id}@{head.number}")
+        paths = {str(item.path): item.path for item in report.items}
+        items = tuple(Item(paths.get(path) or ItemPath.parse(path), label, star, known[hash_])
+                      for path, label, star, hash_ in (row.ref for row in rows))
+        same_appendix = head.appendix_hash == appendix_hash
+        return Report(
+            meta=meta_from_json(json.loads(head.meta_json)),
+            items=items,
+            appendix=report.appendix if same_appendix else Store._appendix(session, head.appendix_hash),
+            reader=LEGACY_READER if head.reader is None else head.reader,
+        )
 
     @staticmethod
     def _appendix(session: Session, appendix_hash: str) -> tuple[ChangeRow, ...]:
