@@ -16,6 +16,7 @@ from __future__ import annotations
 import functools
 import json
 import sqlite3
+import threading
 import unicodedata
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -79,6 +80,8 @@ if TYPE_CHECKING:
     _Reads = StoreReads
 else:
     _Reads = object
+
+_CONNECTIONS_LOCK = threading.Lock()
 
 # Bound parameters per IN (...) query: far below every backend's limit
 # (SQLite's is 32766 today, 999 on old builds).
@@ -217,11 +220,15 @@ class Store(_Reads):
     def __init__(self, url: str | None = None) -> None:
         self.url = resolve_url(url)
         self._sqlite: Path | None = None  # a plain SQLite file at the current migration
+        self._local = threading.local()  # its connection in each thread
+        self._connections: list[sqlite3.Connection] = []
         self._engine_made: Engine | None = None
         self._reads_made: StoreReads | None = None
         path = plain_sqlite_file(self.url)
-        if path is not None and _current_sqlite(path):
+        connection = _current_sqlite(path) if path is not None else None
+        if connection is not None:
             self._sqlite = path
+            self._keep(connection)
         if self._sqlite is None:
             # Made and checked now: a missing, foreign or outdated database is refused as before.
             self._engine  # noqa: B018
@@ -249,7 +256,8 @@ class Store(_Reads):
 
     def __getattr__(self, name: str) -> Any:
         """The reads this class does not answer itself (log, checkout, walk, …) are StoreReads'."""
-        if name.startswith("__") or name in ("_sqlite", "_engine_made", "_reads_made", "_engine", "_reads"):
+        if name.startswith("__") or name in {"_sqlite", "_local", "_connections", "_engine_made", "_reads_made",
+                                             "_engine", "_reads"}:
             raise AttributeError(name)
         return getattr(self._reads, name)
 
@@ -266,24 +274,33 @@ class Store(_Reads):
 
     def close(self) -> None:
         """Release pooled connections (and SQLite's file handles)."""
+        while self._connections:
+            self._connections.pop().close()
         if self._engine_made is not None:
             self._engine_made.dispose()
 
     @contextmanager
     def _tx(self, write: bool) -> Iterator[Tx]:
-        """One transaction for the statements of :mod:`hyoka.store.sql`. On a SQLite file, a connection
-        of its own (opening one costs well under a millisecond), so threads sharing a Store never share
-        a transaction."""
+        """One transaction for the statements of :mod:`hyoka.store.sql`. On a SQLite file, on the
+        calling thread's own connection, so threads sharing a Store never share a transaction."""
         if self._sqlite is not None:
-            connection = sqlite_connect(self._sqlite)
-            try:
-                with sqlite_tx(connection, write) as tx:
-                    yield tx
-            finally:
-                connection.close()
+            connection = getattr(self._local, "connection", None)
+            if connection is None:
+                connection = self._keep(sqlite_connect(self._sqlite))
+            with sqlite_tx(connection, write) as tx:
+                yield tx
         else:
             with (self._reads._write if write else self._reads._read).begin() as session:
                 yield AlchemyTx(session)
+
+    def _keep(self, connection: sqlite3.Connection) -> sqlite3.Connection:
+        """Keep ``connection`` as this thread's until :meth:`close`. Connections are kept rather than
+        closed after each transaction: closing the last one checkpoints the WAL into the file and
+        deletes it, a second round of writes and fsyncs for every transaction."""
+        self._local.connection = connection
+        with _CONNECTIONS_LOCK:
+            self._connections.append(connection)
+        return connection
 
     # -- writing -----------------------------------------------------------------------------
 
@@ -498,23 +515,24 @@ class Store(_Reads):
         return decode_body(found[0][1]) if found and found[0][0] == kind else None
 
 
-def _current_sqlite(path: Path) -> bool:
-    """Whether the SQLite file at ``path`` is a hyoka database at the current migration; anything
-    else (missing, not a database, another revision) goes to the SQLAlchemy check, which refuses
-    it with its own message."""
+def _current_sqlite(path: Path) -> sqlite3.Connection | None:
+    """A connection to the SQLite file at ``path`` if it is a hyoka database at the current migration;
+    None for anything else (missing, not a database, another revision), which the SQLAlchemy check
+    then refuses with its own message."""
     if not path.is_file():
-        return False
+        return None
     try:
         connection = sqlite_connect(path)
     except sqlite3.Error:
-        return False
+        return None
     try:
         revisions = {row[0] for row in connection.execute(f"SELECT version_num FROM {VERSION_TABLE}")}
     except sqlite3.Error:
-        return False
-    finally:
+        revisions = set()
+    if revisions != {HEAD_REVISION}:
         connection.close()
-    return revisions == {HEAD_REVISION}
+        return None
+    return connection
 
 
 def _parent_number(tx: Tx, parent_id: int | None) -> int | None:
