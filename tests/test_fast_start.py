@@ -20,7 +20,8 @@ from typer.testing import CliRunner
 from hyoka.cli import app
 
 SAMPLES = Path(__file__).resolve().parents[1] / "samples"
-HEAVY = ("sqlalchemy", "alembic", "jinja2", "openpyxl", "pypdfium2", "docx", "pydantic")
+# zoneinfo is no library of weight (~8 ms) but only commands that show times need it.
+HEAVY = ("sqlalchemy", "alembic", "jinja2", "openpyxl", "pypdfium2", "docx", "pydantic", "zoneinfo")
 RUN_AND_LIST = """
 import json, sys
 from hyoka.cli import app
