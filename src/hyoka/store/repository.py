@@ -276,6 +276,7 @@ class Store(_Reads):
         """Release pooled connections (and SQLite's file handles)."""
         while self._connections:
             self._connections.pop().close()
+        self._local = threading.local()  # a Store used again opens new connections, as an engine would
         if self._engine_made is not None:
             self._engine_made.dispose()
 
