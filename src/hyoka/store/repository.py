@@ -20,7 +20,7 @@ import threading
 import unicodedata
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from types import EllipsisType, TracebackType
@@ -184,7 +184,7 @@ def _head(tx: Tx, report_id: str) -> HeadRow | None:
     if not rows:
         return None
     row = HeadRow(*rows[0])
-    return HeadRow(**{**row.__dict__, "created_at": tx.time(row.created_at)})
+    return replace(row, created_at=tx.time(row.created_at))
 
 
 def _require_report(tx: Tx, report_id: str) -> None:
