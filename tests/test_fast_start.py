@@ -20,7 +20,8 @@ from typer.testing import CliRunner
 from hyoka.cli import app
 
 SAMPLES = Path(__file__).resolve().parents[1] / "samples"
-HEAVY = ("sqlalchemy", "alembic", "jinja2", "openpyxl", "pypdfium2", "docx", "pydantic")
+# zoneinfo is no library of weight (~8 ms) but only commands that show times need it.
+HEAVY = ("sqlalchemy", "alembic", "jinja2", "openpyxl", "pypdfium2", "docx", "pydantic", "zoneinfo")
 RUN_AND_LIST = """
 import json, sys
 from hyoka.cli import app
@@ -81,6 +82,22 @@ def test_a_command_that_opens_the_store_does_import_sqlalchemy(tmp_path: Path) -
     code, heavy, _ = run_fresh("init", "--db", f"sqlite:///{tmp_path / 'h.db'}", cwd=tmp_path)
     assert code == 0
     assert "sqlalchemy" in heavy and "alembic" in heavy
+
+
+def test_commit_to_a_sqlite_file_imports_nothing_heavy(tmp_path: Path) -> None:
+    """A commit (and a repeated one) to a SQLite file runs on the sqlite3 module (hyoka.store.sql):
+    SQLAlchemy alone costs over ten times a whole `git commit` (issue 13)."""
+    db = ["--db", f"sqlite:///{tmp_path / 'h.db'}"]
+    assert run_fresh("init", *db, cwd=tmp_path)[0] == 0
+    for version in ("v1", "v2", "v2"):
+        source = str(SAMPLES / "sakuragawa" / f"{version}.txt")
+        code, heavy, out = run_fresh("commit", source, "--report", "r", "--author", "a", "-m", version, *db,
+                                     cwd=tmp_path)
+        assert code == 0 and out.strip()
+        assert heavy == [], version
+    code, heavy, out = run_fresh("log", "r", *db, cwd=tmp_path)
+    assert code == 0 and len(out.strip().splitlines()) >= 2
+    assert "sqlalchemy" in heavy  # reads still go through SQLAlchemy: the check sees an import
 
 
 def test_database_errors_still_become_one_japanese_line(tmp_path: Path) -> None:

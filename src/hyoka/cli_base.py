@@ -82,13 +82,17 @@ _DB_DRIVERS = frozenset({"psycopg", "psycopg2", "asyncpg", "pg8000", "MySQLdb", 
 
 
 def _database_error(exc: BaseException) -> bool:
-    """SQLAlchemy's DatabaseError or ArgumentError, tested without importing SQLAlchemy.
+    """SQLAlchemy's DatabaseError or ArgumentError, or sqlite3's DatabaseError (a commit to a SQLite
+    file runs on the sqlite3 module, see hyoka.store.sql), tested without importing either.
 
-    Such an error can only come from a command that imported SQLAlchemy itself, so the stateless
+    Such an error can only come from a command that imported the module itself, so the stateless
     commands (diff of two files, parse, check, classify-row) never pay for importing it (issue 13).
     """
     sa_exc = sys.modules.get("sqlalchemy.exc")
-    return sa_exc is not None and isinstance(exc, sa_exc.DatabaseError | sa_exc.ArgumentError)
+    if sa_exc is not None and isinstance(exc, sa_exc.DatabaseError | sa_exc.ArgumentError):
+        return True
+    sqlite3 = sys.modules.get("sqlite3")
+    return sqlite3 is not None and isinstance(exc, sqlite3.DatabaseError)
 
 
 def user_errors(func: Callable[P, R]) -> Callable[P, R]:

@@ -12,7 +12,7 @@ import os
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from typing import TYPE_CHECKING
 
 from hyoka.classify import ChangeRecord, Comparison
 from hyoka.diff.align import CHANGE_NAMES
@@ -20,6 +20,9 @@ from hyoka.diff.text import Span, spans_to_json
 from hyoka.errors import InputError
 from hyoka.model import Item, ItemPath, Report, meta_to_json, row_to_json, value_display, value_to_json
 from hyoka.normalize import label_key
+
+if TYPE_CHECKING:
+    from zoneinfo import ZoneInfo
 
 
 @dataclass(frozen=True)
@@ -45,6 +48,8 @@ DEFAULT_TZ = "Asia/Tokyo"
 def display_zone() -> ZoneInfo:
     """The zone times are shown in: $HYOKA_TZ (an IANA name such as "UTC" or "Europe/Paris"),
     else Asia/Tokyo; an unknown name is refused in one line."""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError  # ~8 ms: only for commands that show times
+
     name = os.environ.get("HYOKA_TZ", "").strip() or DEFAULT_TZ
     try:
         return ZoneInfo(name)

@@ -164,7 +164,8 @@ def commit_report(
                     f"--rebase で最新版の上に記録できます / head is {moved.head}, not {parent}: use --rebase"
                 ) from None
             continue  # another commit landed while merging: merge again onto the new head
-        if result.created:
+        # A value or appendix new to the database (new_blobs) is in no earlier version.
+        if result.created and result.new_blobs == 0:
             earlier = equal_earlier_version(store, report_id, content, result.version.number)
             if earlier is not None:
                 say(f"注意: {report_id}@{result.version.number} は {earlier} 版と同じ内容です "
@@ -254,12 +255,9 @@ def equal_earlier_version(store: Store, report_id: str, report: Report, number: 
 def _same_as_earlier_reading(store: Store, report_id: str, report: Report) -> CommitResult | None:
     """The head, when it was read by an earlier reader and says what ``report`` says once read
     again by today's: the same file committed after an upgrade is no new version."""
-    if report_id not in store.report_ids():
-        return None
-    try:
-        head = store.checkout(report_id)
-    except UnknownVersion:
-        return None
+    if store.head_reader(report_id) != LEGACY_READER:
+        return None  # the common case, answered without reading the head back
+    head = store.checkout(report_id)
     if head.reader != LEGACY_READER or content_hash(comparable(head, report)[0]) != content_hash(report):
         return None
     return CommitResult(store.version(report_id), created=False, new_blobs=0)

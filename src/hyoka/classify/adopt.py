@@ -42,9 +42,7 @@ def use_policy(store: Store, report_id: str, path: Path, by: str, when: datetime
 
 def report_policy(store: Store, report_id: str) -> Policy | None:
     """The policy the report adopted last (None: it never adopted one, or is not stored yet)."""
-    if report_id not in store.report_ids():
-        return None
-    found = adopted_policy_text(store, report_id)
+    found = adopted_policy_text(store, report_id)  # None too for a report not stored yet
     if found is None:
         return None
     digest, text = found

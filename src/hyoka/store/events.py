@@ -13,13 +13,13 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from json.encoder import encode_basestring as _encode_string  # what json.dumps(ensure_ascii=False) uses
-from typing import Any
-
-from sqlalchemy import insert, select
-from sqlalchemy.orm import Session
+from typing import TYPE_CHECKING, Any
 
 from hyoka.model import canonical_json, sha256_text
-from hyoka.store.schema import EventRecord
+from hyoka.store.sql import Tx
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 GENESIS = "0" * 64
 EVENT_KINDS = ("commit", "classify", "change", "override", "generate", "publish", "revert", "policy")
@@ -83,22 +83,24 @@ def chain_rows(report_id: str, events: Sequence[NewEvent], last_seq: int, last_h
     return rows
 
 
-def append_events(session: Session, report_id: str, events: Sequence[NewEvent]) -> None:
-    """Append to the report's chain inside the caller's transaction.
+# The columns of an events row in the order chain_rows gives them.
+_ROW_COLUMNS = ("report_id", "seq", *_COLUMNS, "at", "payload", "prev_hash", "hash")
+_INSERT_EVENTS = (f"INSERT INTO events ({', '.join(_ROW_COLUMNS)}) "
+                  f"VALUES ({', '.join(':' + name for name in _ROW_COLUMNS)})")
+
+
+def append_events(tx: Tx, report_id: str, events: Sequence[NewEvent]) -> None:
+    """Append to the report's chain inside the caller's transaction, in one executemany.
 
     (report_id, seq) is unique, so two writers racing for the same place fail
     instead of forking the chain.
     """
     if not events:
         return
-    last = session.execute(
-        select(EventRecord.seq, EventRecord.hash)
-        .where(EventRecord.report_id == report_id)
-        .order_by(EventRecord.seq.desc())
-        .limit(1)
-    ).first()
-    last_seq, last_hash = (0, GENESIS) if last is None else (last[0], last[1])
-    session.execute(insert(EventRecord), chain_rows(report_id, events, last_seq, last_hash))
+    last = tx.rows("SELECT seq, hash FROM events WHERE report_id = :report ORDER BY seq DESC LIMIT 1",
+                   {"report": report_id})
+    last_seq, last_hash = (0, GENESIS) if not last else (last[0][0], last[0][1])
+    tx.run(_INSERT_EVENTS, chain_rows(report_id, events, last_seq, last_hash))
 
 
 def record_to_event(record: Any) -> NewEvent:
@@ -209,10 +211,11 @@ def check_chain(report_id: str, records: Iterable[Any]) -> Break | None:
     return None
 
 
-_EVENT_COLUMNS = tuple(EventRecord.__table__.columns)
-
-
 def iter_report_events(session: Session, report_id: str, batch: int = 5000) -> Iterator[Any]:
     """The report's events in seq order as plain rows (no ORM objects), fetched in batches."""
-    query = select(*_EVENT_COLUMNS).where(EventRecord.report_id == report_id).order_by(EventRecord.seq)
+    from sqlalchemy import select
+
+    from hyoka.store.schema import EventRecord
+
+    query = select(*EventRecord.__table__.columns).where(EventRecord.report_id == report_id).order_by(EventRecord.seq)
     yield from session.execute(query.execution_options(yield_per=batch))

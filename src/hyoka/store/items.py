@@ -8,15 +8,17 @@ in the same order relative to the others, so inserting one item writes one row.
 
 from __future__ import annotations
 
+import functools
 import zlib
 from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Select, and_, insert, or_, select, update
-from sqlalchemy.orm import Session, aliased
+from hyoka.store.sql import Tx, in_list
 
-from hyoka.store.schema import ItemRecord, NameRecord
+if TYPE_CHECKING:
+    from sqlalchemy import Select
 
 ItemRef = tuple[str, str, bool, str]
 """(path, label, star, value hash): an item as a version references it."""
@@ -63,50 +65,61 @@ def decode_body(body: bytes) -> str:
 # -- names -------------------------------------------------------------------------------------
 
 
-def intern(session: Session, texts: Iterable[str]) -> dict[str, int]:
+def intern(tx: Tx, texts: Iterable[str]) -> dict[str, int]:
     """The ids of ``texts`` in ``names``, inserting the missing ones (the caller holds the write lock)."""
     wanted = sorted(set(texts))
-    ids: dict[str, int] = {}
-    for start in range(0, len(wanted), CHUNK):
-        chunk = wanted[start : start + CHUNK]
-        ids.update({text: id_ for text, id_ in session.execute(
-            select(NameRecord.text, NameRecord.id).where(NameRecord.text.in_(chunk)))})
+    ids = _name_ids(tx, wanted)
     missing = [t for t in wanted if t not in ids]
     if missing:
-        dialect = session.get_bind().dialect.name
-        if dialect == "postgresql":
-            # Names are shared by all reports and writers of different reports run side by side.
-            from sqlalchemy.dialects.postgresql import insert as pg_insert
+        # Names are shared by all reports, and on PostgreSQL writers of different reports run side by side.
+        conflict = " ON CONFLICT (text) DO NOTHING" if tx.dialect == "postgresql" else ""
+        tx.run(f"INSERT INTO names (text) VALUES (:text){conflict}", [{"text": t} for t in missing])
+        ids.update(_name_ids(tx, missing))
+    return ids
 
-            session.execute(pg_insert(NameRecord).on_conflict_do_nothing(index_elements=["text"]),
-                            [{"text": t} for t in missing])
-        else:
-            session.execute(insert(NameRecord), [{"text": t} for t in missing])
-        for start in range(0, len(missing), CHUNK):
-            chunk = missing[start : start + CHUNK]
-            ids.update({text: id_ for text, id_ in session.execute(
-                select(NameRecord.text, NameRecord.id).where(NameRecord.text.in_(chunk)))})
+
+def _name_ids(tx: Tx, texts: Sequence[str]) -> dict[str, int]:
+    ids: dict[str, int] = {}
+    for start in range(0, len(texts), CHUNK):
+        placeholders, params = in_list("t", texts[start : start + CHUNK])
+        ids.update(tx.rows(f"SELECT text, id FROM names WHERE text IN {placeholders}", params))
     return ids
 
 
 # -- reading -----------------------------------------------------------------------------------
 
-_PATH = aliased(NameRecord, name="path_name")
-_LABEL = aliased(NameRecord, name="label_name")
+@functools.cache
+def _aliases() -> tuple[Any, Any]:
+    """The names table twice (path, label), built on first use: importing SQLAlchemy is for the
+    read queries below, not for a commit (:mod:`hyoka.store.sql`)."""
+    from sqlalchemy.orm import aliased
+
+    from hyoka.store.schema import NameRecord
+
+    return aliased(NameRecord, name="path_name"), aliased(NameRecord, name="label_name")
 
 
 def valid_at(report_id: str, number: int) -> object:
     """The rows of ``report_id`` that version ``number`` holds."""
+    from sqlalchemy import and_, or_
+
+    from hyoka.store.schema import ItemRecord
+
     return and_(ItemRecord.report_id == report_id, ItemRecord.since <= number,
                 or_(ItemRecord.until.is_(None), ItemRecord.until > number))
 
 
 def tree_query(report_id: str, number: int, *extra: object) -> Select[tuple[object, ...]]:
     """THE query for the tree as of a version: (path, label, star, value hash, *extra) in order."""
+    from sqlalchemy import select
+
+    from hyoka.store.schema import ItemRecord
+
+    path, label = _aliases()
     return (
-        select(_PATH.text, _LABEL.text, ItemRecord.star, ItemRecord.value_hash, *extra)  # type: ignore[arg-type]
-        .join(_PATH, _PATH.id == ItemRecord.path_id)
-        .join(_LABEL, _LABEL.id == ItemRecord.label_id)
+        select(path.text, label.text, ItemRecord.star, ItemRecord.value_hash, *extra)  # type: ignore[arg-type]
+        .join(path, path.id == ItemRecord.path_id)
+        .join(label, label.id == ItemRecord.label_id)
         .where(valid_at(report_id, number))  # type: ignore[arg-type]
         .order_by(ItemRecord.position)
     )
@@ -115,11 +128,16 @@ def tree_query(report_id: str, number: int, *extra: object) -> Select[tuple[obje
 def changes_query(report_id: str, number: int, *extra: object) -> Select[tuple[object, ...]]:
     """THE query for what revision ``number`` changed: rows it opened (since = N) or closed (until = N),
     as (*extra, since, path, label, star, value hash, position), in position order."""
+    from sqlalchemy import or_, select
+
+    from hyoka.store.schema import ItemRecord
+
+    path, label = _aliases()
     return (
-        select(*extra, ItemRecord.since, _PATH.text, _LABEL.text, ItemRecord.star,  # type: ignore[call-overload]
+        select(*extra, ItemRecord.since, path.text, label.text, ItemRecord.star,  # type: ignore[call-overload]
                ItemRecord.value_hash, ItemRecord.position)
-        .join(_PATH, _PATH.id == ItemRecord.path_id)
-        .join(_LABEL, _LABEL.id == ItemRecord.label_id)
+        .join(path, path.id == ItemRecord.path_id)
+        .join(label, label.id == ItemRecord.label_id)
         .where(ItemRecord.report_id == report_id, or_(ItemRecord.since == number, ItemRecord.until == number))
         .order_by(ItemRecord.position)
     )
@@ -134,14 +152,13 @@ class OpenRow:
     position: int
 
 
-def head_rows(session: Session, report_id: str) -> list[OpenRow]:
+def head_rows(tx: Tx, report_id: str) -> list[OpenRow]:
     """The rows still valid (until NULL), in order: the head's items."""
-    rows = session.execute(
-        select(ItemRecord.id, _PATH.text, _LABEL.text, ItemRecord.star, ItemRecord.value_hash, ItemRecord.position)
-        .join(_PATH, _PATH.id == ItemRecord.path_id)
-        .join(_LABEL, _LABEL.id == ItemRecord.label_id)
-        .where(ItemRecord.report_id == report_id, ItemRecord.until.is_(None))
-        .order_by(ItemRecord.position)
+    rows = tx.rows(
+        "SELECT i.id, p.text, l.text, i.star, i.value_hash, i.position FROM items AS i"
+        " JOIN names AS p ON p.id = i.path_id JOIN names AS l ON l.id = i.label_id"
+        " WHERE i.report_id = :report AND i.until IS NULL ORDER BY i.position",
+        {"report": report_id},
     )
     return [OpenRow(id_, (path, label, bool(star), hash_), position)
             for id_, path, label, star, hash_, position in rows]
@@ -233,18 +250,19 @@ def _fill(positions: list[int | None]) -> bool:
     return True
 
 
-def write_items(session: Session, report_id: str, number: int, old: Sequence[OpenRow],
-                new: Sequence[ItemRef]) -> None:
+def write_items(tx: Tx, report_id: str, number: int, old: Sequence[OpenRow], new: Sequence[ItemRef]) -> None:
     """Store version ``number`` of ``report_id`` holding ``new``, the head holding ``old``."""
     close, opened = plan(old, new)
     for start in range(0, len(close), CHUNK):
-        session.execute(update(ItemRecord).where(ItemRecord.id.in_(close[start : start + CHUNK]))
-                        .values(until=number))
+        placeholders, params = in_list("id", close[start : start + CHUNK])
+        tx.run(f"UPDATE items SET until = :number WHERE id IN {placeholders}", {"number": number, **params})
     if not opened:
         return
-    names = intern(session, [text for (path, label, _, _), _ in opened for text in (path, label)])
-    session.execute(insert(ItemRecord), [
-        {"report_id": report_id, "path_id": names[path], "label_id": names[label], "star": star,
-         "value_hash": hash_, "position": position, "since": number, "until": None}
-        for (path, label, star, hash_), position in opened
-    ])
+    names = intern(tx, [text for (path, label, _, _), _ in opened for text in (path, label)])
+    tx.run(
+        "INSERT INTO items (report_id, path_id, label_id, star, value_hash, position, since, until)"
+        " VALUES (:report_id, :path_id, :label_id, :star, :value_hash, :position, :since, NULL)",
+        [{"report_id": report_id, "path_id": names[path], "label_id": names[label], "star": star,
+          "value_hash": hash_, "position": position, "since": number}
+         for (path, label, star, hash_), position in opened],
+    )

@@ -18,15 +18,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, Engine, column, create_engine, event, inspect, select, table
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
-
 import hyoka
 from hyoka.errors import StoreError
+from hyoka.store.sql import SQLITE_PRAGMAS
 
 if TYPE_CHECKING:
     from alembic.config import Config
+    from sqlalchemy import Connection, Engine
 
 ENV_VAR = "HYOKA_DB"
 DEFAULT_URL = "sqlite:///hyoka.db"
@@ -39,12 +37,6 @@ HEAD_REVISION = "0004"
 # failing when it upgrades its read lock.
 WRITE_OPTION = "hyoka_write"
 
-SQLITE_PRAGMAS = (
-    "PRAGMA journal_mode=WAL",
-    "PRAGMA foreign_keys=ON",
-    "PRAGMA busy_timeout=10000",
-    "PRAGMA synchronous=NORMAL",
-)
 
 
 def resolve_url(url: str | None = None) -> str:
@@ -61,14 +53,31 @@ def resolve_url(url: str | None = None) -> str:
 
 def display_url(url: str) -> str:
     """The URL as safe to print: passwords masked."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
     try:
         return make_url(url).render_as_string(hide_password=True)
     except ArgumentError:
         return url
 
 
+def plain_sqlite_file(url: str) -> Path | None:
+    """The file of a plain ``sqlite:///path`` URL, read without SQLAlchemy; None for anything else
+    (memory, URI or query options, escapes, other backends), which goes through SQLAlchemy."""
+    for prefix in ("sqlite:///", "sqlite+pysqlite:///"):
+        if url.startswith(prefix):
+            database = url[len(prefix):]
+            if database and database != ":memory:" and not database.startswith("file:") \
+                    and not any(ch in database for ch in "?%#"):
+                return Path(database)
+    return None
+
+
 def _sqlite_file(url: str) -> Path | None:
     """The file a SQLite URL points at, or None for memory / URI databases and other backends."""
+    from sqlalchemy.engine import make_url
+
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
         return None
@@ -97,6 +106,9 @@ def _on_sqlite_begin(connection: Connection) -> None:
 
 def make_engine(url: str) -> Engine:
     """An engine for `url`; on SQLite with WAL, foreign keys, a busy timeout and real transactions."""
+    from sqlalchemy import create_engine, event
+    from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+
     try:
         engine = create_engine(url)
     except (ArgumentError, NoSuchModuleError) as exc:
@@ -189,6 +201,7 @@ def init_db(url: str | None = None, notify: Callable[[str], None] = _say) -> Non
     revision is first copied aside (:func:`backup_before_upgrade`) and ``notify`` says where.
     """
     from alembic import command
+    from sqlalchemy.exc import OperationalError
 
     resolved = resolve_url(url)
     path = _sqlite_file(resolved)
@@ -213,6 +226,9 @@ def check_initialised(engine: Engine, url: str) -> None:
     Called when a store is opened, so a missing `hyoka init` is reported as
     such rather than as a "no such table" error halfway through a command.
     """
+    from sqlalchemy import column, inspect, select, table
+    from sqlalchemy.exc import OperationalError
+
     shown = display_url(url)
     not_initialised = f"データベースが初期化されていません (run `hyoka init`): {shown}"
     path = _sqlite_file(url)

@@ -10,24 +10,15 @@ from __future__ import annotations
 
 import json
 
-from sqlalchemy import select
-
 from hyoka.store.repository import Store
-from hyoka.store.schema import EventRecord
 
 POLICY_EVENT = "policy"
 
 
 def adopted_policy_text(store: Store, report_id: str) -> tuple[str, str] | None:
     """(hash, TOML text) of the policy the report adopted last, or None if it never did."""
-    with store.reading() as session:
-        payload = session.scalars(
-            select(EventRecord.payload)
-            .where(EventRecord.report_id == report_id, EventRecord.kind == POLICY_EVENT)
-            .order_by(EventRecord.seq.desc()).limit(1)
-        ).first()
-    if payload is None:
+    found = store.adopted_policy(report_id, POLICY_EVENT)
+    if found is None:
         return None
-    digest = str(json.loads(payload).get("hash", ""))
-    body = store.blob_text(digest, POLICY_EVENT)
-    return None if body is None else (digest, str(json.loads(body)["toml"]))
+    digest, body = found
+    return digest, str(json.loads(body)["toml"])

@@ -4,28 +4,32 @@ A commit is one transaction. Values are written as content-addressed blobs
 (only the ones the database lacks), the version row carries a hash over its
 parent's hash and its own content, and committing unchanged content is a
 no-op, so re-running a commit never creates noise versions.
+
+Writes (commit, append, adopting a policy) and the few reads a commit needs are plain SQL run
+through :mod:`hyoka.store.sql`; on a SQLite file they use the ``sqlite3`` module directly, so
+`hyoka commit` does not pay for importing SQLAlchemy (issue 13). Every other read is
+:class:`hyoka.store.reads.StoreReads`, built on first use.
 """
 
 from __future__ import annotations
 
+import functools
 import json
+import sqlite3
+import threading
 import unicodedata
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
+from pathlib import Path
 from types import EllipsisType, TracebackType
-from typing import Self
+from typing import TYPE_CHECKING, Any, Self
 
-from sqlalchemy import func, insert, select, text
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, sessionmaker
-
-from hyoka.errors import HyokaError, StoreError, UnknownReport, UnknownVersion
+from hyoka.errors import HyokaError, StoreError, UnknownReport
 from hyoka.model import (
     LEGACY_READER,
     NATIVE_READER,
-    ChangeRow,
     Item,
     ItemPath,
     Report,
@@ -37,7 +41,6 @@ from hyoka.model import (
     sha256_text,
     value_canonical,
     value_from_json,
-    value_hash,
 )
 from hyoka.store.events import NewEvent, append_events
 from hyoka.store.hashing import (
@@ -48,25 +51,37 @@ from hyoka.store.hashing import (
     content_hash,
     version_hash,
 )
-from hyoka.store.items import (
-    ItemRef,
-    changes_query,
-    decode_body,
-    encode_body,
-    head_rows,
-    tree_query,
-    write_items,
+from hyoka.store.items import ItemRef, OpenRow, decode_body, encode_body, head_rows, write_items
+from hyoka.store.migrate import (
+    HEAD_REVISION,
+    VERSION_TABLE,
+    check_initialised,
+    display_url,
+    make_engine,
+    plain_sqlite_file,
+    resolve_url,
 )
-from hyoka.store.migrate import WRITE_OPTION, check_initialised, display_url, make_engine, resolve_url
-from hyoka.store.queries import StoreQueries
-from hyoka.store.schema import (
+from hyoka.store.sql import (
     APPENDIX_KIND,
     REPORT_ID_LENGTH,
-    Blob,
-    ItemRecord,
-    ReportRecord,
-    VersionRecord,
+    AlchemyTx,
+    Tx,
+    in_list,
+    sqlite_connect,
+    sqlite_tx,
+    unique_taken,
 )
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+    from hyoka.store.reads import StoreReads
+
+    _Reads = StoreReads
+else:
+    _Reads = object
+
+_CONNECTIONS_LOCK = threading.Lock()
 
 # Bound parameters per IN (...) query: far below every backend's limit
 # (SQLite's is 32766 today, 999 on old builds).
@@ -101,6 +116,30 @@ class CommitResult:
     new_blobs: int
 
 
+@dataclass(frozen=True)
+class HeadRow:
+    """The newest ``versions`` row of a report as the commit reads it (the ORM record's attributes)."""
+
+    id: int
+    report_id: str
+    number: int
+    parent_id: int | None
+    created_at: datetime
+    author: str
+    message: str
+    meta_json: str
+    appendix_hash: str
+    item_count: int
+    added: int
+    removed: int
+    modified: int
+    hash: str
+    reader: int | None
+
+
+_HEAD_COLUMNS = ", ".join(HeadRow.__dataclass_fields__)
+
+
 def _chunks(values: Sequence[str], size: int = CHUNK) -> Iterator[Sequence[str]]:
     for start in range(0, len(values), size):
         yield values[start : start + size]
@@ -128,34 +167,99 @@ class HeadMoved(StoreError):
         self.head = head
 
 
-def _lock_report(session: Session, report_id: str) -> None:
+def _lock_report(tx: Tx, report_id: str) -> None:
     """Queue writers of one report, as SQLite's BEGIN IMMEDIATE does for the whole file.
 
     On PostgreSQL a transaction-scoped advisory lock on the report id makes the
     second writer wait for the first to commit, then read the new head, instead
     of failing on the unique (report_id, number) key.
     """
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("SELECT pg_advisory_xact_lock(hashtext(:report))"), {"report": report_id})
+    if tx.dialect == "postgresql":
+        tx.rows("SELECT pg_advisory_xact_lock(hashtext(:report))", {"report": report_id})
 
 
-class Store(StoreQueries):
+def _head(tx: Tx, report_id: str) -> HeadRow | None:
+    rows = tx.rows(f"SELECT {_HEAD_COLUMNS} FROM versions WHERE report_id = :report ORDER BY number DESC LIMIT 1",
+                   {"report": report_id})
+    if not rows:
+        return None
+    row = HeadRow(*rows[0])
+    return replace(row, created_at=tx.time(row.created_at))
+
+
+def _require_report(tx: Tx, report_id: str) -> None:
+    if not tx.rows("SELECT 1 FROM reports WHERE id = :report", {"report": report_id}):
+        raise UnknownReport(f"評価書 '{report_id}' は登録されていません / unknown report: {report_id}")
+
+
+def _insert_blobs(tx: Tx, rows: list[dict[str, object]]) -> None:
+    # Blobs are shared by all reports, and writers of different reports do not queue
+    # on PostgreSQL: a blob another writer has just inserted is simply already there.
+    conflict = " ON CONFLICT (hash) DO NOTHING" if tx.dialect == "postgresql" else ""
+    tx.run(f"INSERT INTO blobs (hash, kind, body) VALUES (:hash, :kind, :body){conflict}", rows)
+
+
+def _blob_bodies(tx: Tx, hashes: Sequence[str]) -> dict[str, bytes]:
+    bodies: dict[str, bytes] = {}
+    for chunk in _chunks(hashes):
+        placeholders, params = in_list("h", chunk)
+        bodies.update(tx.rows(f"SELECT hash, body FROM blobs WHERE hash IN {placeholders}", params))
+    return bodies
+
+
+class Store(_Reads):
     """A connection to one database of versioned reports.
 
     Opening checks that the schema is at the current migration, so every
-    later call can assume the tables exist.
+    later call can assume the tables exist. A plain SQLite file is checked and written with the
+    ``sqlite3`` module; the SQLAlchemy engine (every other database, and the reads of
+    :class:`~hyoka.store.reads.StoreReads`, which this class hands any attribute it lacks) is
+    made on first use.
     """
 
     def __init__(self, url: str | None = None) -> None:
         self.url = resolve_url(url)
-        self._engine = make_engine(self.url)
-        try:
-            check_initialised(self._engine, self.url)
-        except BaseException:
-            self._engine.dispose()
-            raise
-        self._read = sessionmaker(self._engine)
-        self._write = sessionmaker(self._engine.execution_options(**{WRITE_OPTION: True}))
+        self._sqlite: Path | None = None  # a plain SQLite file at the current migration
+        self._local = threading.local()  # its connection in each thread
+        self._connections: list[sqlite3.Connection] = []
+        self._engine_made: Engine | None = None
+        self._reads_made: StoreReads | None = None
+        path = plain_sqlite_file(self.url)
+        connection = _current_sqlite(path) if path is not None else None
+        if connection is not None:
+            self._sqlite = path
+            self._keep(connection)
+        if self._sqlite is None:
+            # Made and checked now: a missing, foreign or outdated database is refused as before.
+            self._engine  # noqa: B018
+
+    @property
+    def _engine(self) -> Engine:
+        if self._engine_made is None:
+            engine = make_engine(self.url)
+            if self._sqlite is None:  # a plain SQLite file was checked when it was opened
+                try:
+                    check_initialised(engine, self.url)
+                except BaseException:
+                    engine.dispose()
+                    raise
+            self._engine_made = engine
+        return self._engine_made
+
+    @property
+    def _reads(self) -> StoreReads:
+        if self._reads_made is None:
+            from hyoka.store.reads import StoreReads
+
+            self._reads_made = StoreReads(self._engine)
+        return self._reads_made
+
+    def __getattr__(self, name: str) -> Any:
+        """The reads this class does not answer itself (log, checkout, walk, …) are StoreReads'."""
+        if name.startswith("__") or name in {"_sqlite", "_local", "_connections", "_engine_made", "_reads_made",
+                                             "_engine", "_reads"}:
+            raise AttributeError(name)
+        return getattr(self._reads, name)
 
     def __enter__(self) -> Self:
         return self
@@ -170,7 +274,34 @@ class Store(StoreQueries):
 
     def close(self) -> None:
         """Release pooled connections (and SQLite's file handles)."""
-        self._engine.dispose()
+        while self._connections:
+            self._connections.pop().close()
+        self._local = threading.local()  # a Store used again opens new connections, as an engine would
+        if self._engine_made is not None:
+            self._engine_made.dispose()
+
+    @contextmanager
+    def _tx(self, write: bool) -> Iterator[Tx]:
+        """One transaction for the statements of :mod:`hyoka.store.sql`. On a SQLite file, on the
+        calling thread's own connection, so threads sharing a Store never share a transaction."""
+        if self._sqlite is not None:
+            connection = getattr(self._local, "connection", None)
+            if connection is None:
+                connection = self._keep(sqlite_connect(self._sqlite))
+            with sqlite_tx(connection, write) as tx:
+                yield tx
+        else:
+            with (self._reads._write if write else self._reads._read).begin() as session:
+                yield AlchemyTx(session)
+
+    def _keep(self, connection: sqlite3.Connection) -> sqlite3.Connection:
+        """Keep ``connection`` as this thread's until :meth:`close`. Connections are kept rather than
+        closed after each transaction: closing the last one checkpoints the WAL into the file and
+        deletes it, a second round of writes and fsyncs for every transaction."""
+        self._local.connection = connection
+        with _CONNECTIONS_LOCK:
+            self._connections.append(connection)
+        return connection
 
     # -- writing -----------------------------------------------------------------------------
 
@@ -224,9 +355,9 @@ class Store(StoreQueries):
 
         seen_head: int | None = None
         try:
-            with self._write.begin() as session:
-                _lock_report(session, report_id)
-                head = self._head(session, report_id)
+            with self._tx(write=True) as tx:
+                _lock_report(tx, report_id)
+                head = _head(tx, report_id)
                 seen_head = None if head is None else head.number
                 if expected_parent is not ... and seen_head != expected_parent:
                     raise HeadMoved(
@@ -234,86 +365,88 @@ class Store(StoreQueries):
                         f"もう一度実行してください / head moved to {seen_head}, not {expected_parent}: retry",
                         seen_head,
                     )
-                head_open = head_rows(session, report_id) if head is not None else []
+                head_open = head_rows(tx, report_id) if head is not None else []
                 head_refs = [row.ref for row in head_open]
                 if head is not None:
                     head_content = _content_hash(json.loads(head.meta_json), head_refs, head.appendix_hash)
                     if head_content == new_content:
-                        unchanged = _info(head, self._parent_number(session, head))
+                        unchanged = info(head, _parent_number(tx, head.parent_id))
                         return CommitResult(unchanged, created=False, new_blobs=0)
                 else:
-                    session.execute(insert(ReportRecord), [{"id": report_id, "created_at": created_at}])
+                    tx.run("INSERT INTO reports (id, created_at) VALUES (:id, :created_at)",
+                           {"id": report_id, "created_at": created_at})
 
-                values = {value_hash(item.value): item.value for item in report.items}
-                new_blobs = self._insert_missing_blobs(session, values, appendix_hash, appendix)
+                # The value hashes were computed once, for the refs.
+                values = {ref[3]: item.value for ref, item in zip(refs, report.items, strict=True)}
+                new_blobs = self._insert_missing_blobs(tx, values, appendix_hash, appendix)
+
+                @functools.cache
+                def parent() -> Report:
+                    """The head as a Report, built once for counts, note and classify alike."""
+                    assert head is not None
+                    return _head_report(tx, head, head_open, report, values, appendix_hash)
 
                 number = 1 if head is None else head.number + 1
                 if counts is not None and head is not None and head.reader != report.reader:
                     # Paths built by another reader: count what the caller's alignment sees.
-                    added, removed, modified = counts(self._checkout(session, head))
+                    added, removed, modified = counts(parent())
                 else:
                     added, removed, modified = _diff_counts(head_refs, refs)
-                record = VersionRecord(
+                digest = version_hash(
+                    parent=None if head is None else head.hash,
                     report_id=report_id,
                     number=number,
-                    parent_id=None if head is None else head.id,
                     created_at=created_at,
                     author=author,
                     message=message,
-                    meta_json=canonical_json(meta),
+                    meta=meta,
                     appendix_hash=appendix_hash,
-                    item_count=len(refs),
-                    added=added,
-                    removed=removed,
-                    modified=modified,
-                    hash=version_hash(
-                        parent=None if head is None else head.hash,
-                        report_id=report_id,
-                        number=number,
-                        created_at=created_at,
-                        author=author,
-                        message=message,
-                        meta=meta,
-                        appendix_hash=appendix_hash,
-                        items=refs,
-                        reader=reader,
-                    ),
+                    items=refs,
                     reader=reader,
                 )
-                session.add(record)
-                session.flush()
-                write_items(session, report_id, number, head_open, refs)
-                info = _info(record, None if head is None else head.number)
-                noted = note(self._checkout(session, head)) if note is not None and head is not None else {}
+                record = HeadRow(
+                    id=0, report_id=report_id, number=number, parent_id=None if head is None else head.id,
+                    created_at=created_at, author=author, message=message, meta_json=canonical_json(meta),
+                    appendix_hash=appendix_hash, item_count=len(refs), added=added, removed=removed,
+                    modified=modified, hash=digest, reader=reader,
+                )
+                columns = {name: getattr(record, name) for name in HeadRow.__dataclass_fields__ if name != "id"}
+                tx.run(f"INSERT INTO versions ({', '.join(columns)}) "
+                             f"VALUES ({', '.join(':' + name for name in columns)})", columns)
+                write_items(tx, report_id, number, head_open, refs)
+                result = info(record, None if head is None else head.number)
+                noted = note(parent()) if note is not None and head is not None else {}
                 commit_event = NewEvent(
                     kind="commit",
                     actor=author,
                     at=created_at,
                     version=number,
-                    payload={**noted, "message": message, "hash": record.hash, "items": len(refs),
+                    payload={**noted, "message": message, "hash": digest, "items": len(refs),
                              "added": added, "removed": removed, "modified": modified},
                 )
                 if classify is not None and head is not None:
-                    events = [*events, *classify(self._checkout(session, head), head.number)]
-                append_events(session, report_id, [commit_event, *events])
-        except IntegrityError as exc:
+                    events = [*events, *classify(parent(), head.number)]
+                append_events(tx, report_id, [commit_event, *events])
+        except Exception as exc:
             # A unique key taken by someone else shows as a moved head; anything else is a real bug.
-            if self._head_number(report_id) == seen_head:
+            if not unique_taken(exc) or self._head_number(report_id) == seen_head:
                 raise
             raise StoreError(
                 f"同時に別の commit が行われました。もう一度実行してください / "
                 f"concurrent commit to {report_id}, please retry"
             ) from exc
-        return CommitResult(info, created=True, new_blobs=new_blobs)
+        return CommitResult(result, created=True, new_blobs=new_blobs)
 
     @staticmethod
-    def _insert_missing_blobs(session: Session, values: dict[str, Value], appendix_hash: str, appendix: str) -> int:
+    def _insert_missing_blobs(tx: Tx, values: dict[str, Value], appendix_hash: str, appendix: str) -> int:
         """Insert the blobs the database lacks, found with chunked IN queries; returns how many."""
         wanted = sorted({*values, appendix_hash})
         existing: set[str] = set()
         for chunk in _chunks(wanted):
-            existing.update(session.scalars(select(Blob.hash).where(Blob.hash.in_(chunk))))
-        rows = []
+            placeholders, params = in_list("h", chunk)
+            existing.update(hash_ for (hash_,) in tx.rows(f"SELECT hash FROM blobs WHERE hash IN {placeholders}",
+                                                          params))
+        rows: list[dict[str, object]] = []
         for hash_ in wanted:
             if hash_ in existing:
                 continue
@@ -323,184 +456,31 @@ class Store(StoreQueries):
                 value = values[hash_]
                 rows.append({"hash": hash_, "kind": value.kind, "body": encode_body(value_canonical(value))})
         if rows:
-            # Blobs are shared by all reports, and writers of different reports do not queue
-            # on PostgreSQL: a blob another writer has just inserted is simply already there.
-            dialect = session.get_bind().dialect.name
-            if dialect == "postgresql":
-                from sqlalchemy.dialects.postgresql import insert as pg_insert  # only PostgreSQL pays for it
-
-                session.execute(pg_insert(Blob).on_conflict_do_nothing(index_elements=["hash"]), rows)
-            else:
-                session.execute(insert(Blob), rows)
+            _insert_blobs(tx, rows)
         return len(rows)
 
     def append(self, report_id: str, events: Sequence[NewEvent]) -> None:
         """Append events (overrides, generated tables) to an existing report's trail."""
-        with self._write.begin() as session:
-            _lock_report(session, report_id)
-            self._require_report(session, report_id)
-            append_events(session, report_id, events)
+        with self._tx(write=True) as tx:
+            _lock_report(tx, report_id)
+            _require_report(tx, report_id)
+            append_events(tx, report_id, events)
 
-    # -- reading -----------------------------------------------------------------------------
+    # -- what a commit reads -------------------------------------------------------------------
 
-    @contextmanager
-    def reading(self) -> Iterator[Session]:
-        """A read-only session for queries that live outside this class (audit, verify)."""
-        with self._read() as session:
-            yield session
-
-    def require_report(self, report_id: str) -> None:
-        """Raise UnknownReport unless the report exists (versions or not)."""
-        with self._read() as session:
-            self._require_report(session, report_id)
-
-    def report_ids(self) -> list[str]:
-        """Every stored report id, sorted."""
-        with self._read() as session:
-            return list(session.scalars(select(ReportRecord.id).order_by(ReportRecord.id)))
-
-    def log(self, report_id: str) -> list[VersionInfo]:
-        """Every version of the report, oldest first."""
-        with self._read() as session:
-            self._require_report(session, report_id)
-            query = select(VersionRecord).where(VersionRecord.report_id == report_id).order_by(VersionRecord.number)
-            records = session.scalars(query).all()
-            numbers = {record.id: record.number for record in records}
-            return [
-                _info(record, None if record.parent_id is None else numbers[record.parent_id]) for record in records
-            ]
-
-    def version(self, report_id: str, number: int | None = None) -> VersionInfo:
-        """One version's description; number None means the newest."""
-        with self._read() as session:
-            record = self._find(session, report_id, number)
-            return _info(record, self._parent_number(session, record))
-
-    def checkout(self, report_id: str, number: int | None = None) -> Report:
-        """The Report exactly as committed: cover, items in order with labels, ※ and values, appendix."""
-        with self._read() as session:
-            return self._checkout(session, self._find(session, report_id, number))
-
-    @staticmethod
-    def _checkout(session: Session, record: VersionRecord) -> Report:
-        rows = session.execute(
-            tree_query(record.report_id, record.number, Blob.body).join(Blob, Blob.hash == ItemRecord.value_hash)
-        ).all()
-        appendix_body = session.scalar(select(Blob.body).where(Blob.hash == record.appendix_hash))
-        if appendix_body is None:
-            raise StoreError(f"付録が見つかりません / appendix blob missing: {record.appendix_hash}")
-        values: dict[str, Value] = {}
-        items = [Store._item(path, label, star, hash_, body, values) for path, label, star, hash_, body in rows]
-        return Report(
-            meta=meta_from_json(json.loads(record.meta_json)),
-            items=tuple(items),
-            appendix=tuple(row_from_json(row) for row in json.loads(decode_body(appendix_body))),
-            reader=LEGACY_READER if record.reader is None else record.reader,
-        )
-
-    def walk(self, report_id: str, start: int, stop: int) -> Iterator[tuple[VersionInfo, Report]]:
-        """Versions ``start`` … ``stop`` in order, each read from its predecessor plus the rows its
-        revision changed (one query each), so memory holds one version whatever the history's length."""
-        with self._read() as session:
-            first = self._find(session, report_id, start)
-            self._find(session, report_id, stop)
-            records = session.scalars(
-                select(VersionRecord)
-                .where(VersionRecord.report_id == report_id, VersionRecord.number.between(start, stop))
-                .order_by(VersionRecord.number)
-            )
-            live: dict[int, tuple[int, Item, str]] = {}  # row id -> (position, item, value hash)
-            rows = session.execute(tree_query(report_id, start, ItemRecord.id, ItemRecord.position, Blob.body)
-                                   .join(Blob, Blob.hash == ItemRecord.value_hash))
-            values: dict[str, Value] = {}
-            for path, label, star, hash_, id_, position, body in rows:
-                live[id_] = (position, self._item(path, label, star, hash_, body, values), hash_)
-            appendix: tuple[str, tuple[ChangeRow, ...]] | None = None
-            parent_number: int | None = self._parent_number(session, first)
-            for record in records:
-                if record.number > start:
-                    for id_, body, since, path, label, star, hash_, position in session.execute(
-                        changes_query(report_id, record.number, ItemRecord.id, Blob.body)
-                        .join(Blob, Blob.hash == ItemRecord.value_hash)
-                    ):
-                        if since == record.number:
-                            live[id_] = (position, self._item(path, label, star, hash_, body, values), hash_)
-                        else:
-                            live.pop(id_, None)
-                    # Keep only the values the current version holds.
-                    values = {hash_: item.value for _, item, hash_ in live.values()}
-                if appendix is None or appendix[0] != record.appendix_hash:
-                    appendix = (record.appendix_hash, self._appendix(session, record.appendix_hash))
-                report = Report(
-                    meta=meta_from_json(json.loads(record.meta_json)),
-                    items=tuple(entry[1] for entry in sorted(live.values(), key=lambda entry: entry[0])),
-                    appendix=appendix[1],
-                    reader=LEGACY_READER if record.reader is None else record.reader,
-                )
-                yield _info(record, parent_number), report
-                parent_number = record.number
-
-    @staticmethod
-    def _item(path: str, label: str, star: bool, hash_: str, body: bytes, values: dict[str, Value]) -> Item:
-        if hash_ not in values:
-            values[hash_] = value_from_json(json.loads(decode_body(body)))
-        return Item(ItemPath.parse(path), label, bool(star), values[hash_])
-
-    @staticmethod
-    def _appendix(session: Session, appendix_hash: str) -> tuple[ChangeRow, ...]:
-        body = session.scalar(select(Blob.body).where(Blob.hash == appendix_hash))
-        if body is None:
-            raise StoreError(f"付録が見つかりません / appendix blob missing: {appendix_hash}")
-        return tuple(row_from_json(row) for row in json.loads(decode_body(body)))
-
-    # -- helpers -----------------------------------------------------------------------------
-
-    @staticmethod
-    def _head(session: Session, report_id: str) -> VersionRecord | None:
-        return session.scalar(
-            select(VersionRecord)
-            .where(VersionRecord.report_id == report_id)
-            .order_by(VersionRecord.number.desc())
-            .limit(1)
-        )
+    def head_reader(self, report_id: str) -> int | None:
+        """The reader that built the newest version's paths (LEGACY_READER where none was recorded),
+        None when the report has no version: what a commit needs to know before reading the head."""
+        with self._tx(write=False) as tx:
+            head = _head(tx, report_id)
+        if head is None:
+            return None
+        return LEGACY_READER if head.reader is None else head.reader
 
     def _head_number(self, report_id: str) -> int | None:
-        with self._read() as session:
-            return session.scalar(select(func.max(VersionRecord.number)).where(VersionRecord.report_id == report_id))
-
-    @staticmethod
-    def _require_report(session: Session, report_id: str) -> None:
-        if session.get(ReportRecord, report_id) is None:
-            raise UnknownReport(f"評価書 '{report_id}' は登録されていません / unknown report: {report_id}")
-
-    def _find(self, session: Session, report_id: str, number: int | None) -> VersionRecord:
-        self._require_report(session, report_id)
-        if number is None:
-            head = self._head(session, report_id)
-            if head is None:
-                raise UnknownVersion(f"評価書 '{report_id}' に版がありません / no versions of {report_id}")
-            return head
-        record = session.scalar(
-            select(VersionRecord).where(VersionRecord.report_id == report_id, VersionRecord.number == number)
-        )
-        if record is None:
-            low, high = session.execute(
-                select(func.min(VersionRecord.number), func.max(VersionRecord.number)).where(
-                    VersionRecord.report_id == report_id
-                )
-            ).one()
-            available = "なし / none" if low is None else f"{low}–{high}"
-            raise UnknownVersion(
-                f"評価書 '{report_id}' に版 {number} はありません (あるのは {available}) / "
-                f"unknown version: {report_id}@{number} (available: {available})"
-            )
-        return record
-
-    @staticmethod
-    def _parent_number(session: Session, record: VersionRecord) -> int | None:
-        if record.parent_id is None:
-            return None
-        return session.scalar(select(VersionRecord.number).where(VersionRecord.id == record.parent_id))
+        with self._tx(write=False) as tx:
+            head = _head(tx, report_id)
+        return None if head is None else head.number
 
     # -- policies adopted for a report (hyoka policy use; see hyoka.store.policies) ----------
 
@@ -508,26 +488,93 @@ class Store(StoreQueries):
         """Store a policy blob (``body``: canonical JSON of kind "policy", addressed by its sha256)
         and append ``event``, which names that hash, to the report's trail: one transaction."""
         digest = sha256_text(body)
-        with self._write.begin() as session:
-            _lock_report(session, report_id)
-            self._require_report(session, report_id)
-            row = {"hash": digest, "kind": "policy", "body": encode_body(body)}
-            if session.get_bind().dialect.name == "postgresql":
-                from sqlalchemy.dialects.postgresql import insert as pg_insert
+        with self._tx(write=True) as tx:
+            _lock_report(tx, report_id)
+            _require_report(tx, report_id)
+            if tx.dialect == "postgresql" or not _blob_bodies(tx, [digest]):
+                _insert_blobs(tx, [{"hash": digest, "kind": "policy", "body": encode_body(body)}])
+            append_events(tx, report_id, [event])
 
-                session.execute(pg_insert(Blob).on_conflict_do_nothing(index_elements=["hash"]), [row])
-            elif session.get(Blob, digest) is None:
-                session.execute(insert(Blob), [row])
-            append_events(session, report_id, [event])
+    def adopted_policy(self, report_id: str, kind: str) -> tuple[str, str] | None:
+        """(hash, blob text) of the newest event of ``kind`` naming a blob of that kind by its hash in
+        its payload (the policy a report adopted), or None (no such event, no such report)."""
+        with self._tx(write=False) as tx:
+            rows = tx.rows("SELECT payload FROM events WHERE report_id = :report AND kind = :kind"
+                           " ORDER BY seq DESC LIMIT 1", {"report": report_id, "kind": kind})
+            if not rows:
+                return None
+            digest = str(json.loads(rows[0][0]).get("hash", ""))
+            found = tx.rows("SELECT kind, body FROM blobs WHERE hash = :hash", {"hash": digest})
+        if not found or found[0][0] != kind:
+            return None
+        return digest, decode_body(found[0][1])
 
     def blob_text(self, digest: str, kind: str) -> str | None:
         """The body of blob ``digest`` if it is of ``kind``."""
-        with self._read() as session:
-            blob = session.get(Blob, digest)
-            return decode_body(blob.body) if blob is not None and blob.kind == kind else None
+        with self._tx(write=False) as tx:
+            found = tx.rows("SELECT kind, body FROM blobs WHERE hash = :hash", {"hash": digest})
+        return decode_body(found[0][1]) if found and found[0][0] == kind else None
 
 
-def _info(record: VersionRecord, parent_number: int | None) -> VersionInfo:
+def _current_sqlite(path: Path) -> sqlite3.Connection | None:
+    """A connection to the SQLite file at ``path`` if it is a hyoka database at the current migration;
+    None for anything else (missing, not a database, another revision), which the SQLAlchemy check
+    then refuses with its own message."""
+    if not path.is_file():
+        return None
+    try:
+        connection = sqlite_connect(path)
+    except sqlite3.Error:
+        return None
+    try:
+        revisions = {row[0] for row in connection.execute(f"SELECT version_num FROM {VERSION_TABLE}")}
+    except sqlite3.Error:
+        revisions = set()
+    if revisions != {HEAD_REVISION}:
+        connection.close()
+        return None
+    return connection
+
+
+def _parent_number(tx: Tx, parent_id: int | None) -> int | None:
+    if parent_id is None:
+        return None
+    rows = tx.rows("SELECT number FROM versions WHERE id = :id", {"id": parent_id})
+    return rows[0][0] if rows else None
+
+
+def _head_report(tx: Tx, head: HeadRow, rows: Sequence[OpenRow], report: Report, values: dict[str, Value],
+                 appendix_hash: str) -> Report:
+    """The head as a checkout would read it, from its open ``rows`` (the very rows of its tree).
+
+    A commit compares the head with ``report``, which shares nearly all of its values, paths and
+    often its appendix: those are taken from ``report`` (equal hashes are equal values) and only
+    the others are fetched and decoded, so a commit does not read the whole head back (issue 13)."""
+    known = dict(values)
+    missing = sorted({row.ref[3] for row in rows} - known.keys())
+    wanted = missing if head.appendix_hash == appendix_hash else [*missing, head.appendix_hash]
+    bodies = _blob_bodies(tx, wanted)
+    if len(bodies) < len(wanted):
+        raise StoreError(f"値が見つかりません / blobs missing in {head.report_id}@{head.number}")
+    for hash_ in missing:
+        known[hash_] = value_from_json(json.loads(decode_body(bodies[hash_])))
+    paths = {str(item.path): item.path for item in report.items}
+    items = tuple(Item(paths.get(path) or ItemPath.parse(path), label, star, known[hash_])
+                  for path, label, star, hash_ in (row.ref for row in rows))
+    if head.appendix_hash == appendix_hash:
+        appendix = report.appendix
+    else:
+        appendix = tuple(row_from_json(row) for row in json.loads(decode_body(bodies[head.appendix_hash])))
+    return Report(
+        meta=meta_from_json(json.loads(head.meta_json)),
+        items=items,
+        appendix=appendix,
+        reader=LEGACY_READER if head.reader is None else head.reader,
+    )
+
+
+def info(record: Any, parent_number: int | None) -> VersionInfo:
+    """The VersionInfo of a ``versions`` row (ORM record or :class:`HeadRow`)."""
     return VersionInfo(
         report_id=record.report_id,
         number=record.number,

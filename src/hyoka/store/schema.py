@@ -37,6 +37,10 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+# Shared with the plain SQL of a commit (hyoka.store.sql); APPENDIX_KIND is re-exported for audit.
+from hyoka.store.sql import APPENDIX_KIND as APPENDIX_KIND
+from hyoka.store.sql import HASH_LENGTH, REPORT_ID_LENGTH
+
 # Named constraints let Alembic's batch mode (SQLite) find and alter them later.
 NAMING_CONVENTION = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
@@ -46,9 +50,6 @@ NAMING_CONVENTION = {
     "pk": "pk_%(table_name)s",
 }
 
-HASH_LENGTH = 64
-REPORT_ID_LENGTH = 200
-APPENDIX_KIND = "appendix"
 
 
 class UTCDateTime(TypeDecorator[datetime]):
