@@ -25,13 +25,15 @@ def forget() -> None:
     returns depends on it; benchmarks use it to time a first reading, tests to prove that."""
     from hyoka import numbering
     from hyoka.forms import match
-    from hyoka.ingest import appendix, cells, grammar, heads, lines
+    from hyoka.ingest import appendix, cells, grammar, heads, lines, published
 
     grammar.forget()
     lines.split_cells.cache_clear()
     heads.mended_cells.cache_clear()
     lines.appendix_heading.cache_clear()
     appendix._table_text.cache_clear()
+    appendix._parse_appendix.cache_clear()
+    published.item_of.cache_clear()
     appendix._short_timing.cache_clear()
     cells.parse_value.cache_clear()
     numbering.forget()

@@ -467,6 +467,14 @@ def to_change_row(cells: Sequence[str]) -> ChangeRow:
 
 
 def parse_appendix(lines: Sequence[str]) -> tuple[ChangeRow, ...]:
+    """Rows of the 変更箇所 table in ``lines`` (the appendix after its heading); see
+    :func:`_parse_appendix`. Remembered per table text: two versions of a report mostly share
+    their 変更箇所 table, and rows are immutable."""
+    return _parse_appendix(tuple(lines))
+
+
+@lru_cache(maxsize=64)
+def _parse_appendix(lines: tuple[str, ...]) -> tuple[ChangeRow, ...]:
     """Rows of the 変更箇所 table in ``lines`` (the appendix after its heading).
 
     Lines before the first row (OCR junk under the heading) are dropped; lines

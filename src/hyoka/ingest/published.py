@@ -14,6 +14,7 @@ import gc
 import re
 from collections.abc import Sequence
 from dataclasses import replace
+from functools import lru_cache
 
 from hyoka.errors import InputError
 from hyoka.forms import Catalogue, load_catalogue
@@ -248,10 +249,7 @@ def _read_published(text: str, name: str) -> Reading:
     files, renamed = _rename_file_sections(placer.nodes) if file_sections_named(placer.nodes) else ([], {})
     if not files:
         files = _single_file_name(placer.nodes)
-    items = [
-        Item(ItemPath(node.segments), node.label, node.star, parse_value("\n".join(node.parts)))
-        for node in placer.nodes
-    ]
+    items = [item_of(node.segments, node.label, node.star, "\n".join(node.parts)) for node in placer.nodes]
     rows = parse_appendix(raw_lines[appendix_at + 1 :]) if appendix_at is not None else ()
     report_meta = ReportMeta(
         number=_one_line(meta.get("number", "")),
@@ -272,6 +270,14 @@ def _read_published(text: str, name: str) -> Reading:
     )
     report = Report(report_meta, (*cover_items, *items), tuple(rows), reader=CATALOGUE_READER)
     return Reading(report, diagnostics)
+
+
+@lru_cache(maxsize=16_384)
+def item_of(segments: tuple[str, ...], label: str, star: bool, text: str) -> Item:
+    """The item a placed node becomes, remembered: items are immutable, and two versions of a
+    report share most of them, so an unchanged item is the same object in both (the differ
+    compares those by identity first)."""
+    return Item(ItemPath(segments), label, star, parse_value(text))
 
 
 def _place_body(placer: Placer, lines: Sequence[Line], start: int, kinds: dict[int, str], contents: set[int]) -> None:
