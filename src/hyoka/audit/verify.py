@@ -30,6 +30,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 from sqlalchemy import Boolean, DateTime, Integer, LargeBinary, String, Text, select, text
@@ -37,7 +38,14 @@ from sqlalchemy.orm import Session, aliased
 
 from hyoka.model import sha256_text
 from hyoka.store import Store, version_hash
-from hyoka.store.events import EVENT_KINDS, Break, ChainWalk, iter_report_events
+from hyoka.store.events import (
+    CHAIN_COLUMNS,
+    EVENT_KINDS,
+    Break,
+    at_converter,
+    event_id_finder,
+    walk_report_chain,
+)
 from hyoka.store.items import decode_body
 from hyoka.store.repository import _diff_counts
 from hyoka.store.schema import (
@@ -248,6 +256,11 @@ def _check_versions(session: Session, report: ReportRecord) -> list[VersionRecor
     return records
 
 
+_KIND, _VERSION, _PAYLOAD = (CHAIN_COLUMNS.index(name) for name in ("kind", "version", "payload"))
+# Kinds whose pairing asks nothing of an event once its version's commit event has been seen.
+_OTHER_KINDS = frozenset(EVENT_KINDS) - {"commit", "publish"}
+
+
 class _CommitEvents:
     """Versions and commit events pair up one to one, in order, and agree on everything both record.
 
@@ -257,54 +270,67 @@ class _CommitEvents:
     by :meth:`finish`, so a broken chain further on is still reported first.
     """
 
-    def __init__(self, report_id: str, versions: Sequence[VersionRecord]) -> None:
+    def __init__(self, report_id: str, versions: Sequence[VersionRecord], convert: Callable[[Any], Any],
+                 locate: Callable[[int], int | None]) -> None:
         self.report_id = report_id
+        self.convert, self.locate = convert, locate
         self.versions = versions
         self.by_number = {record.number: record for record in versions}
         self.commits: set[int] = set()
         self.last_commit = 0
         self.problem: str | None = None
 
-    def see(self, event: Any) -> None:
-        if self.problem is None:
+    def see(self, rows: Sequence[Sequence[Any]]) -> None:
+        """A batch of raw event rows (:data:`CHAIN_COLUMNS`), in seq order."""
+        if self.problem is not None:
+            return
+        commits = self.commits
+        for row in rows:
+            kind, version = row[_KIND], row[_VERSION]
+            if kind in _OTHER_KINDS and version in commits:
+                json.loads(row[_PAYLOAD])  # all a later event of a committed version needs: a readable payload
+                continue
+            record = SimpleNamespace(**dict(zip(CHAIN_COLUMNS, row, strict=True)))
             try:
-                self._see(event)
-            except Broken as broken:
-                self.problem = str(broken)
+                record.at = self.convert(record.at)
+                self._see(record)
+            except Broken as broken:  # located only now: the walk does not read ids
+                self.problem = f"{Break(self.report_id, record.seq, self.locate(record.seq), '')}{broken}"
+                return
 
     def _see(self, event: Any) -> None:
-        report_id, by_number, commits = self.report_id, self.by_number, self.commits
-        where = Break(report_id, event.seq, event.id, "")
+        by_number, commits = self.by_number, self.commits
         if event.kind not in EVENT_KINDS:
-            raise Broken(f"{where}種類 {event.kind!r} は不明です / unknown event kind")
+            raise Broken(f"種類 {event.kind!r} は不明です / unknown event kind")
         if event.version is None:
             return
         version = by_number.get(event.version)
         if version is None:
-            raise Broken(f"{where}記録された第{event.version}版が見つかりません / event names a missing version")
+            raise Broken(f"記録された第{event.version}版が見つかりません / event names a missing version")
         payload = json.loads(event.payload)
         if event.kind == "commit":
             if event.version in commits:
-                raise Broken(f"{where}第{event.version}版の commit 記録が二つあります / duplicate commit event")
+                raise Broken(f"第{event.version}版の commit 記録が二つあります / duplicate commit event")
             if event.version <= self.last_commit:
-                raise Broken(f"{where}commit 記録の順番が版の順番と違います / commit events out of order")
+                raise Broken("commit 記録の順番が版の順番と違います / commit events out of order")
             if payload.get("hash") != version.hash:
-                raise Broken(f"{where}記録された第{event.version}版のハッシュが異なります / committed version differs")
+                raise Broken(f"記録された第{event.version}版のハッシュが異なります / committed version differs")
             recorded = (event.at, event.actor, payload.get("message"), payload.get("items"), payload.get("added"),
                         payload.get("removed"), payload.get("modified"))
             stored = (version.created_at, version.author, version.message, version.item_count, version.added,
                       version.removed, version.modified)
             if recorded != stored:
-                raise Broken(f"{where}第{event.version}版の日時・作成者・件数が版と違います "
+                raise Broken(f"第{event.version}版の日時・作成者・件数が版と違います "
                              f"/ commit event disagrees with its version")
             commits.add(event.version)
             self.last_commit = event.version
         else:
             # Versions read since migration 0003 all have a commit event, which comes first.
             if event.version not in commits and by_number[event.version].reader is not None:
-                raise Broken(f"{where}第{event.version}版の commit 記録より前にあります / event before its commit")
+                raise Broken(f"第{event.version}版の commit 記録より前にあります / event before its commit")
             if event.kind == "publish" and payload.get("hash") != version.hash:
-                raise Broken(f"{where}公表した第{event.version}版のハッシュが違います / published hash mismatch")
+                raise Broken(f"公表した第{event.version}版のハッシュが違います / published hash mismatch")
+
     def finish(self) -> None:
         if self.problem is not None:
             raise Broken(self.problem)
@@ -318,17 +344,16 @@ class _CommitEvents:
 
 
 def _check_report(session: Session, report: ReportRecord) -> tuple[int, int]:
-    """The report's versions, then its events in one streamed pass: chain and pairing together."""
+    """The report's versions, then its events in one streamed pass: chain and pairing together,
+    a batch of raw rows at a time (the walk bench/bench_audit.py times)."""
     versions = _check_versions(session, report)
-    chain = ChainWalk(report.id)
-    commits = _CommitEvents(report.id, versions)
-    for event in iter_report_events(session, report.id):
-        broken = chain.step(event)
-        if broken is not None:
-            raise Broken(str(broken))
-        commits.see(event)
+    commits = _CommitEvents(report.id, versions, at_converter(session.get_bind().dialect),
+                            event_id_finder(session, report.id))
+    broken, count = walk_report_chain(session, report.id, also=commits.see)
+    if broken is not None:
+        raise Broken(str(broken))
     commits.finish()
-    return len(versions), chain.count
+    return len(versions), count
 
 
 def verify(store: Store, progress: Callable[[str], None] | None = None, anchor: Path | None = None) -> VerifyResult:
