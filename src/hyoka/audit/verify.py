@@ -28,7 +28,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from itertools import pairwise
+from operator import itemgetter
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -46,8 +46,8 @@ from hyoka.store.events import (
     event_id_finder,
     walk_report_chain,
 )
+from hyoka.store.hashing import _count_changes, refs_by_path
 from hyoka.store.items import decode_body
-from hyoka.store.repository import _diff_counts
 from hyoka.store.schema import (
     APPENDIX_KIND,
     Blob,
@@ -202,6 +202,7 @@ def _check_versions(session: Session, report: ReportRecord) -> list[VersionRecor
         raise Broken(f"評価書 {report_id} に版がありません / report without versions")
     parent: VersionRecord | None = None
     parent_refs: list[tuple[str, str, bool, str]] = []
+    parent_by_path: dict[str, tuple[object, ...]] = {}
     path_name, label_name = aliased(NameRecord), aliased(NameRecord)
     rows = iter(session.execute(
         select(ItemRecord.since, ItemRecord.until, ItemRecord.position, path_name.text, label_name.text,
@@ -223,8 +224,8 @@ def _check_versions(session: Session, report: ReportRecord) -> list[VersionRecor
             _, until, position, path, label, star, value_hash = pending
             live.append((position, until, (path, label, bool(star), value_hash)))
             pending = next(rows, None)
-        live.sort(key=lambda entry: entry[0])
-        if any(a[0] == b[0] for a, b in pairwise(live)):
+        live.sort(key=itemgetter(0))
+        if len({entry[0] for entry in live}) != len(live):
             raise Broken(f"{where}: 二つの項目が同じ位置にあります / two items at one position")
         refs = [ref for _, _, ref in live]
         digest = version_hash(
@@ -242,12 +243,13 @@ def _check_versions(session: Session, report: ReportRecord) -> list[VersionRecor
             raise Broken(f"{where}: 親の版と同じ内容です (commit は作りません) / version equals its parent")
         # Across a reader change commit counted with the differ; those counts are checked
         # against the hash-chained commit event instead (_check_commit_events).
+        by_path = refs_by_path(refs)
         if parent is None or record.reader == parent.reader:
-            counts = _diff_counts(parent_refs, refs)
+            counts = _count_changes(parent_by_path, by_path)
             if counts != (record.added, record.removed, record.modified):
                 raise Broken(f"{where}: 増減数 {(record.added, record.removed, record.modified)} が"
                              f"項目から数えた {counts} と違います / added/removed/modified wrong")
-        parent, parent_refs = record, refs
+        parent, parent_refs, parent_by_path = record, refs, by_path
     if pending is not None:
         raise Broken(f"評価書 {report_id}: 第{pending[0]}版からの項目がありますが、その版がありません "
                      f"/ item of a missing version")

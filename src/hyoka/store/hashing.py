@@ -75,9 +75,19 @@ def _iso(moment: datetime) -> str:
 
 def _diff_counts(old: Sequence[ItemRef], new: Sequence[ItemRef]) -> tuple[int, int, int]:
     """(added, removed, modified) by path; moving an item without changing it is no change."""
-    before = {path: rest for path, *rest in old}
-    after = {path: rest for path, *rest in new}
-    added = sum(1 for path in after if path not in before)
-    removed = sum(1 for path in before if path not in after)
-    modified = sum(1 for path, rest in after.items() if path in before and before[path] != rest)
-    return added, removed, modified
+    return _count_changes(refs_by_path(old), refs_by_path(new))
+
+
+def refs_by_path(refs: Sequence[ItemRef]) -> dict[str, tuple[object, ...]]:
+    """path → the rest of its ref (the last one, should a path repeat), as :func:`_diff_counts` compares them."""
+    return {ref[0]: tuple(ref[1:]) for ref in refs}
+
+
+def _count_changes(before: dict[str, tuple[object, ...]], after: dict[str, tuple[object, ...]]) -> tuple[int, int, int]:
+    """(added, removed, modified) between two :func:`refs_by_path` maps, with set operations in C:
+    a (path, rest) pair of ``after`` missing from ``before`` is either added or modified.
+
+    verify keeps each version's map for the next one, so a history of n versions builds n maps, not 2n."""
+    added = len(after.keys() - before.keys())
+    removed = len(before.keys() - after.keys())
+    return added, removed, len(after.items() - before.items()) - added
