@@ -46,7 +46,7 @@ from hyoka.store.events import (
     event_id_finder,
     walk_report_chain,
 )
-from hyoka.store.hashing import _count_changes, refs_by_path
+from hyoka.store.hashing import VersionHasher, _count_changes, refs_by_path
 from hyoka.store.items import decode_body
 from hyoka.store.schema import (
     APPENDIX_KIND,
@@ -203,6 +203,7 @@ def _check_versions(session: Session, report: ReportRecord) -> list[VersionRecor
     parent: VersionRecord | None = None
     parent_refs: list[tuple[str, str, bool, str]] = []
     parent_by_path: dict[str, tuple[object, ...]] = {}
+    hasher = VersionHasher()
     path_name, label_name = aliased(NameRecord), aliased(NameRecord)
     rows = iter(session.execute(
         select(ItemRecord.since, ItemRecord.until, ItemRecord.position, path_name.text, label_name.text,
@@ -228,12 +229,13 @@ def _check_versions(session: Session, report: ReportRecord) -> list[VersionRecor
         if len({entry[0] for entry in live}) != len(live):
             raise Broken(f"{where}: 二つの項目が同じ位置にあります / two items at one position")
         refs = [ref for _, _, ref in live]
-        digest = version_hash(
-            parent=None if parent is None else parent.hash, report_id=report_id, number=record.number,
-            created_at=record.created_at, author=record.author, message=record.message,
-            meta=json.loads(record.meta_json), appendix_hash=record.appendix_hash, items=refs, reader=record.reader,
-        )
-        if digest != record.hash:
+        fields: dict[str, Any] = {
+            "parent": None if parent is None else parent.hash, "report_id": report_id, "number": record.number,
+            "created_at": record.created_at, "author": record.author, "message": record.message,
+            "appendix_hash": record.appendix_hash, "items": refs, "reader": record.reader}
+        # The hasher's spelling first; version_hash itself is asked before anything is called altered.
+        if hasher.hash(meta_json=record.meta_json, **fields) != record.hash and version_hash(
+                meta=json.loads(record.meta_json), **fields) != record.hash:
             raise Broken(f"{where}: 内容が書き換えられています / version content does not match its hash")
         if record.item_count != len(refs):
             raise Broken(f"{where}: 項目数 {record.item_count} が実際の {len(refs)} と違います / item_count wrong")

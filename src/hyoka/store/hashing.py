@@ -6,6 +6,7 @@ Hashes are over content, never over storage, so the layout of the tables can cha
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
@@ -67,6 +68,49 @@ def version_hash(
     if reader is not None:
         data["reader"] = reader
     return sha256_text(canonical_json(data))
+
+
+class VersionHasher:
+    """:func:`version_hash` for the versions of one report walked in order, as verify walks them.
+
+    Consecutive versions share almost every item, and canonical_json re-serialised every item
+    of every version (most of verify's time on a long history). Here each item ref's JSON is
+    spelled once and the version's text is joined from the pieces in canonical_json's key
+    order; ``tests/test_store_hashing.py`` holds it to :func:`version_hash` byte for byte, and
+    verify still asks :func:`version_hash` itself before calling a version altered.
+
+    The cache is keyed by the ref tuple, so refs must carry ``star`` as a bool (True == 1
+    would otherwise share an entry with an int)."""
+
+    def __init__(self) -> None:
+        self._items: dict[ItemRef, str] = {}
+        self._meta: dict[str, str] = {}
+
+    def meta_json(self, stored: str) -> str:
+        """canonical_json of a stored meta text (ValueError when it is not JSON)."""
+        text = self._meta.get(stored)
+        if text is None:
+            text = self._meta[stored] = canonical_json(json.loads(stored))
+        return text
+
+    def hash(self, *, parent: str | None, report_id: str, number: int, created_at: datetime, author: str,
+             message: str, meta_json: str, appendix_hash: str, items: Sequence[ItemRef],
+             reader: int | None = None) -> str:
+        """version_hash of these values, ``meta`` given as its stored JSON text."""
+        known = self._items
+        try:
+            pieces = [known[ref] for ref in items]
+        except KeyError:
+            for ref in items:
+                if ref not in known:
+                    known[ref] = canonical_json(list(ref))
+            pieces = [known[ref] for ref in items]
+        j = canonical_json
+        reader_part = "" if reader is None else f',"reader":{j(reader)}'
+        text = (f'{{"appendix":{j(appendix_hash)},"author":{j(author)},"created_at":{j(_iso(created_at))},'
+                f'"items":[{",".join(pieces)}],"message":{j(message)},"meta":{self.meta_json(meta_json)},'
+                f'"number":{j(number)},"parent":{j(parent)}{reader_part},"report":{j(report_id)}}}')
+        return sha256_text(text)
 
 
 def _iso(moment: datetime) -> str:
