@@ -48,13 +48,18 @@ numbers = st.integers(-(2**63), 2**63 - 1) | st.floats(allow_nan=False, allow_in
 json_values = st.recursive(st.none() | st.booleans() | numbers | texts,
                            lambda inner: st.lists(inner, max_size=3) | st.dictionaries(texts, inner, max_size=3),
                            max_leaves=8)
+def _within(limit: int) -> st.SearchStrategy[str | None]:
+    """Optional texts that fit a VARCHAR(limit), which PostgreSQL enforces."""
+    return st.none() | texts.filter(lambda text: len(text) <= limit)
+
+
 events = st.builds(
     NewEvent, kind=st.sampled_from(EVENT_KINDS), actor=texts,
     at=st.datetimes(min_value=datetime(2000, 1, 1), max_value=datetime(2100, 1, 1), timezones=st.just(UTC))
     | st.datetimes(min_value=datetime(2000, 1, 1), max_value=datetime(2100, 1, 1), timezones=st.just(UTC))
     .map(lambda d: d.replace(microsecond=0)),
     version=st.none() | st.integers(0, 2**31 - 1), change_index=st.none() | st.integers(0, 2**31 - 1),
-    path=optional_texts, important=st.none() | st.booleans(), timing=optional_texts, category=optional_texts,
+    path=optional_texts, important=st.none() | st.booleans(), timing=_within(8), category=optional_texts,
     rule=optional_texts, payload=st.dictionaries(texts, json_values, max_size=4),
 )
 
