@@ -52,7 +52,7 @@ except ImportError:  # releases before issue 13 (run with --before measurements)
 from hyoka.store.schema import EventRecord, ReportRecord
 
 try:
-    from hyoka.store.events import walk_report_chain
+    from hyoka.store.events import EncodedValues, at_converter, walk_report_chain
 except ImportError:  # releases before the batched walk (run with --before measurements)
     walk_report_chain = None  # type: ignore[assignment]
 
@@ -119,8 +119,9 @@ def chain_walk(store: Store, report_ids: list[str]) -> int:
         return _chain_walk_before(store, report_ids)
     count = 0
     with store.reading() as session:
+        values = EncodedValues(at_converter(session.get_bind().dialect))  # one per verify, as verify has
         for report_id in report_ids:
-            broken, walked = walk_report_chain(session, report_id)
+            broken, walked = walk_report_chain(session, report_id, values=values)
             if broken is not None:
                 raise SystemExit(f"broken chain: {broken}")
             count += walked

@@ -29,7 +29,9 @@ from hyoka.store.events import (
     EVENT_KINDS,
     GENESIS,
     ChainWalk,
+    EncodedValues,
     NewEvent,
+    at_converter,
     chain_rows,
     event_hash_text,
     iter_chain_batches,
@@ -65,7 +67,8 @@ events = st.builds(
 
 
 def _raw(row: dict[str, object]) -> tuple[object, ...]:
-    return tuple(row[name] for name in CHAIN_COLUMNS)
+    """A chain_rows row as iter_chain_batches reads it back: payload and prev_hash as UTF-8 bytes."""
+    return tuple(str(row[name]).encode() if name in ("payload", "prev_hash") else row[name] for name in CHAIN_COLUMNS)
 
 
 @given(st.text(characters, min_size=1, max_size=10), st.lists(events, min_size=1, max_size=6))
@@ -158,6 +161,8 @@ LATE = CHAIN_BATCH + 17  # a row of the second batch
     ("UPDATE events SET at = at + interval '1 second' WHERE seq = :seq", "content does not match"),
     ("UPDATE events SET payload = 'not json' WHERE seq = :seq", "unreadable payload"),
     ("UPDATE events SET prev_hash = hash WHERE seq = :seq", "previous hash mismatch"),
+    ("UPDATE events SET prev_hash = substr(prev_hash, 1, 31) || ' ' || substr(prev_hash, 33) WHERE seq = :seq",
+     "previous hash mismatch"),
     (f"UPDATE events SET hash = '{'cd' * 32}' WHERE seq = :seq", "content does not match"),
     ("DELETE FROM events WHERE seq = :seq", "seq gap"),
 ])
@@ -209,3 +214,17 @@ def test_verify_walks_the_long_chain_and_names_a_late_break(long_chain: str) -> 
             commits.see(rows)
         with pytest.raises(Broken, match="missing version"):
             commits.finish()
+
+
+def test_encodings_carried_across_reports_and_started_afresh(long_chain: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """verify shares one EncodedValues between every report's walk; a full one starts afresh."""
+    _store_events(long_chain, "other", _long_chain("other")[:300])
+    with Store(long_chain) as store, store.reading() as session:
+        values = EncodedValues(at_converter(session.get_bind().dialect))
+        assert walk_report_chain(session, "other", values=values) == (None, 300)
+        learned = len(values.json) + len(values.iso)
+        assert walk_report_chain(session, "long", values=values) == (None, LONG)
+        assert len(values.json) + len(values.iso) > learned
+        monkeypatch.setattr(EncodedValues, "LIMIT", 5)
+        assert walk_report_chain(session, "long", values=values) == (None, LONG)
+        assert walk_report_chain(session, "other", values=values) == (None, 300)

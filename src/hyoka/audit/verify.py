@@ -30,7 +30,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from operator import itemgetter
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any
 
 from sqlalchemy import Boolean, DateTime, Integer, LargeBinary, String, Text, select, text
@@ -42,8 +41,10 @@ from hyoka.store.events import (
     CHAIN_COLUMNS,
     EVENT_KINDS,
     Break,
+    EncodedValues,
     at_converter,
     event_id_finder,
+    row_record,
     walk_report_chain,
 )
 from hyoka.store.hashing import VersionHasher, _count_changes, refs_by_path
@@ -260,7 +261,7 @@ def _check_versions(session: Session, report: ReportRecord) -> list[VersionRecor
     return records
 
 
-_KIND, _VERSION, _PAYLOAD = (CHAIN_COLUMNS.index(name) for name in ("kind", "version", "payload"))
+_SEQ, _KIND, _VERSION, _PAYLOAD = (CHAIN_COLUMNS.index(name) for name in ("seq", "kind", "version", "payload"))
 # Kinds whose pairing asks nothing of an event once its version's commit event has been seen.
 _OTHER_KINDS = frozenset(EVENT_KINDS) - {"commit", "publish"}
 
@@ -294,12 +295,11 @@ class _CommitEvents:
             if kind in _OTHER_KINDS and version in commits:
                 json.loads(row[_PAYLOAD])  # all a later event of a committed version needs: a readable payload
                 continue
-            record = SimpleNamespace(**dict(zip(CHAIN_COLUMNS, row, strict=True)))
             try:
-                record.at = self.convert(record.at)
-                self._see(record)
+                self._see(row_record(row, self.convert))
             except Broken as broken:  # located only now: the walk does not read ids
-                self.problem = f"{Break(self.report_id, record.seq, self.locate(record.seq), '')}{broken}"
+                seq = row[_SEQ]
+                self.problem = f"{Break(self.report_id, seq, self.locate(seq), '')}{broken}"
                 return
 
     def _see(self, event: Any) -> None:
@@ -347,13 +347,12 @@ class _CommitEvents:
                              f"commit 記録がありません / version without its commit event")
 
 
-def _check_report(session: Session, report: ReportRecord) -> tuple[int, int]:
+def _check_report(session: Session, report: ReportRecord, values: EncodedValues) -> tuple[int, int]:
     """The report's versions, then its events in one streamed pass: chain and pairing together,
     a batch of raw rows at a time (the walk bench/bench_audit.py times)."""
     versions = _check_versions(session, report)
-    commits = _CommitEvents(report.id, versions, at_converter(session.get_bind().dialect),
-                            event_id_finder(session, report.id))
-    broken, count = walk_report_chain(session, report.id, also=commits.see)
+    commits = _CommitEvents(report.id, versions, values.convert, event_id_finder(session, report.id))
+    broken, count = walk_report_chain(session, report.id, also=commits.see, values=values)
     if broken is not None:
         raise Broken(str(broken))
     commits.finish()
@@ -372,6 +371,7 @@ def verify(store: Store, progress: Callable[[str], None] | None = None, anchor: 
     versions = events = 0
     with store.reading() as session:
         report_ids = list(session.scalars(select(ReportRecord.id).order_by(ReportRecord.id)))
+        values = EncodedValues(at_converter(session.get_bind().dialect))  # shared by every report's walk
         try:
             _check_stored_values(session)
             _check_references(session)
@@ -380,7 +380,7 @@ def verify(store: Store, progress: Callable[[str], None] | None = None, anchor: 
                 try:
                     report = session.get(ReportRecord, report_id)
                     assert report is not None
-                    counted = _check_report(session, report)
+                    counted = _check_report(session, report, values)
                 except (ValueError, TypeError, KeyError, AttributeError) as exc:
                     raise Broken(f"評価書 {report_id}: 読めない値があります / unreadable value: {exc}") from None
                 versions, events = versions + counted[0], events + counted[1]

@@ -7,6 +7,7 @@ with raw SQL no longer matches the chain. Nothing here updates or deletes.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import itertools
 import json
@@ -14,6 +15,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from json.encoder import encode_basestring as _encode_string  # what json.dumps(ensure_ascii=False) uses
+from operator import itemgetter
 from types import SimpleNamespace
 from typing import Any
 
@@ -173,7 +175,11 @@ def stored_hash_text(report_id: str, record: Any, prev_hash: str) -> str:
 CHAIN_COLUMNS = ("seq", "prev_hash", "hash", "actor", "at", "category", "change_index", "important", "kind",
                  "path", "payload", "rule", "timing", "version")
 CHAIN_BATCH = 2000
-_BOOLEANS: dict[object, str] = {1: "true", 0: "false", None: "null"}  # True == 1, so PostgreSQL's bools too
+_BOOLEANS: dict[object, bytes] = {1: b"true", 0: b"false", None: b"null"}  # True == 1: PostgreSQL's bools too
+# The hash text of a row, as stored_hash_text spells it, in UTF-8. Built with bytes % (one C call per
+# row, no str to encode afterwards): payload and prev_hash are read as UTF-8 bytes (_AS_BYTES).
+_TEMPLATE = (b'{"actor":%b,"at":"%b","category":%b,"change_index":%b,"important":%b,"kind":%b,"path":%b,'
+             b'"payload":%b,"prev":"%b","report":%b,"rule":%b,"seq":%d,"timing":%b,"version":%b}')
 _JSON_INDEXES = tuple(CHAIN_COLUMNS.index(name) for name in (
     "actor", "category", "change_index", "kind", "path", "rule", "timing", "version"))
 _AT = CHAIN_COLUMNS.index("at")
@@ -184,6 +190,40 @@ def at_converter(dialect: Dialect) -> Any:
     column_type = EventRecord.__table__.c.at.type
     convert = column_type.dialect_impl(dialect).result_processor(dialect, None)
     return convert if convert is not None else (lambda value: value)
+
+
+class EncodedValues:
+    """canonical_json (in UTF-8) of the column values walks have met, and the ISO text of each raw
+    time, kept across the reports of one verify: they share actors, kinds, rules, paths and
+    numbers, and a report's events share their commit times. Filled a batch at a time (:meth:`learn`).
+
+    The keys are raw DB-API values; an int key would answer for a float or bool equal to it, but
+    neither comes out of these columns (SQLite stores an integral REAL in an INTEGER column as an
+    integer and a number in a TEXT column as text; PostgreSQL's types are fixed), and verify's
+    first step rejects stray storage classes anyway. Past :attr:`LIMIT` entries it starts afresh,
+    so a store of many distinct values costs bounded memory."""
+
+    LIMIT = 200_000
+
+    def __init__(self, convert: Callable[[Any], Any]) -> None:
+        self.json: dict[object, bytes] = {}
+        self.iso: dict[object, bytes] = {}
+        self.convert = convert
+
+    def learn(self, rows: Sequence[Sequence[Any]]) -> None:
+        """Encode the batch's values not met before; TypeError on a value of no column type."""
+        if len(self.json) + len(self.iso) > self.LIMIT:
+            self.json.clear()
+            self.iso.clear()
+        known, iso = self.json, self.iso
+        for index in _JSON_INDEXES:
+            for value in set(map(itemgetter(index), rows)).difference(known):
+                known[value] = _json_value(value).encode()
+        for raw in set(map(itemgetter(_AT), rows)).difference(iso):
+            moment = self.convert(raw)
+            if not isinstance(moment, datetime):
+                raise TypeError(f"unexpected time {raw!r}")
+            iso[raw] = _iso(moment).encode()
 
 
 class ChainWalk:
@@ -197,37 +237,14 @@ class ChainWalk:
     """
 
     def __init__(self, report_id: str, dialect: Dialect | None = None,
-                 locate: Callable[[int], int | None] | None = None) -> None:
+                 locate: Callable[[int], int | None] | None = None, values: EncodedValues | None = None) -> None:
         self.report_id = report_id
         self.prev = GENESIS
         self.count = 0
-        self._report_json = _encode_string(report_id)
+        self._report_json = _encode_string(report_id).encode()
         self._convert = at_converter(dialect) if dialect is not None else (lambda value: value)
         self._locate = locate
-        # canonical_json of each column value met so far, and _iso of each raw time: a walk meets
-        # the same actors, rules, paths, numbers and commit times over and over. Plain dicts
-        # (a subclass with __missing__ looks up at half the speed), filled by _learn on a miss.
-        # The keys are raw DB-API values; an int key would answer for a float or bool equal to
-        # it, but neither comes out of these columns (SQLite stores an integral REAL in an
-        # INTEGER column as an integer and a number in a TEXT column as text; PostgreSQL's types
-        # are fixed), and verify's first step rejects stray storage classes anyway.
-        self._json: dict[object, str] = {}
-        self._iso: dict[object, str] = {}
-
-    def _learn(self, rows: Sequence[Sequence[Any]]) -> None:
-        """Encode the batch's values not seen before; TypeError on a value of no column type."""
-        known, iso = self._json, self._iso
-        for row in rows:
-            for index in _JSON_INDEXES:
-                value = row[index]
-                if value not in known:
-                    known[value] = _json_value(value)
-            raw = row[_AT]
-            if raw not in iso:
-                moment = self._convert(raw)
-                if not isinstance(moment, datetime):
-                    raise TypeError(f"unexpected time {raw!r}")
-                iso[raw] = _iso(moment)
+        self._values = values if values is not None else EncodedValues(self._convert)
 
     def texts(self, rows: Sequence[Sequence[Any]]) -> list[bytes]:
         """The hash text of each row, as :func:`stored_hash_text` spells it; TypeError or KeyError
@@ -235,16 +252,15 @@ class ChainWalk:
         try:
             return self._texts(rows)
         except KeyError:
-            self._learn(rows)
+            self._values.learn(rows)
             return self._texts(rows)
 
     def _texts(self, rows: Sequence[Sequence[Any]]) -> list[bytes]:
-        j, iso, b, report = self._json, self._iso, _BOOLEANS, self._report_json
+        values = self._values
+        j, iso, b, report, template = values.json, values.iso, _BOOLEANS, self._report_json, _TEMPLATE
         return [
-            f'{{"actor":{j[actor]},"at":"{iso[at]}","category":{j[category]},"change_index":{j[change_index]},'
-            f'"important":{b[important]},"kind":{j[kind]},"path":{j[path]},"payload":{payload},"prev":"{prev}",'
-            f'"report":{report},"rule":{j[rule]},"seq":{seq},"timing":{j[timing]},"version":{j[version]}}}'
-            .encode()
+            template % (j[actor], iso[at], j[category], j[change_index], b[important], j[kind], j[path], payload,
+                        prev, report, j[rule], seq, j[timing], j[version])
             for (seq, prev, _, actor, at, category, change_index, important, kind, path, payload, rule, timing,
                  version) in rows
         ]
@@ -258,26 +274,31 @@ class ChainWalk:
             digests = [sha256(text).hexdigest() for text in self.texts(rows)]
         except (TypeError, KeyError, ValueError, UnicodeError):
             digests = None
-        if digests is not None:
-            seqs, prevs, hashes = [row[0] for row in rows], [row[1] for row in rows], [row[2] for row in rows]
-            first = self.count + 1
-            if (hashes == digests and prevs[0] == self.prev and prevs[1:] == digests[:-1]
-                    and seqs == list(range(first, first + len(rows)))):
-                self.prev = digests[-1]
-                self.count += len(rows)
-                return None
+        if digests is not None and self._links_hold(rows, digests):
+            self.prev = digests[-1]
+            self.count += len(rows)
+            return None
         for row in rows:
-            broken = self.step(self.record(row))
+            broken = self.step(row_record(row, self._convert))
             if broken is not None:
                 return broken
         return None
 
-    def record(self, row: Sequence[Any]) -> SimpleNamespace:
-        """A raw row as :meth:`step` reads it (``at`` converted as the ORM converts it; ``id`` found lazily)."""
-        record = SimpleNamespace(**dict(zip(CHAIN_COLUMNS, row, strict=True)))
-        record.at = self._convert(record.at)
-        record.id = None
-        return record
+    def _links_hold(self, rows: Sequence[Sequence[Any]], digests: list[str]) -> bool:
+        """Every stored hash is its digest, every prev_hash the hash before it, seqs run on from the last.
+
+        prev_hash comes as bytes: joined with a space on both sides, the digests being hex, the
+        two joins are equal only if each prev_hash is its digest (no space can hide in one)."""
+        hashes = [row[2] for row in rows]
+        if hashes != digests:
+            return False
+        first = self.count + 1
+        if [row[0] for row in rows] != list(range(first, first + len(rows))):
+            return False
+        try:
+            return b" ".join([row[1] for row in rows]) == " ".join([self.prev, *digests[:-1]]).encode()
+        except TypeError:  # a prev_hash not read as bytes
+            return False
 
     def _break(self, record: Any, problem: str) -> Break:
         event_id = record.id
@@ -312,6 +333,21 @@ class ChainWalk:
         return None
 
 
+def row_record(row: Sequence[Any], convert: Callable[[Any], Any]) -> SimpleNamespace:
+    """A raw chain row (:data:`CHAIN_COLUMNS`) as :meth:`ChainWalk.step` and verify's pairing read
+    an ORM row: ``at`` converted as the ORM converts it, payload and prev_hash back to text, ``id``
+    left to be found (None)."""
+    record = SimpleNamespace(**dict(zip(CHAIN_COLUMNS, row, strict=True)))
+    record.at = convert(record.at)
+    for name in ("payload", "prev_hash"):
+        value = getattr(record, name)
+        if isinstance(value, bytes):
+            with contextlib.suppress(UnicodeDecodeError):  # else left as bytes, to match nothing
+                setattr(record, name, value.decode("utf-8"))
+    record.id = None
+    return record
+
+
 def check_chain(report_id: str, records: Iterable[Any]) -> Break | None:
     """Walk one report's events (records with attributes, ``at`` aware) in seq order; the first problem, or None."""
     walk = ChainWalk(report_id)
@@ -334,6 +370,12 @@ def iter_report_events(session: Session, report_id: str, batch: int = 5000) -> I
 _CURSOR_NAMES = itertools.count(1)  # a server-side cursor's name is unique while it is open
 
 
+# payload and prev_hash as UTF-8 bytes, which the hash text is made of; SQLite's CAST keeps a
+# text's bytes, PostgreSQL's convert_to writes them. Any other backend reads text, and the
+# batches then take the row-by-row path (correct, only slower).
+_AS_BYTES = {"sqlite": 'CAST("{0}" AS BLOB)', "postgresql": "convert_to(\"{0}\", 'UTF8')"}
+
+
 def _placeholder(dialect: Dialect) -> tuple[str, bool]:
     """The DB-API placeholder for one parameter, and whether parameters go by name."""
     style = dialect.paramstyle
@@ -343,7 +385,8 @@ def _placeholder(dialect: Dialect) -> tuple[str, bool]:
 
 
 def iter_chain_batches(session: Session, report_id: str, batch: int = CHAIN_BATCH) -> Iterator[list[tuple[Any, ...]]]:
-    """The report's events in seq order as raw DB-API tuples (:data:`CHAIN_COLUMNS`), a batch at a time.
+    """The report's events in seq order as raw DB-API tuples (:data:`CHAIN_COLUMNS`), a batch at a time,
+    payload and prev_hash as UTF-8 bytes (:func:`row_record` turns a row back into text).
 
     A plain cursor on the session's own connection (same transaction): SQLAlchemy's rows and
     result processing cost more than the hashing itself on a walk over every event. On
@@ -351,7 +394,9 @@ def iter_chain_batches(session: Session, report_id: str, batch: int = CHAIN_BATC
     connection = session.connection()
     dialect = connection.dialect
     mark, named = _placeholder(dialect)
-    columns = ", ".join(f'"{name}"' for name in CHAIN_COLUMNS)
+    as_bytes = _AS_BYTES.get(dialect.name, '"{0}"')
+    columns = ", ".join(as_bytes.format(name) if name in ("payload", "prev_hash") else f'"{name}"'
+                        for name in CHAIN_COLUMNS)
     sql = f'SELECT {columns} FROM "events" WHERE "report_id" = {mark} ORDER BY "seq"'
     raw = connection.connection
     cursor = raw.cursor(name=f"hyoka_chain_{next(_CURSOR_NAMES)}") if dialect.name == "postgresql" else raw.cursor()
@@ -377,12 +422,14 @@ def event_id_finder(session: Session, report_id: str) -> Callable[[int], int | N
 
 
 def walk_report_chain(session: Session, report_id: str,
-                      also: Callable[[list[tuple[Any, ...]]], None] | None = None) -> tuple[Break | None, int]:
+                      also: Callable[[list[tuple[Any, ...]]], None] | None = None,
+                      values: EncodedValues | None = None) -> tuple[Break | None, int]:
     """The first break of the report's event chain (or None) and the number of events checked.
 
     ``also`` sees each batch once the chain through it holds (verify pairs events with versions
-    there), so whatever reads the rows reads them in the same single pass."""
-    walk = ChainWalk(report_id, session.get_bind().dialect, event_id_finder(session, report_id))
+    there), so whatever reads the rows reads them in the same single pass. ``values`` carries the
+    encodings from one report's walk to the next (made with :func:`at_converter` of this dialect)."""
+    walk = ChainWalk(report_id, session.get_bind().dialect, event_id_finder(session, report_id), values)
     for rows in iter_chain_batches(session, report_id):
         broken = walk.check(rows)
         if broken is not None:
