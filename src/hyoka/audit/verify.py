@@ -271,8 +271,10 @@ class _CommitEvents:
 
     A version may lack its commit event only if it was stored before the audit trail existed
     (migration 0002, so before 0003 too: reader NULL) and precedes every version that has one.
-    Events are seen one at a time as the chain is walked; the first problem is kept and raised
-    by :meth:`finish`, so a broken chain further on is still reported first.
+    Events are seen a batch of raw rows at a time, each batch once the chain through it holds;
+    the first problem is kept and raised by :meth:`finish`, so a broken chain further on is still
+    reported first. An event later than its version's commit event (most of them) only needs a
+    readable payload, and is checked without building a record.
     """
 
     def __init__(self, report_id: str, versions: Sequence[VersionRecord], convert: Callable[[Any], Any],

@@ -171,13 +171,15 @@ def stored_hash_text(report_id: str, record: Any, prev_hash: str) -> str:
 
 # The columns the chain walk reads, in this order, as plain DB-API tuples: everything an
 # event's hash covers, and its stored hash. ``id`` is left out (one column less on every
-# row of a walk over millions); a broken link looks it up (:meth:`ChainWalk.locate`).
+# row of a walk over millions); a broken link looks it up (:func:`event_id_finder`).
 CHAIN_COLUMNS = ("seq", "prev_hash", "hash", "actor", "at", "category", "change_index", "important", "kind",
                  "path", "payload", "rule", "timing", "version")
 CHAIN_BATCH = 2000
 _BOOLEANS: dict[object, bytes] = {1: b"true", 0: b"false", None: b"null"}  # True == 1: PostgreSQL's bools too
 # The hash text of a row, as stored_hash_text spells it, in UTF-8. Built with bytes % (one C call per
-# row, no str to encode afterwards): payload and prev_hash are read as UTF-8 bytes (_AS_BYTES).
+# row, no str to encode afterwards): payload and prev_hash are read as UTF-8 bytes (_AS_BYTES). seq
+# goes in by %d, which would also print an integral float as an int; but the batch only passes if
+# the seqs equal 1, 2, 3 …, and no float comes out of an INTEGER column (see EncodedValues).
 _TEMPLATE = (b'{"actor":%b,"at":"%b","category":%b,"change_index":%b,"important":%b,"kind":%b,"path":%b,'
              b'"payload":%b,"prev":"%b","report":%b,"rule":%b,"seq":%d,"timing":%b,"version":%b}')
 _JSON_INDEXES = tuple(CHAIN_COLUMNS.index(name) for name in (
