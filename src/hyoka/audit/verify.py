@@ -28,7 +28,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from itertools import pairwise
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -37,9 +37,18 @@ from sqlalchemy.orm import Session, aliased
 
 from hyoka.model import sha256_text
 from hyoka.store import Store, version_hash
-from hyoka.store.events import EVENT_KINDS, Break, ChainWalk, iter_report_events
+from hyoka.store.events import (
+    CHAIN_COLUMNS,
+    EVENT_KINDS,
+    Break,
+    EncodedValues,
+    at_converter,
+    event_id_finder,
+    row_record,
+    walk_report_chain,
+)
+from hyoka.store.hashing import VersionHasher, _count_changes, refs_by_path
 from hyoka.store.items import decode_body
-from hyoka.store.repository import _diff_counts
 from hyoka.store.schema import (
     APPENDIX_KIND,
     Blob,
@@ -194,6 +203,8 @@ def _check_versions(session: Session, report: ReportRecord) -> list[VersionRecor
         raise Broken(f"評価書 {report_id} に版がありません / report without versions")
     parent: VersionRecord | None = None
     parent_refs: list[tuple[str, str, bool, str]] = []
+    parent_by_path: dict[str, tuple[object, ...]] = {}
+    hasher = VersionHasher()
     path_name, label_name = aliased(NameRecord), aliased(NameRecord)
     rows = iter(session.execute(
         select(ItemRecord.since, ItemRecord.until, ItemRecord.position, path_name.text, label_name.text,
@@ -215,16 +226,17 @@ def _check_versions(session: Session, report: ReportRecord) -> list[VersionRecor
             _, until, position, path, label, star, value_hash = pending
             live.append((position, until, (path, label, bool(star), value_hash)))
             pending = next(rows, None)
-        live.sort(key=lambda entry: entry[0])
-        if any(a[0] == b[0] for a, b in pairwise(live)):
+        live.sort(key=itemgetter(0))
+        if len({entry[0] for entry in live}) != len(live):
             raise Broken(f"{where}: 二つの項目が同じ位置にあります / two items at one position")
         refs = [ref for _, _, ref in live]
-        digest = version_hash(
-            parent=None if parent is None else parent.hash, report_id=report_id, number=record.number,
-            created_at=record.created_at, author=record.author, message=record.message,
-            meta=json.loads(record.meta_json), appendix_hash=record.appendix_hash, items=refs, reader=record.reader,
-        )
-        if digest != record.hash:
+        fields: dict[str, Any] = {
+            "parent": None if parent is None else parent.hash, "report_id": report_id, "number": record.number,
+            "created_at": record.created_at, "author": record.author, "message": record.message,
+            "appendix_hash": record.appendix_hash, "items": refs, "reader": record.reader}
+        # The hasher's spelling first; version_hash itself is asked before anything is called altered.
+        if hasher.hash(meta_json=record.meta_json, **fields) != record.hash and version_hash(
+                meta=json.loads(record.meta_json), **fields) != record.hash:
             raise Broken(f"{where}: 内容が書き換えられています / version content does not match its hash")
         if record.item_count != len(refs):
             raise Broken(f"{where}: 項目数 {record.item_count} が実際の {len(refs)} と違います / item_count wrong")
@@ -234,12 +246,13 @@ def _check_versions(session: Session, report: ReportRecord) -> list[VersionRecor
             raise Broken(f"{where}: 親の版と同じ内容です (commit は作りません) / version equals its parent")
         # Across a reader change commit counted with the differ; those counts are checked
         # against the hash-chained commit event instead (_check_commit_events).
+        by_path = refs_by_path(refs)
         if parent is None or record.reader == parent.reader:
-            counts = _diff_counts(parent_refs, refs)
+            counts = _count_changes(parent_by_path, by_path)
             if counts != (record.added, record.removed, record.modified):
                 raise Broken(f"{where}: 増減数 {(record.added, record.removed, record.modified)} が"
                              f"項目から数えた {counts} と違います / added/removed/modified wrong")
-        parent, parent_refs = record, refs
+        parent, parent_refs, parent_by_path = record, refs, by_path
     if pending is not None:
         raise Broken(f"評価書 {report_id}: 第{pending[0]}版からの項目がありますが、その版がありません "
                      f"/ item of a missing version")
@@ -248,63 +261,82 @@ def _check_versions(session: Session, report: ReportRecord) -> list[VersionRecor
     return records
 
 
+_SEQ, _KIND, _VERSION, _PAYLOAD = (CHAIN_COLUMNS.index(name) for name in ("seq", "kind", "version", "payload"))
+# Kinds whose pairing asks nothing of an event once its version's commit event has been seen.
+_OTHER_KINDS = frozenset(EVENT_KINDS) - {"commit", "publish"}
+
+
 class _CommitEvents:
     """Versions and commit events pair up one to one, in order, and agree on everything both record.
 
     A version may lack its commit event only if it was stored before the audit trail existed
     (migration 0002, so before 0003 too: reader NULL) and precedes every version that has one.
-    Events are seen one at a time as the chain is walked; the first problem is kept and raised
-    by :meth:`finish`, so a broken chain further on is still reported first.
+    Events are seen a batch of raw rows at a time, each batch once the chain through it holds;
+    the first problem is kept and raised by :meth:`finish`, so a broken chain further on is still
+    reported first. An event later than its version's commit event (most of them) only needs a
+    readable payload, and is checked without building a record.
     """
 
-    def __init__(self, report_id: str, versions: Sequence[VersionRecord]) -> None:
+    def __init__(self, report_id: str, versions: Sequence[VersionRecord], convert: Callable[[Any], Any],
+                 locate: Callable[[int], int | None]) -> None:
         self.report_id = report_id
+        self.convert, self.locate = convert, locate
         self.versions = versions
         self.by_number = {record.number: record for record in versions}
         self.commits: set[int] = set()
         self.last_commit = 0
         self.problem: str | None = None
 
-    def see(self, event: Any) -> None:
-        if self.problem is None:
+    def see(self, rows: Sequence[Sequence[Any]]) -> None:
+        """A batch of raw event rows (:data:`CHAIN_COLUMNS`), in seq order."""
+        if self.problem is not None:
+            return
+        commits = self.commits
+        for row in rows:
+            kind, version = row[_KIND], row[_VERSION]
+            if kind in _OTHER_KINDS and version in commits:
+                json.loads(row[_PAYLOAD])  # all a later event of a committed version needs: a readable payload
+                continue
             try:
-                self._see(event)
-            except Broken as broken:
-                self.problem = str(broken)
+                self._see(row_record(row, self.convert))
+            except Broken as broken:  # located only now: the walk does not read ids
+                seq = row[_SEQ]
+                self.problem = f"{Break(self.report_id, seq, self.locate(seq), '')}{broken}"
+                return
 
     def _see(self, event: Any) -> None:
-        report_id, by_number, commits = self.report_id, self.by_number, self.commits
-        where = Break(report_id, event.seq, event.id, "")
+        by_number, commits = self.by_number, self.commits
         if event.kind not in EVENT_KINDS:
-            raise Broken(f"{where}種類 {event.kind!r} は不明です / unknown event kind")
+            raise Broken(f"種類 {event.kind!r} は不明です / unknown event kind")
         if event.version is None:
             return
         version = by_number.get(event.version)
         if version is None:
-            raise Broken(f"{where}記録された第{event.version}版が見つかりません / event names a missing version")
+            raise Broken(f"記録された第{event.version}版が見つかりません / event names a missing version")
         payload = json.loads(event.payload)
         if event.kind == "commit":
             if event.version in commits:
-                raise Broken(f"{where}第{event.version}版の commit 記録が二つあります / duplicate commit event")
+                raise Broken(f"第{event.version}版の commit 記録が二つあります / duplicate commit event")
             if event.version <= self.last_commit:
-                raise Broken(f"{where}commit 記録の順番が版の順番と違います / commit events out of order")
+                raise Broken("commit 記録の順番が版の順番と違います / commit events out of order")
             if payload.get("hash") != version.hash:
-                raise Broken(f"{where}記録された第{event.version}版のハッシュが異なります / committed version differs")
+                raise Broken(f"記録された第{event.version}版のハッシュが異なります / committed version differs")
             recorded = (event.at, event.actor, payload.get("message"), payload.get("items"), payload.get("added"),
                         payload.get("removed"), payload.get("modified"))
             stored = (version.created_at, version.author, version.message, version.item_count, version.added,
                       version.removed, version.modified)
             if recorded != stored:
-                raise Broken(f"{where}第{event.version}版の日時・作成者・件数が版と違います "
+                raise Broken(f"第{event.version}版の日時・作成者・件数が版と違います "
                              f"/ commit event disagrees with its version")
             commits.add(event.version)
             self.last_commit = event.version
         else:
             # Versions read since migration 0003 all have a commit event, which comes first.
             if event.version not in commits and by_number[event.version].reader is not None:
-                raise Broken(f"{where}第{event.version}版の commit 記録より前にあります / event before its commit")
+                raise Broken(f"第{event.version}版の commit 記録より前にあります / event before its commit")
             if event.kind == "publish" and payload.get("hash") != version.hash:
-                raise Broken(f"{where}公表した第{event.version}版のハッシュが違います / published hash mismatch")
+                raise Broken(f"公表した第{event.version}版のハッシュが違います / published hash mismatch")
+
     def finish(self) -> None:
         if self.problem is not None:
             raise Broken(self.problem)
@@ -317,18 +349,16 @@ class _CommitEvents:
                              f"commit 記録がありません / version without its commit event")
 
 
-def _check_report(session: Session, report: ReportRecord) -> tuple[int, int]:
-    """The report's versions, then its events in one streamed pass: chain and pairing together."""
+def _check_report(session: Session, report: ReportRecord, values: EncodedValues) -> tuple[int, int]:
+    """The report's versions, then its events in one streamed pass: chain and pairing together,
+    a batch of raw rows at a time (the walk bench/bench_audit.py times)."""
     versions = _check_versions(session, report)
-    chain = ChainWalk(report.id)
-    commits = _CommitEvents(report.id, versions)
-    for event in iter_report_events(session, report.id):
-        broken = chain.step(event)
-        if broken is not None:
-            raise Broken(str(broken))
-        commits.see(event)
+    commits = _CommitEvents(report.id, versions, values.convert, event_id_finder(session, report.id))
+    broken, count = walk_report_chain(session, report.id, also=commits.see, values=values)
+    if broken is not None:
+        raise Broken(str(broken))
     commits.finish()
-    return len(versions), chain.count
+    return len(versions), count
 
 
 def verify(store: Store, progress: Callable[[str], None] | None = None, anchor: Path | None = None) -> VerifyResult:
@@ -343,6 +373,7 @@ def verify(store: Store, progress: Callable[[str], None] | None = None, anchor: 
     versions = events = 0
     with store.reading() as session:
         report_ids = list(session.scalars(select(ReportRecord.id).order_by(ReportRecord.id)))
+        values = EncodedValues(at_converter(session.get_bind().dialect))  # shared by every report's walk
         try:
             _check_stored_values(session)
             _check_references(session)
@@ -351,7 +382,7 @@ def verify(store: Store, progress: Callable[[str], None] | None = None, anchor: 
                 try:
                     report = session.get(ReportRecord, report_id)
                     assert report is not None
-                    counted = _check_report(session, report)
+                    counted = _check_report(session, report, values)
                 except (ValueError, TypeError, KeyError, AttributeError) as exc:
                     raise Broken(f"評価書 {report_id}: 読めない値があります / unreadable value: {exc}") from None
                 versions, events = versions + counted[0], events + counted[1]

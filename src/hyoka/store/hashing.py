@@ -6,6 +6,7 @@ Hashes are over content, never over storage, so the layout of the tables can cha
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
@@ -69,15 +70,68 @@ def version_hash(
     return sha256_text(canonical_json(data))
 
 
+class VersionHasher:
+    """:func:`version_hash` for the versions of one report walked in order, as verify walks them.
+
+    Consecutive versions share almost every item, and canonical_json re-serialised every item
+    of every version (most of verify's time on a long history). Here each item ref's JSON is
+    spelled once and the version's text is joined from the pieces in canonical_json's key
+    order; ``tests/test_store_hashing.py`` holds it to :func:`version_hash` byte for byte, and
+    verify still asks :func:`version_hash` itself before calling a version altered.
+
+    The cache is keyed by the ref tuple, so refs must carry ``star`` as a bool (True == 1
+    would otherwise share an entry with an int)."""
+
+    def __init__(self) -> None:
+        self._items: dict[ItemRef, str] = {}
+        self._meta: dict[str, str] = {}
+
+    def meta_json(self, stored: str) -> str:
+        """canonical_json of a stored meta text (ValueError when it is not JSON)."""
+        text = self._meta.get(stored)
+        if text is None:
+            text = self._meta[stored] = canonical_json(json.loads(stored))
+        return text
+
+    def hash(self, *, parent: str | None, report_id: str, number: int, created_at: datetime, author: str,
+             message: str, meta_json: str, appendix_hash: str, items: Sequence[ItemRef],
+             reader: int | None = None) -> str:
+        """version_hash of these values, ``meta`` given as its stored JSON text."""
+        known = self._items
+        try:
+            pieces = [known[ref] for ref in items]
+        except KeyError:
+            for ref in items:
+                if ref not in known:
+                    known[ref] = canonical_json(list(ref))
+            pieces = [known[ref] for ref in items]
+        j = canonical_json
+        reader_part = "" if reader is None else f',"reader":{j(reader)}'
+        text = (f'{{"appendix":{j(appendix_hash)},"author":{j(author)},"created_at":{j(_iso(created_at))},'
+                f'"items":[{",".join(pieces)}],"message":{j(message)},"meta":{self.meta_json(meta_json)},'
+                f'"number":{j(number)},"parent":{j(parent)}{reader_part},"report":{j(report_id)}}}')
+        return sha256_text(text)
+
+
 def _iso(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat()
 
 
 def _diff_counts(old: Sequence[ItemRef], new: Sequence[ItemRef]) -> tuple[int, int, int]:
     """(added, removed, modified) by path; moving an item without changing it is no change."""
-    before = {path: rest for path, *rest in old}
-    after = {path: rest for path, *rest in new}
-    added = sum(1 for path in after if path not in before)
-    removed = sum(1 for path in before if path not in after)
-    modified = sum(1 for path, rest in after.items() if path in before and before[path] != rest)
-    return added, removed, modified
+    return _count_changes(refs_by_path(old), refs_by_path(new))
+
+
+def refs_by_path(refs: Sequence[ItemRef]) -> dict[str, tuple[object, ...]]:
+    """path → the rest of its ref (the last one, should a path repeat), as :func:`_diff_counts` compares them."""
+    return {ref[0]: tuple(ref[1:]) for ref in refs}
+
+
+def _count_changes(before: dict[str, tuple[object, ...]], after: dict[str, tuple[object, ...]]) -> tuple[int, int, int]:
+    """(added, removed, modified) between two :func:`refs_by_path` maps, with set operations in C:
+    a (path, rest) pair of ``after`` missing from ``before`` is either added or modified.
+
+    verify keeps each version's map for the next one, so a history of n versions builds n maps, not 2n."""
+    added = len(after.keys() - before.keys())
+    removed = len(before.keys() - after.keys())
+    return added, removed, len(after.items() - before.items()) - added
