@@ -6,7 +6,7 @@ import sqlite3
 import subprocess
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
@@ -430,6 +430,15 @@ def test_unknown_version_names_the_range(store: Store) -> None:
 # -- concurrency ---------------------------------------------------------------------------------
 
 
+
+def _in_threads(work: Callable[[str], None], names: tuple[str, ...]) -> None:
+    """``work(name)`` for each name, each in its own thread, all started before any is joined."""
+    threads = [threading.Thread(target=work, args=(name,)) for name in names]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
 def test_threads_sharing_one_store_each_get_their_own_transaction(store: Store) -> None:
     """A Store is shared by threads as an engine was: each thread writes on its own connection,
     so commits of two reports from two threads never meet inside one transaction."""
@@ -443,11 +452,7 @@ def test_threads_sharing_one_store_each_get_their_own_transaction(store: Store) 
         except BaseException as exc:  # collected and asserted below
             errors.append(exc)
 
-    threads = [threading.Thread(target=writer, args=(name,)) for name in ("a", "b")]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    _in_threads(writer, ("a", "b"))
     assert errors == []
     assert [[v.number for v in store.log(name)] for name in ("a", "b")] == [list(range(1, 9))] * 2
 
@@ -482,11 +487,7 @@ def test_concurrent_writers_keep_a_linear_history(url: str) -> None:
         except BaseException as exc:  # collected and asserted below
             errors.append(exc)
 
-    threads = [threading.Thread(target=writer, args=(name,)) for name in ("a", "b")]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    _in_threads(writer, ("a", "b"))
     assert errors == []
     with Store(url) as store:
         log = store.log("shared")
