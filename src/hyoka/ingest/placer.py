@@ -29,7 +29,6 @@ from hyoka.ingest.reading import FuzzyLabel, Unplaced
 from hyoka.normalize import collapse_space
 from hyoka.numbering import (
     CIRCLED,
-    FILE_SECTIONS,
     RiskHeading,
     group_instance,
     group_range,
@@ -602,8 +601,3 @@ class Placer:
                 return (found, depth, None), value
             return None, ""
         return None, ""
-
-
-def file_sections_named(nodes: list[Node]) -> bool:
-    """Whether II/III repeat (a multi-file report), so paths must name each file."""
-    return any("#" in n.segments[0] and n.segments[0].split("#")[0] in FILE_SECTIONS for n in nodes)

@@ -22,11 +22,11 @@ from hyoka.forms.match import key
 from hyoka.ingest.appendix import find_appendix_start, parse_appendix
 from hyoka.ingest.cells import parse_value, strip_markup
 from hyoka.ingest.lines import Line, appendix_heading, is_noise, split_line
-from hyoka.ingest.placer import Node, Placer, file_sections_named
+from hyoka.ingest.placer import Node, Placer
 from hyoka.ingest.reading import Diagnostics, Reading
 from hyoka.model import CATALOGUE_READER, FormKind, Item, ItemPath, Report, ReportMeta, Text
 from hyoka.normalize import collapse_space, label_key, nfkc_keep_circled
-from hyoka.numbering import numbered
+from hyoka.numbering import FILE_SECTIONS, numbered
 
 _FORM_MARKERS: tuple[tuple[str, FormKind], ...] = (
     ("全項目評価書", "全項目"),
@@ -200,6 +200,11 @@ def _rename_file_sections(nodes: list[Node]) -> tuple[list[str], dict[str, str]]
             node.segments = (renamed[node.segments[0]], *node.segments[1:])
     names = [files[s] for s in renamed if s in files and s.startswith("II")]
     return list(dict.fromkeys(names)), renamed
+
+
+def file_sections_named(nodes: list[Node]) -> bool:
+    """Whether II/III repeat (a multi-file report), so paths must name each file."""
+    return any("#" in n.segments[0] and n.segments[0].split("#")[0] in FILE_SECTIONS for n in nodes)
 
 
 def _renamed(path: str, renamed: dict[str, str]) -> str:
