@@ -345,23 +345,30 @@ def no_first_heading(lines: list[str]) -> list[str]:
     return lines[:start] + ([rest] if rest else []) + lines[start + 1 :]
 
 
+def _edit_body_rows(lines: list[str], edit: Callable[[list[str], list[int]], list[str]]) -> list[str]:
+    """``lines`` with every body row's cells replaced by ``edit(cells, indexes of its label cells)``;
+    the 別添 blocks and the 変更箇所 table are left as they are."""
+    out = []
+    for line, kind in zip(lines, regions(lines), strict=True):
+        if kind == "body":
+            line = "\t".join(edit(line.split("\t"), label_cells(line)))
+        out.append(line)
+    return out
+
+
 @_lines_variant
 def circled_space(lines: list[str]) -> list[str]:
     """"① 入手元" for "①入手元": a space after the circled number of every label cell."""
-    kinds = regions(lines)
-    out = []
-    for line, kind in zip(lines, kinds, strict=True):
-        if kind == "body":
-            cells = line.split("\t")
-            for index in label_cells(line):
-                cell = cells[index]
-                lead = len(cell) - len(cell.lstrip(" \u3000"))
-                body = cell[lead:]
-                if body[0] in CIRCLED and len(body) > 1 and not body[1].isspace():
-                    cells[index] = f"{cell[:lead]}{body[0]} {body[1:]}"
-            line = "\t".join(cells)
-        out.append(line)
-    return out
+    def spaced(cells: list[str], labels: list[int]) -> list[str]:
+        for index in labels:
+            cell = cells[index]
+            lead = len(cell) - len(cell.lstrip(" \u3000"))
+            body = cell[lead:]
+            if body[0] in CIRCLED and len(body) > 1 and not body[1].isspace():
+                cells[index] = f"{cell[:lead]}{body[0]} {body[1:]}"
+        return cells
+
+    return _edit_body_rows(lines, spaced)
 
 
 @_lines_variant
@@ -428,18 +435,13 @@ def roman_ocr(lines: list[str]) -> list[str]:
 @_lines_variant
 def colon_labels(lines: list[str]) -> list[str]:
     """"①事務の名称：軽自動車税…" in one cell, as Word-made reports print a label and its value."""
-    kinds = regions(lines)
-    out = []
-    for line, kind in zip(lines, kinds, strict=True):
-        if kind == "body":
-            cells = line.split("\t")
-            found = label_cells(line)
-            last = found[-1] if found else None
-            if last is not None and last + 1 < len(cells) and cells[last + 1].strip():
-                cells = [*cells[:last], f"{cells[last]}：{cells[last + 1]}", *cells[last + 2 :]]
-            line = "\t".join(cells)
-        out.append(line)
-    return out
+    def joined(cells: list[str], labels: list[int]) -> list[str]:
+        last = labels[-1] if labels else None
+        if last is not None and last + 1 < len(cells) and cells[last + 1].strip():
+            cells = [*cells[:last], f"{cells[last]}：{cells[last + 1]}", *cells[last + 2 :]]
+        return cells
+
+    return _edit_body_rows(lines, joined)
 
 
 @_lines_variant
@@ -503,20 +505,17 @@ def ocr_confusables(lines: list[str]) -> list[str]:
     from hyoka.forms.match import key
 
     labels = _form_label_keys()
-    kinds = regions(lines)
-    out = []
-    for line, kind in zip(lines, kinds, strict=True):
-        if kind == "body":
-            cells = line.split("\t")
-            for index in label_cells(line):
-                cell = cells[index]
-                spots = [i for i, ch in enumerate(cell) if ch in _CONFUSABLE]
-                if spots and len(key(cell)) >= 5 and key(cell) in labels:
-                    at = rng.choice(spots)
-                    cells[index] = cell[:at] + _CONFUSABLE[cell[at]] + cell[at + 1 :]
-            line = "\t".join(cells)
-        out.append(line)
-    return out
+
+    def misread(cells: list[str], label_indexes: list[int]) -> list[str]:
+        for index in label_indexes:
+            cell = cells[index]
+            spots = [i for i, ch in enumerate(cell) if ch in _CONFUSABLE]
+            if spots and len(key(cell)) >= 5 and key(cell) in labels:
+                at = rng.choice(spots)
+                cells[index] = cell[:at] + _CONFUSABLE[cell[at]] + cell[at + 1 :]
+        return cells
+
+    return _edit_body_rows(lines, misread)
 
 
 COMBINED_ORDER = (
