@@ -142,7 +142,16 @@ def too_far_apart(printed: int, name: int) -> bool:
     labels need lengths within 2. An Indel ratio is at most 100 × (1 − |a − b| / (a + b)), so
     with d = |printed − name| it is below THRESHOLD when 100 × (d − 2) > (100 − THRESHOLD) × (printed + name).
     """
-    return 100 * (abs(printed - name) - 2) > (100 - THRESHOLD) * (printed + name)
+    low, high = length_window(printed)
+    return not low <= name <= high
+
+
+def length_window(printed: int) -> tuple[float, float]:
+    """The name lengths n a printed key of this length can reach THRESHOLD with (see
+    :func:`too_far_apart`): 100 × (|printed − n| − 2) ≤ (100 − THRESHOLD) × (printed + n),
+    solved for n on either side of ``printed``."""
+    slack = 100 - THRESHOLD
+    return ((100 - slack) * printed - 200) / (100 + slack), ((100 + slack) * printed + 200) / (100 - slack)
 
 
 def best(printed: str, entries: list[Entry]) -> Match | None:
@@ -157,10 +166,10 @@ def best_in(printed: str, table: tuple[NameRow, ...]) -> Match | None:
         return None
     winner: Match | None = None
     length = len(printed)
-    slack = 100 - THRESHOLD
+    low, high = length_window(length)  # too_far_apart, once per key: this loop runs for every line
     for entry, name, name_length, name_number, name_label in table:
-        if 100 * (abs(length - name_length) - 2) > slack * (length + name_length):
-            continue  # too_far_apart, spelled out: this loop runs for every line a reading asks about
+        if not low <= name_length <= high:
+            continue
         score = _similarity(printed, name, name_number, name_label)
         if score >= THRESHOLD and (winner is None or score > winner.score):
             winner = Match(entry, score, name)
