@@ -269,6 +269,44 @@ def page_numbers(lines: list[str]) -> list[str]:
     return out
 
 
+
+def _alone(heading: str) -> bool:
+    """A numbered heading line that is the title alone: no cell, run-on value or risk after it
+    (OCR runs "3. 特定個人情報の使用リスク1: …" and "6. … く課内における措置> …" together)."""
+    return "\t" not in heading and len(heading) <= 45 and not any(mark in heading for mark in ":：<く〈")
+
+@_lines_variant
+def repeated_headings(lines: list[str]) -> list[str]:
+    """A numbered heading printed again where its table goes on over a page break ("3. 特定個人
+    情報の入手・使用" at the top of the next page), for headings that stand alone on their line
+    and have rows under them: the copy goes before one of those rows, never between a row's
+    lines. A 変更箇所 or 別添 block is left alone."""
+    rng = _rng("repeated_headings")
+    kinds = regions(lines)
+    repeats: dict[int, str] = {}
+    index = 0
+    while index < len(lines):
+        line = lines[index]
+        heading = line.rstrip("\t \u3000")
+        if kinds[index] != "body" or not is_numbered_heading(line) or not _alone(heading):
+            index += 1
+            continue
+        end = index + 1  # the block ends at the next numbered line, however garbled its title
+        while end < len(lines) and kinds[end] == "body" and not (
+                _NUMBER_START_RE.match(lines[end]) or section_title(lines[end])):
+            end += 1
+        rows = [i for i in range(index + 2, end) if starts_row(lines[i])]
+        if rows:
+            repeats[rng.choice(rows)] = heading
+        index = end
+    out: list[str] = []
+    for index, line in enumerate(lines):
+        if index in repeats:
+            out.append(repeats[index])
+        out.append(line)
+    return out
+
+
 def _swap_roman(numeral: str) -> str:
     if numeral in ROMAN_TO_ASCII:
         return ROMAN_TO_ASCII[numeral]
@@ -519,13 +557,14 @@ def ocr_confusables(lines: list[str]) -> list[str]:
 
 
 COMBINED_ORDER = (
-    "no_contents", "roman", "fullwidth_numbers", "circled_space", "broken_labels", "page_numbers", "blank_lines",
+    "no_contents", "repeated_headings", "roman", "fullwidth_numbers", "circled_space", "broken_labels", "page_numbers",
+    "blank_lines",
     "crlf",
 )
 
 
 def combined(text: str) -> str:
-    """Everything at once but the lost first heading: no 項目一覧, swapped numerals, spaced
+    """Everything at once but the lost first heading: no 項目一覧, repeated headings, swapped numerals, spaced
     circled numbers, broken labels, page numbers, doubled blank lines and CRLF."""
     for name in COMBINED_ORDER:
         text = VARIANTS[name](text)
@@ -535,6 +574,7 @@ def combined(text: str) -> str:
 VARIANTS: dict[str, Variant] = {
     "crlf": crlf,
     "page_numbers": page_numbers,
+    "repeated_headings": repeated_headings,
     "roman": roman,
     "fullwidth_numbers": fullwidth_numbers,
     "no_contents": no_contents,

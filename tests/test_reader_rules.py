@@ -1,14 +1,25 @@
 """The reader's rules on small fictional edits of the sample: free text keeps its own ①② and
-"1." lines, a label the form does not have stays with the open item (and is reported), and a
-section whose heading was lost is inferred from its first item."""
+"1." lines (and, on every seed and sample, a line that quotes a heading), a label the form
+does not have stays with the open item (and is reported), and a section whose heading was
+lost is inferred from its first item."""
 
 from __future__ import annotations
 
-from conftest import SAMPLES
+import itertools
+from pathlib import Path
+
+import pytest
+
+from conftest import SAMPLES, SEEDS
 from hyoka.forms import edition_key
 from hyoka.ingest import read_text
+from layout_variants import is_numbered_heading, label_cells, regions
 
 SAMPLE = (SAMPLES / "sakuragawa" / "v2.txt").read_text(encoding="utf-8")
+
+
+REPORTS = [(path.name.split("_")[0], path) for path in sorted(SEEDS.glob("*.txt"))] + [
+    (f"{path.parent.name}-{path.stem}", path) for path in sorted(SAMPLES.glob("*/v1.txt"))]
 
 
 def _insert_after(prefix: str, *lines: str) -> str:
@@ -98,3 +109,35 @@ def test_a_risk_after_lost_pages_goes_to_the_heading_its_name_belongs_to() -> No
     invented = sorted(cut - original)
     assert not invented, invented[:5]
     assert any(p.endswith("/6/リスク2") for p in cut if p.startswith("III(本人確認情報ファイル)"))
+
+
+def _quoting_next_heading(text: str) -> tuple[str, str]:
+    """``text`` with a value's wrapped line that begins with the title of the heading printed
+    next ("3. 特定個人情報の入手・使用に記載のとおり。"), put after the first value row under a
+    numbered heading; and that line."""
+    lines = text.split("\n")
+    kinds = regions(lines)
+    heads = [i for i, line in enumerate(lines)
+             if kinds[i] == "body" and is_numbered_heading(line) and "\t" not in line.strip()]
+    for here, following in itertools.pairwise(heads):
+        rows = [i for i in range(here + 1, following)
+                if label_cells(lines[i]) and any(cell.strip() for cell in lines[i].split("\t")[1:])]
+        if rows:
+            quote = lines[following].strip() + "に記載のとおり。"
+            return "\n".join([*lines[: rows[0] + 1], quote, *lines[rows[0] + 1 :]]), quote
+    raise AssertionError("no value row under a numbered heading")
+
+
+@pytest.mark.parametrize(("name", "path"), REPORTS, ids=[name for name, _ in REPORTS])
+def test_a_value_line_quoting_the_next_heading_stays_in_its_value(name: str, path: Path) -> None:
+    """A sentence that begins with a heading's number and title is a value's line, not the
+    heading: read as the heading, every item up to the real one moved under it (and, the real
+    heading then looking like a step back, the rest of the section went to the next)."""
+    original = path.read_text(encoding="utf-8")
+    text, quote = _quoting_next_heading(original)
+    before = {str(item.path): item.value for item in read_text(original).report.items}
+    after = {str(item.path): item.value for item in read_text(text).report.items}
+    assert list(after) == list(before)
+    changed = [p for p in after if after[p] != before[p]]
+    assert len(changed) == 1
+    assert quote in after[changed[0]].text  # type: ignore[union-attr]

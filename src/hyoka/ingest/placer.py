@@ -83,12 +83,28 @@ class Frame:
     node: Node | None = None
 
 
+# A numbered heading's reading in one section in scope: (fit, minus its rank, section,
+# (entry, score, title characters consumed), title as read, line as read).
+Candidate = tuple[float, int, Entry, tuple[Entry, float, int], str, Line]
 # (match, depth, skipped heading), printed label, value cells, following lines consumed.
 LabelDecision = tuple[tuple[Match, int, Entry | None], str, tuple[str, ...], int]
 
 
 def _clean_label(label: str) -> str:
     return collapse_space(label.replace("※", " "))[:MAX_LABEL].strip() or "項目"
+
+
+# A heading's title run on into a sentence: "3. 特定個人情報の入手・使用に記載のとおり。"
+_PARTICLES = frozenset("にをはがでへとものや")
+
+
+def quotes_a_heading(run_on: str) -> bool:
+    """Whether what follows a numbered heading's title on its cell makes the cell a sentence
+    that quotes the heading (a value's line wrapped to begin with it): it goes on with a
+    particle and ends a sentence. A heading's own run-on text (※, a value, a broken title's
+    tail) does neither."""
+    text = run_on.strip()
+    return len(text) > 1 and text[0] in _PARTICLES and text.endswith(("。", "。)", "。）"))
 
 
 class Placer:
@@ -300,7 +316,7 @@ class Placer:
             if second is not None and len(key(second[1])) > len(key(printed_title)):
                 return self._place_numbered(second, Line(line.number, line.cells[1:]))
         title_key = key(printed_title)
-        candidates: list[tuple[float, int, Entry, tuple[Entry, float, int], str, Line]] = []
+        candidates: list[Candidate] = []
         for rank, section in enumerate(self._sections_in_scope()):
             inferring = rank > 0 or not self.chain
             found = self._numbered_match(section, number, title_key, inferring=inferring)
@@ -323,6 +339,11 @@ class Placer:
             candidates, key=lambda c: (c[0], c[1])
         )
         title_key = key(printed_title)
+        value = split_after(printed_title, consumed) if consumed < len(title_key) else ""
+        if quotes_a_heading(value):
+            return False
+        if self._repeated_heading(candidates):
+            return True
         if minus_rank < 0 or not self.chain:
             self._enter_section(section, "", line.number, inferred=True)
         elif self._pending_repeat is not None:
@@ -331,11 +352,26 @@ class Placer:
             if not current.isdigit() or int(entry.segment) <= int(current):
                 self._enter_section(repeat, printed, at, inferred=False)
             self._pending_repeat = None
-        value = split_after(printed_title, consumed) if consumed < len(title_key) else ""
         shown = label_of(printed_title, consumed) if value else printed_title
         rest = tuple(c for c in (value, *line.rest) if c)
         self._open(1, entry, entry.segment, f"{entry.segment}. {shown}", line, score, rest)
         return True
+
+    def _repeated_heading(self, candidates: list[Candidate]) -> bool:
+        """Whether the line prints the open numbered heading again, whole and alone: a table
+        continued on the next page repeats its heading row (as a section heading is repeated
+        as a page header). The place is kept; read as the next heading instead, the line would
+        reopen the item, or (being no step forward) send the rest of the section into the next
+        one. A repeated section heading just before it was that page's header too."""
+        if len(self.chain) < 2:
+            return False
+        open_heading = self.chain[1].entry
+        for _, minus_rank, _, (entry, score, consumed), shown, shown_line in candidates:
+            if (minus_rank == 0 and entry is open_heading and score >= THRESHOLD and not shown_line.rest
+                    and consumed >= len(key(shown))):
+                self._pending_repeat = None
+                return True
+        return False
 
     def _rank(self, entry: Entry, score: float, number: str, rank: int) -> float:
         """How well a numbered heading fits here: its title, its number, and whether it goes back
