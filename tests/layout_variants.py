@@ -107,6 +107,8 @@ _CONTENTS_RE = re.compile(r"^[ \u3000]*(?:#{1,6}[ \t]*)?項\s*目\s*一\s*覧\s*
 _GROUP_RE = re.compile(r"^[ \u3000]*(?:システム|委託事項|提供先|移転先|リスク)\s*[0-9０-９]")
 _DATE_ROW_RE = re.compile(r"^[ \u3000]*(?:令和|平成|昭和)\s*(?:元|[0-9０-９]{1,2})\s*年")
 _BLANK_DATE_ROW_RE = re.compile(r"^\t+(?:[IVX]{1,4}|[Ⅰ-Ⅵ])\s*\S")
+# An instance or risk header's first cell, alone ("委託事項1", "リスク1: 目的外の入手が行われるリスク").
+_HEADER_RE = re.compile(r"(?:システム|委託事項|提供先|移転先)\s*[0-9０-９]{1,2}|リスク\s*[0-9０-９]{1,2}\s*[:：].*")
 _MERGED_GROUP_RE = re.compile(r"(?:システム|委託事項|提供先|移転先|リスク)\s*[0-9０-９]")
 _LABEL_FORBIDDEN = set("<>[]{}「」『』。＜＞［］｛｝|")
 
@@ -277,32 +279,37 @@ def _alone(heading: str) -> bool:
 
 @_lines_variant
 def repeated_headings(lines: list[str]) -> list[str]:
-    """A numbered heading printed again where its table goes on over a page break ("3. 特定個人
-    情報の入手・使用" at the top of the next page), for headings that stand alone on their line
-    and have rows under them: the copy goes before one of those rows, never between a row's
-    lines. A 変更箇所 or 別添 block is left alone."""
+    """Headings printed again where their table goes on over a page break: a numbered heading
+    that stands alone on its line ("3. 特定個人情報の入手・使用"), and an instance or risk header
+    as printed ("委託事項1 | 〇〇業務", "リスク1: 目的外の入手が行われるリスク"), each before one
+    of the rows under it, never between a row's lines. A 変更箇所 or 別添 block is left alone."""
     rng = _rng("repeated_headings")
     kinds = regions(lines)
-    repeats: dict[int, str] = {}
-    index = 0
-    while index < len(lines):
-        line = lines[index]
-        heading = line.rstrip("\t \u3000")
-        if kinds[index] != "body" or not is_numbered_heading(line) or not _alone(heading):
-            index += 1
-            continue
-        end = index + 1  # the block ends at the next numbered line, however garbled its title
-        while end < len(lines) and kinds[end] == "body" and not (
-                _NUMBER_START_RE.match(lines[end]) or section_title(lines[end])):
+    repeats: dict[int, list[str]] = {}
+
+    def block_end(index: int, ends: Callable[[str], bool]) -> int:
+        end = index + 1
+        while end < len(lines) and kinds[end] == "body" and not (ends(lines[end]) or section_title(lines[end])):
             end += 1
-        rows = [i for i in range(index + 2, end) if starts_row(lines[i])]
+        return end
+
+    for index, line in enumerate(lines):
+        heading = line.rstrip("\t \u3000")
+        if kinds[index] != "body":
+            continue
+        if is_numbered_heading(line) and _alone(heading):
+            # the block ends at the next numbered line, however garbled its title
+            rows = [i for i in range(index + 2, block_end(index, _NUMBER_START_RE.match)) if starts_row(lines[i])]
+        elif _HEADER_RE.fullmatch(line.split("\t")[0].strip(" \u3000")):
+            ends = lambda text: bool(_GROUP_RE.match(text.lstrip("# ")) or _NUMBER_START_RE.match(text))  # noqa: E731
+            rows = [i for i in range(index + 2, block_end(index, ends)) if starts_row(lines[i])][:3]
+        else:
+            continue
         if rows:
-            repeats[rng.choice(rows)] = heading
-        index = end
+            repeats.setdefault(rng.choice(rows), []).append(heading)
     out: list[str] = []
     for index, line in enumerate(lines):
-        if index in repeats:
-            out.append(repeats[index])
+        out.extend(repeats.get(index, ()))
         out.append(line)
     return out
 

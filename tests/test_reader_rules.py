@@ -141,3 +141,38 @@ def test_a_value_line_quoting_the_next_heading_stays_in_its_value(name: str, pat
     changed = [p for p in after if after[p] != before[p]]
     assert len(changed) == 1
     assert quote in after[changed[0]].text  # type: ignore[union-attr]
+
+
+def test_an_instance_header_printed_again_keeps_the_place_but_a_new_name_is_a_second_instance() -> None:
+    """"委託事項1 | 軽自動車税システムの運用保守" printed again inside its block (a page break) is
+    the same instance; a 委託事項1 that names other work is a second one (委託事項1#2), as an
+    author's numbering slip is read, never folded into the first."""
+    repeated = _insert_after("②委託先における取扱者数", "委託事項1\t軽自動車税システムの運用保守")
+    assert _paths(repeated) == _paths(SAMPLE)
+    items = {str(item.path): item.value for item in read_text(repeated).report.items}
+    assert items["II/4/委託事項1/③委託先名"].text == "架空情報システム株式会社"  # type: ignore[union-attr]
+    assert items["II/4/委託事項1"].text == "軽自動車税システムの運用保守"  # type: ignore[union-attr]
+
+    second = _insert_after("	⑥再委託事項", "委託事項1\t納税通知書の印刷", "①委託内容\t納税通知書の印刷と封入")
+    paths = _paths(second)
+    assert [p for p in paths if p not in _paths(SAMPLE)] == ["II/4/委託事項1#2", "II/4/委託事項1#2/①委託内容"]
+    items = {str(item.path): item.value for item in read_text(second).report.items}
+    assert items["II/4/委託事項1#2/①委託内容"].text == "納税通知書の印刷と封入"  # type: ignore[union-attr]
+    assert items["II/4/委託事項1/①委託内容"].text.startswith("賦課システム")  # type: ignore[union-attr]
+
+
+def test_a_merged_label_printed_on_each_of_its_rows_is_one_item() -> None:
+    """"④使用の主体 | 使用者数 | …" under "④使用の主体 | 使用部署 | …": the label cell spans both
+    rows and the extraction printed it on each. Both children belong to the one item; only a
+    child read there already makes the line a second printing (#2)."""
+    rows = SAMPLE.split("\n")
+    at = next(i for i, row in enumerate(rows) if row.startswith("\t使用者数"))
+    rows[at] = "④使用の主体" + rows[at]
+    merged = "\n".join(rows)
+    assert _paths(merged) == _paths(SAMPLE)
+    items = {str(item.path): item.value for item in read_text(merged).report.items}
+    assert items["II/3/④使用の主体/使用者数"].text == "[10人以上50人未満]"  # type: ignore[union-attr]
+
+    again = _insert_after("\t使用者数", "④使用の主体\t使用部署\t市民課")
+    added = [p for p in _paths(again) if p not in _paths(SAMPLE)]
+    assert added == ["II/3/④使用の主体#2", "II/3/④使用の主体#2/使用部署"]

@@ -68,6 +68,7 @@ class Node:
     star: bool
     line: int
     parts: list[str] = field(default_factory=list)
+    printed_value: str = ""  # the value printed on the label's own line, to know a repeat of it
 
     def add(self, text: str) -> None:
         if text:
@@ -183,7 +184,7 @@ class Placer:
         if count:
             segments = (*segments[:-1], f"{segments[-1]}#{count + 1}")
             self.chain[-1].segment = segments[-1]
-        node = Node(segments, _clean_label(printed), "※" in printed, number)
+        node = Node(segments, _clean_label(printed), "※" in printed, number, printed_value=value)
         node.add(value)
         self.nodes.append(node)
         self.current = node
@@ -209,8 +210,14 @@ class Placer:
             # The same item named again before anything under it (several risk names printed
             # for one entry, an instance header repeated with its first item): one item.
             if child is None:
-                self.current.add(" ".join((printed, *rest)))
+                if not self._repeats_open(open_frame, entry, segment, printed, rest, child):
+                    self.current.add(" ".join((printed, *rest)))
                 return
+        elif self._repeats_open(deeper := self.chain[depth] if len(self.chain) > depth + 1 else None, entry, segment,
+                                printed, rest, child):
+            return
+        elif self._goes_on_with(deeper, depth, entry, segment, printed, child):
+            self.chain = self.chain[: depth + 1]  # the child below opens under the item already read
         else:
             if child is None and rest and depth > 0 and not self._label_children(entry.path):
                 sibling = self._child_cell(self.chain[depth - 1].entry, rest)
@@ -225,6 +232,35 @@ class Placer:
             match, shown, value = child
             self.chain = [*self.chain[: depth + 1], Frame(match.entry, match.entry.segment)]
             self._node(shown, line.number, match.score, " ".join(c for c in value if c))
+
+    def _repeats_open(self, frame: Frame | None, entry: Entry, segment: str, printed: str, rest: tuple[str, ...],
+                      child: object) -> bool:
+        """Whether the line prints an open item again, label and value as first printed:
+        "委託事項1 | 〇〇業務" or "リスク1: 目的外の入手が行われるリスク" at the top of the next
+        page, where the block goes on. The place is kept (read as a second 委託事項1, the rest
+        of the block would leave the first; read as text, the header would join the value). A
+        same-numbered header that names something else is still a second instance."""
+        return (
+            frame is not None
+            and child is None
+            and frame.entry is entry
+            and strip_duplicate(frame.segment) == segment
+            and frame.node is not None
+            and frame.node.label == _clean_label(printed)
+            and frame.node.printed_value == " ".join(rest)
+        )
+
+    def _goes_on_with(self, frame: Frame | None, depth: int, entry: Entry, segment: str, printed: str,
+                      child: tuple[Match, str, tuple[str, ...]] | None) -> bool:
+        """Whether the line names an open item again only to give it its next child: a label
+        cell merged over several rows, printed on each ("②保管期間 | 期間 | …" then "②保管期間 |
+        その妥当性 | …"). The child joins the item already read, unless it was read there before
+        (then the line is a second printing of the item, kept apart as #2)."""
+        if (child is None or frame is None or frame.entry is not entry or strip_duplicate(frame.segment) != segment
+                or frame.node is None or frame.node.label != _clean_label(printed)):
+            return False
+        below = (*(f.segment for f in self.chain[: depth + 1]), child[0].entry.segment)
+        return below not in self._used
 
     def _child_cell(self, parent: Entry, rest: tuple[str, ...]) -> tuple[Match, str, tuple[str, ...]] | None:
         """The child of ``parent`` the first value cell names, its printed label and the cells of
