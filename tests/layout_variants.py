@@ -478,6 +478,21 @@ def roman_ocr(lines: list[str]) -> list[str]:
 
 
 @_lines_variant
+def lost_dots(lines: list[str]) -> list[str]:
+    """Numbered headings with the dot OCR lost or misread: "2 基本情報", "3，特定個人情報の入手・
+    使用", "4、特定個人情報ファイルの取扱いの委託" (one of the three spellings per heading, at
+    random). "2 基本情報" is also what a digit section numeral looks like ("1 基本情報")."""
+    rng = _rng("lost_dots")
+    out = []
+    for line, kind in zip(lines, regions(lines), strict=True):
+        m = _NUMBERED_RE.match(line)
+        if kind == "body" and m and is_numbered_heading(line):
+            line = f"{m['lead']}{m['num']}{rng.choice((' ', '，', '、'))}{m['title']}"
+        out.append(line)
+    return out
+
+
+@_lines_variant
 def colon_labels(lines: list[str]) -> list[str]:
     """"①事務の名称：軽自動車税…" in one cell, as Word-made reports print a label and its value."""
     def joined(cells: list[str], labels: list[int]) -> list[str]:
@@ -528,9 +543,11 @@ def ocr_damaged(text: str) -> bool:
 
 # Which texts a variant applies to (every text when not listed).
 # A text OCR already damaged is not typeset again either: its labels, unreadable without
-# their cell boundaries, could not be told from the value run on after them.
+# their cell boundaries, could not be told from the value run on after them. Nor does it lose
+# its headings' dots to a second OCR: a heading read from "6 情報提供ネットリーグン" alone
+# (its dot gone and its title garbled) is beyond what a reader can tell from a value.
 APPLIES_TO = {name: (lambda text: not ocr_damaged(text))
-              for name in ("ocr_confusables", "colon_labels", "single_spaces")}
+              for name in ("ocr_confusables", "colon_labels", "single_spaces", "lost_dots")}
 
 
 def _form_label_keys() -> frozenset[str]:
@@ -590,6 +607,7 @@ VARIANTS: dict[str, Variant] = {
     "broken_labels": broken_labels,
     "blank_lines": blank_lines,
     "roman_ocr": roman_ocr,
+    "lost_dots": lost_dots,
     "ocr_confusables": ocr_confusables,
     "colon_labels": colon_labels,
     "single_spaces": single_spaces,

@@ -45,6 +45,9 @@ _IN_TEXT_RE = re.compile(rf"({_GROUPS})\s*(\d{{1,3}})")
 _RISK_RE = re.compile(r"^リスク\s*[^\w\s:：;；]?\s*(\d{0,2})\s*[:：;；]\s*(.*)$")
 _RISK_BARE_RE = re.compile(r"^リスク\s*(\d{1,2})$")
 _NUMBERED_RE = re.compile(r"^(\d{1,2})\s*[.．]\s*(\S.*)$")
+# The same heading with its dot lost or misread by OCR ("2 基本情報", "3，特定個人情報の入手・使用").
+# Only a heading of the form with that very number may be read from it (see the placer).
+_LOOSE_NUMBERED_RE = re.compile(r"^(\d{1,2})(?:\s*[,，、･・:：]\s*|\s+)(?=[^\d\s])(\S.*)$")
 _ROMAN_HEAD_RE = re.compile(r"^\s*([IVXⅠⅡⅢⅣⅤⅥⅦΙ]{1,4}|[пшv])(?![A-Za-z])\s*[.．]?\s*")
 # OCR reads the strokes of I as a lower-case l, a bar or a 1 ("Il 特定個人情報ファイルの概要",
 # "lll リスク対策", "11 …"); such a token counts only if it contains one of them, not a lone "1"
@@ -161,6 +164,25 @@ def numbered(text: str) -> tuple[str, str] | None:
     """("3", "特定個人情報の入手・使用") for "3. 特定個人情報の入手・使用" (also "３．")."""
     m = _NUMBERED_RE.match(fold(text))
     return (m.group(1), m.group(2).strip()) if m else None
+
+
+@_remembered
+def loosely_numbered(text: str) -> tuple[str, str] | None:
+    """("2", "基本情報") for "2 基本情報" or "2，基本情報": a numbered heading whose dot OCR lost
+    or misread, or None (also for "2. 基本情報", which :func:`numbered` reads). Values start so
+    too ("1 宛名管理機能 …"), so a reader takes it only for a heading of the form that has this
+    very number and nearly this title."""
+    folded = fold(text)
+    if _NUMBERED_RE.match(folded):
+        return None
+    m = _LOOSE_NUMBERED_RE.match(folded)
+    return (m.group(1), m.group(2).strip()) if m else None
+
+
+def section_ordinal(segment: str) -> int | None:
+    """3 for the section "III" (a file's "III(…)" too); None for any other segment."""
+    numeral = segment.partition("(")[0]
+    return ROMAN_VALUES.index(numeral) + 1 if numeral in ROMAN_VALUES else None
 
 
 @_remembered

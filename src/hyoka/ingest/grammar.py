@@ -31,7 +31,7 @@ from hyoka.forms.match import (
     title_score,
 )
 from hyoka.normalize import nfkc_keep_circled
-from hyoka.numbering import strip_roman
+from hyoka.numbering import section_ordinal, strip_roman
 
 K = TypeVar("K")
 V = TypeVar("V")
@@ -179,6 +179,10 @@ class Grammar:
         if numeral is None and compact[:2] not in self.title_heads:
             return None
         for entry, title in self.titles:
+            if numeral is not None and numeral.isdigit() and int(numeral) != section_ordinal(entry.segment):
+                # "2 基本情報" is II 2. with its dot lost, not I: a digit printed for a section
+                # numeral is that section's number.
+                continue
             if compact.startswith(title):
                 remainder = split_after(body, len(key(entry.title))) if compact != title else ""
             elif numeral and len(title) >= 6 and fuzz.ratio(compact[: len(title)], title) >= SECTION_FUZZY:

@@ -33,6 +33,7 @@ from hyoka.numbering import (
     group_instance,
     group_range,
     instance_of,
+    loosely_numbered,
     numbered,
     paren_to_circled,
     risk_heading,
@@ -304,6 +305,9 @@ class Placer:
         heading = numbered(first)
         if heading is not None and self._place_numbered(heading, line):
             return 0
+        loose = loosely_numbered(first) if heading is None else None
+        if loose is not None and self._place_numbered(loose, line, strict=False):
+            return 0
         consumed = self._place_label(line, following)
         if consumed is not None:
             return consumed
@@ -344,13 +348,15 @@ class Placer:
         return not (first.startswith(VALUE_START) or first[0].isdigit() or first.endswith(("。", "、")))
 
     # -- numbered headings ("3. 特定個人情報の入手・使用") ---------------------
-    def _place_numbered(self, heading: tuple[str, str], line: Line) -> bool:
+    def _place_numbered(self, heading: tuple[str, str], line: Line, *, strict: bool = True) -> bool:
+        """A numbered heading; not ``strict`` (its dot lost: "2 基本情報"), only a heading of
+        that very number whose title reads nearly whole."""
         number, printed_title = heading
         if len(line.cells) >= 2:
             # "2. 基本 | 情報": the title broken across cells; "3. 特定 | 3. 特定個人情報の…": debris.
             second = numbered(line.cells[1])
             if second is not None and len(key(second[1])) > len(key(printed_title)):
-                return self._place_numbered(second, Line(line.number, line.cells[1:]))
+                return self._place_numbered(second, Line(line.number, line.cells[1:]), strict=strict)
         title_key = key(printed_title)
         candidates: list[Candidate] = []
         for rank, section in enumerate(self._sections_in_scope()):
@@ -366,7 +372,7 @@ class Placer:
                     found, shown_title = longer, joined
                     shown_line = Line(line.number, (line.cells[0], *line.cells[extra + 1 :]))
                     break
-            if found is not None:
+            if found is not None and (strict or (found[0].segment == number and found[1] >= _INFER_THRESHOLD)):
                 candidates.append((self._rank(found[0], found[1], number, rank), -rank, section, found, shown_title,
                                    shown_line))
         if not candidates:

@@ -26,7 +26,7 @@ from hyoka.ingest.placer import Node, Placer
 from hyoka.ingest.reading import Diagnostics, Reading
 from hyoka.model import CATALOGUE_READER, FormKind, Item, ItemPath, Report, ReportMeta, Text
 from hyoka.normalize import collapse_space, label_key, nfkc_keep_circled
-from hyoka.numbering import FILE_SECTIONS, numbered
+from hyoka.numbering import FILE_SECTIONS, loosely_numbered, numbered
 
 _FORM_MARKERS: tuple[tuple[str, FormKind], ...] = (
     ("全項目評価書", "全項目"),
@@ -109,7 +109,8 @@ def _body_start(lines: Sequence[Line], kinds: dict[int, str], catalogue: Catalog
     before that item, or the item itself when its heading was lost. Earlier headings are the
     項目一覧 (whose last entry may stand just before a heading-less body)."""
     first_item, sections = next(
-        ((idx, found) for idx, line in enumerate(lines) if (found := _item_sections(line, catalogue))), (None, set())
+        ((idx, found) for idx, line in enumerate(lines)
+         if idx not in kinds and (found := _item_sections(line, catalogue))), (None, set())
     )
     if first_item is None:
         return next((idx for idx, kind in sorted(kinds.items()) if kind.startswith("section")), len(lines))
@@ -123,7 +124,11 @@ def _body_start(lines: Sequence[Line], kinds: dict[int, str], catalogue: Catalog
 def _item_sections(line: Line, catalogue: Catalogue) -> set[str]:
     """The sections a numbered heading of the form belongs to ("1. 特定個人情報ファイルを取り扱う
     事務" → {"I"}); empty for any other line."""
-    heading = numbered(line.first) if line.cells else None
+    if not line.cells:
+        return set()
+    heading, prefix = numbered(line.first), _TITLE_PREFIX
+    if heading is None:  # its dot lost ("1 特定個人情報ファイルを取り扱う事務"): the whole title
+        heading, prefix = loosely_numbered(line.first), None
     if heading is None:
         return set()
     title = key(heading[1] + "".join(line.cells[1:]))
@@ -131,7 +136,7 @@ def _item_sections(line: Line, catalogue: Catalogue) -> set[str]:
         section.segment
         for section in catalogue.sections()
         for entry in catalogue.children(section.path)
-        if entry.segment == heading[0] and entry.title and title.startswith(key(entry.title)[:_TITLE_PREFIX])
+        if entry.segment == heading[0] and entry.title and title.startswith(key(entry.title)[:prefix])
     }
 
 
