@@ -4,10 +4,10 @@ The pair is the largest published report (../shared/seeds) and a copy with a
 few % of its value lines edited the way revisions edit them (a sentence added,
 a word replaced, a number changed). On the same pair, in the same run:
 
-- hyoka, first reading: everything hyoka remembers across calls emptied first, untimed (the
-  reader's memory, the form catalogues, the differ's lookups), then read both files, align
-  items, diff changed items, classify (in process) — the work of one `hyoka diff` process after
-  its imports;
+- hyoka, first reading: everything hyoka remembers across calls emptied first, untimed
+  (``hyoka.memory.forget_everything``: the reader's memory, the form catalogues, the differ's
+  lookups), then read both files, align items, diff changed items, classify (in process) —
+  the work of one `hyoka diff` process after its imports;
 - hyoka: the same with the reader's memory of the earlier rounds (a process that reads
   versions of the same report again, e.g. a server);
 - hyoka without reading: align + diff + classify of the already parsed reports;
@@ -36,13 +36,10 @@ from pathlib import Path
 
 from benchlib import SEEDS, alternating, edited_copy, ratio_line
 
-import hyoka.diff.align as align_module
-import hyoka.forms as forms_module
-import hyoka.forms.printed as printed_module
 from hyoka.classify import compare_reports
 from hyoka.classify.policy import Policy
-from hyoka.forms import load_catalogue
-from hyoka.ingest import forget, read_report
+from hyoka.ingest import read_report
+from hyoka.memory import forget_everything
 
 
 def difflib_pair(old: str, new: str) -> int:
@@ -57,16 +54,6 @@ def difflib_pair(old: str, new: str) -> int:
             changed += len(difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes())
     list(difflib.unified_diff(old_lines, new_lines, lineterm=""))
     return changed
-
-
-def forget_everything() -> None:
-    """Empty what hyoka remembers across calls in a process — the reader's memory, the form
-    catalogues themselves and the differ's instance lookups — so that a timed run starts as a
-    new `hyoka diff` process does after its imports."""
-    forget()
-    for cached in (load_catalogue, forms_module._catalogue_data, forms_module._key, align_module._instance_of,
-                   printed_module._descendants, printed_module._label):
-        cached.cache_clear()
 
 
 def main() -> None:

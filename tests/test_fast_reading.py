@@ -68,6 +68,33 @@ def test_forget_empties_what_is_remembered(seeds_dir: Path) -> None:
     assert all(cache.cache_info().currsize == 0 for cache in caches)
 
 
+def test_forget_everything_empties_catalogues_and_the_differ_too(seeds_dir: Path) -> None:
+    """hyoka.memory.forget_everything is what the first-reading benchmark starts from: after it,
+    no process-wide memory holds anything, and a diff reads and aligns as before."""
+    from hyoka import forms
+    from hyoka.classify import compare_reports
+    from hyoka.classify.policy import Policy
+    from hyoka.diff import align
+    from hyoka.forms import printed
+    from hyoka.ingest import lines
+    from hyoka.memory import forget_everything
+
+    old, new = (path.read_text("utf-8") for path in sorted(seeds_dir.glob("*.txt"))[:2])
+
+    def records() -> list[tuple[str, str]]:
+        before = read_text(old, "old").report
+        after = read_text(old.replace("①システムの名称\t", "①システムの名称\t新", 1), "new").report
+        return [(str(r.path), r.decision.rule) for r in compare_reports(before, after, Policy()).records]
+
+    first = records()
+    read_text(new, "other")
+    caches = (forms.load_catalogue, forms._catalogue_data, align._instance_of, lines.split_cells)
+    assert all(cache.cache_info().currsize > 0 for cache in caches)
+    forget_everything()
+    assert all(cache.cache_info().currsize == 0 for cache in (*caches, printed._label, printed._descendants))
+    assert records() == first and first
+
+
 ALPHABET = "①②③⑥⑩0123456789入手元使用目的の事務ファイルリスク・ "
 
 

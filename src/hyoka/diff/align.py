@@ -370,3 +370,8 @@ def align_paired(old: Report, new: Report) -> list[ItemChange]:
             placed.append((float(idx), ItemChange(item.path, "moved", before, item)))
     placed.sort(key=lambda pair: pair[0])
     return [change for _, change in placed]
+
+
+def forget() -> None:
+    """Drop the instance lookups remembered across alignments."""
+    _instance_of.cache_clear()

@@ -283,6 +283,12 @@ def load_catalogue(form: FormKind | str, edition: str | None = None) -> Catalogu
     return Catalogue(str(data["form"]), str(data["name"]), _with_closing_labels(entries), used, editions)
 
 
+def forget() -> None:
+    """Drop the loaded catalogues and their keys (a later call loads them again from the TOML)."""
+    for remembered in (load_catalogue, _catalogue_data, _key):
+        remembered.cache_clear()
+
+
 # The item that closes each heading of III: the form prints it as the heading's title followed by
 # this, joined by における (に伴う after 「…との接続」); the catalogue lists only the short segment.
 CLOSING = "その他のリスク及びそのリスクに対する措置"

@@ -527,3 +527,9 @@ def find_printed(catalogue: Catalogue, cell: str) -> ItemPath | None:
     if leftover:
         segments.append(leftover)
     return ItemPath(tuple(segments))
+
+
+def forget() -> None:
+    """Drop the printed-path lookups remembered across calls."""
+    _descendants.cache_clear()
+    _label.cache_clear()
