@@ -493,6 +493,19 @@ def lost_dots(lines: list[str]) -> list[str]:
 
 
 @_lines_variant
+def lost_numbers(lines: list[str]) -> list[str]:
+    """Numbered headings without their numbers ("基本情報" for "2. 基本情報"), as a Word report
+    whose headings use automatic numbering reads once extracted: the numbers are not text."""
+    out = []
+    for line, kind in zip(lines, regions(lines), strict=True):
+        m = _NUMBERED_RE.match(line)
+        if kind == "body" and m and is_numbered_heading(line):
+            line = f"{m['lead']}{m['title']}"
+        out.append(line)
+    return out
+
+
+@_lines_variant
 def colon_labels(lines: list[str]) -> list[str]:
     """"①事務の名称：軽自動車税…" in one cell, as Word-made reports print a label and its value."""
     def joined(cells: list[str], labels: list[int]) -> list[str]:
@@ -544,10 +557,11 @@ def ocr_damaged(text: str) -> bool:
 # Which texts a variant applies to (every text when not listed).
 # A text OCR already damaged is not typeset again either: its labels, unreadable without
 # their cell boundaries, could not be told from the value run on after them. Nor does it lose
-# its headings' dots to a second OCR: a heading read from "6 情報提供ネットリーグン" alone
-# (its dot gone and its title garbled) is beyond what a reader can tell from a value.
+# its headings' dots to a second OCR, or its numbers to Word: a heading read from "6 情報提供
+# ネットリーグン" alone (its dot gone and its title garbled) is beyond what a reader can tell
+# from a value.
 APPLIES_TO = {name: (lambda text: not ocr_damaged(text))
-              for name in ("ocr_confusables", "colon_labels", "single_spaces", "lost_dots")}
+              for name in ("ocr_confusables", "colon_labels", "single_spaces", "lost_dots", "lost_numbers")}
 
 
 def _form_label_keys() -> frozenset[str]:
@@ -608,6 +622,7 @@ VARIANTS: dict[str, Variant] = {
     "blank_lines": blank_lines,
     "roman_ocr": roman_ocr,
     "lost_dots": lost_dots,
+    "lost_numbers": lost_numbers,
     "ocr_confusables": ocr_confusables,
     "colon_labels": colon_labels,
     "single_spaces": single_spaces,

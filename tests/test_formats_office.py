@@ -306,6 +306,35 @@ def test_docx_merged_cells_read_once_and_glyphs_become_marks() -> None:
     ]
 
 
+
+@pytest.mark.parametrize("source", [SAKURAGAWA / "v2.txt", SEEDS / "002_d96ab8c3580b4465.txt"],
+                         ids=lambda p: p.stem)
+def test_docx_headings_numbered_by_word_read_as_the_text(source: Path) -> None:
+    """A Word report whose "1. 特定個人情報ファイルを取り扱う事務" headings are automatic list
+    numbering ("List Number" style): the numbers are Word's, not text, so the document reads
+    "特定個人情報ファイルを取り扱う事務" alone; it must still read as the text it was made from."""
+    import docx
+
+    from layout_variants import lost_numbers
+
+    text = source.read_text(encoding="utf-8")
+    stripped = lost_numbers(text)
+    titles = {new.strip() for old, new in zip(text.split("\n"), stripped.split("\n"), strict=True) if old != new}
+    document = docx.Document(BytesIO(builders.plain_docx(stripped)))
+    numbered = 0
+    for paragraph in document.paragraphs:
+        if paragraph.text.strip() in titles:
+            paragraph.style = document.styles["List Number"]
+            numbered += 1
+    out = BytesIO()
+    document.save(out)
+    assert numbered >= 20
+    styles = zipfile.ZipFile(BytesIO(out.getvalue())).read("word/styles.xml").decode()
+    assert re.search(r'w:styleId="ListNumber".*?<w:numPr>', styles, re.S)  # Word numbers them itself
+    expected, got = parse_text(text), _read(out.getvalue(), f"{source.stem}.docx")
+    assert tree(got) == tree(expected)
+
+
 W14 = "http://schemas.microsoft.com/office/word/2010/wordml"
 
 

@@ -4,8 +4,8 @@
 The invariant, per (file, variant):
 
 * parse: ``hyoka.ingest.parse_text`` on the original and on the variant gives the same item
-  paths, in the same order, with the same values (``value_to_json``), compared exactly. The
-  variants never put anything inside a value (page numbers sit between rows, breaks and
+  paths, in the same order, with the same values (``value_to_json``) and ※ marks, compared
+  exactly. The variants never put anything inside a value (page numbers sit between rows, breaks and
   spaces go into label cells only, numerals change in headings only), so no whitespace
   folding is needed or allowed: a reader that lets a label's second half or a page number
   leak into a value fails, as it should. ``parse_text`` gets the variant as is, CRLF
@@ -85,7 +85,8 @@ Row = tuple[str, str]
 def item_rows(text: str) -> tuple[Row, ...]:
     report = parse_text(text)
     return tuple(
-        (str(item.path), json.dumps(value_to_json(item.value), ensure_ascii=False, sort_keys=True))
+        (str(item.path), json.dumps(value_to_json(item.value), ensure_ascii=False, sort_keys=True)
+         + (" ※" if item.star else ""))  # the ※ mark counts: it decides 重要な変更
         for item in report.items
     )
 

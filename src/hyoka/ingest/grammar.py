@@ -43,6 +43,10 @@ INFER_THRESHOLD = 90.0
 NUMBER_BONUS = 10.0
 # How many headings after an open one may have lost their own line.
 SKIPPED_HEADINGS = 2
+# A numbered heading printed without its number: how many headings ahead it may be, and the
+# shortest title it may be read from ("監査" is a heading; shorter words are not told from text).
+BARE_AHEAD = 3
+BARE_MIN_KEY = 2
 
 # (match, depth, skipped heading) — see Grammar.find.
 Found = tuple[Match, int, Entry | None]
@@ -84,6 +88,7 @@ class Grammar:
         self._anywhere: dict[str, bool] = {}
         self._prefix: dict[tuple[str, tuple[str, ...]], Match | None] = {}
         self._numbered: dict[tuple[tuple[str, ...], str, str, bool], tuple[Entry, float, int] | None] = {}
+        self._bare: dict[tuple[tuple[str, ...], str | None, str], tuple[Entry, float, int] | None] = {}
 
     def remembered(self, key_: Hashable, compute: Callable[[], V]) -> V:
         """A reader's answer that depends only on the catalogue and ``key_`` (a line's cells and
@@ -131,6 +136,26 @@ class Grammar:
             if score + bonus >= need and (winner is None or score + bonus > ranked):
                 winner, ranked = (entry, score, consumed), score + bonus
         return winner
+
+    def bare_heading(self, section: tuple[str, ...], after: str | None,
+                     title_key: str) -> tuple[Entry, float, int] | None:
+        """(entry, score, key characters of the title consumed) of the numbered heading of
+        ``section`` printed without its number ("基本情報" for "2. 基本情報": Word's automatic
+        numbering, lost on extraction), among the next :data:`BARE_AHEAD` after the open one
+        ``after`` (from the first when none is open). The line must begin with its title,
+        nearly whole; what follows it is the caller's to judge."""
+        return _remember(self._bare, (section, after, title_key), lambda: self._bare_heading(section, after, title_key))
+
+    def _bare_heading(self, section: tuple[str, ...], after: str | None,
+                      title_key: str) -> tuple[Entry, float, int] | None:
+        if len(title_key) < BARE_MIN_KEY:
+            return None
+        headings = [e for e in self.cat.children(section) if e.segment.isdigit() and e.title]
+        if after is not None:
+            headings = [e for e in headings if int(e.segment) > int(after)] if after.isdigit() else []
+        scored = [(e, *title_score(title_key, key(e.title))) for e in headings[:BARE_AHEAD]]
+        found = max(scored, key=lambda row: row[1], default=None)
+        return found if found is not None and found[1] >= INFER_THRESHOLD else None
 
     def find(self, printed: str, parents: tuple[tuple[str, ...], ...]) -> Found | None:
         """The deepest open level with a child the printed key names: (match, depth, None).

@@ -30,6 +30,7 @@ from hyoka.normalize import collapse_space
 from hyoka.numbering import (
     CIRCLED,
     RiskHeading,
+    fold,
     group_instance,
     group_range,
     instance_of,
@@ -308,10 +309,45 @@ class Placer:
         loose = loosely_numbered(first) if heading is None else None
         if loose is not None and self._place_numbered(loose, line, strict=False):
             return 0
+        bare = heading is None and loose is None
+        if bare and not line.rest and self._place_bare(line, exact=True):
+            return 0  # "従業者に対する教育・啓発" alone: the heading, though its first label reads the same
         consumed = self._place_label(line, following)
         if consumed is not None:
             return consumed
+        if bare and self._place_bare(line):
+            return 0
         return self._continue(line, following)
+
+    def _place_bare(self, line: Line, *, exact: bool = False) -> bool:
+        """A line that begins with the title of one of the next numbered headings of the open
+        section ("基本情報", "特定個人情報の提供・移転(…) [○] 提供・移転しない"): the heading, its
+        number lost (Word's automatic numbering does not survive extraction). Only when no label
+        of the open items took the line, and only with nothing after the title but ※ or a value
+        the form prints there (a choice, a check box); ``exact``: the title alone, whole."""
+        if not self.chain:
+            return False
+        first = fold(line.first)  # as numbered() reads a heading's title
+        title = first.replace("※", " ").strip()
+        # After a repeated section heading, numbering may start again (the next file's section).
+        after = self.chain[1].entry.segment if len(self.chain) > 1 and self._pending_repeat is None else None
+        found = self.grammar.bare_heading(self.chain[0].entry.path, after, key(title))
+        if found is None:
+            return False
+        entry, score, consumed = found
+        if exact and (score < 100.0 or consumed < len(key(title))):
+            return False
+        value = split_after(title, consumed) if consumed < len(key(title)) else ""
+        if value and not value.startswith(VALUE_START):
+            return False
+        rest = tuple(c for c in (value, *line.rest) if c.replace("※", "").strip())
+        if any(not cell.startswith(VALUE_START) for cell in rest):
+            return False
+        shown = title[: len(title) - len(value)].strip() if value else title
+        star = " ※" if "※" in first[: len(first) - len(value)] else ""
+        self._settle_repeat(entry)
+        self._open(1, entry, entry.segment, f"{entry.segment}. {shown}{star}", line, score, rest)
+        return True
 
     def _continue(self, line: Line, following: Line | None) -> int:
         """Text of the open item; recorded as unplaced when it looks like a label row. A form
@@ -388,16 +424,23 @@ class Placer:
             return True
         if minus_rank < 0 or not self.chain:
             self._enter_section(section, "", line.number, inferred=True)
-        elif self._pending_repeat is not None:
-            repeat, printed, at = self._pending_repeat
-            current = self.chain[1].entry.segment if len(self.chain) > 1 else ""
-            if not current.isdigit() or int(entry.segment) <= int(current):
-                self._enter_section(repeat, printed, at, inferred=False)
-            self._pending_repeat = None
+        else:
+            self._settle_repeat(entry)
         shown = label_of(printed_title, consumed) if value else printed_title
         rest = tuple(c for c in (value, *line.rest) if c)
         self._open(1, entry, entry.segment, f"{entry.segment}. {shown}", line, score, rest)
         return True
+
+    def _settle_repeat(self, entry: Entry) -> None:
+        """After a repeated section heading, the numbered heading ``entry`` decides what it was:
+        numbering that starts again means the next 特定個人情報ファイル's section; else a page header."""
+        if self._pending_repeat is None:
+            return
+        repeat, printed, at = self._pending_repeat
+        current = self.chain[1].entry.segment if len(self.chain) > 1 else ""
+        if not current.isdigit() or int(entry.segment) <= int(current):
+            self._enter_section(repeat, printed, at, inferred=False)
+        self._pending_repeat = None
 
     def _repeated_heading(self, candidates: list[Candidate]) -> bool:
         """Whether the line prints the open numbered heading again, whole and alone: a table

@@ -26,7 +26,7 @@ from hyoka.ingest.placer import Node, Placer
 from hyoka.ingest.reading import Diagnostics, Reading
 from hyoka.model import CATALOGUE_READER, FormKind, Item, ItemPath, Report, ReportMeta, Text
 from hyoka.normalize import collapse_space, label_key, nfkc_keep_circled
-from hyoka.numbering import FILE_SECTIONS, loosely_numbered, numbered
+from hyoka.numbering import FILE_SECTIONS, loosely_numbered, numbered, section_ordinal
 
 _FORM_MARKERS: tuple[tuple[str, FormKind], ...] = (
     ("全項目評価書", "全項目"),
@@ -107,11 +107,20 @@ def _debris(line: Line) -> bool:
 def _body_start(lines: Sequence[Line], kinds: dict[int, str], catalogue: Catalogue) -> int:
     """The first body line: the heading of the section the form's first item belongs to, just
     before that item, or the item itself when its heading was lost. Earlier headings are the
-    項目一覧 (whose last entry may stand just before a heading-less body)."""
+    項目一覧 (whose last entry may stand just before a heading-less body), unless one of an
+    earlier section is followed by text: then the first headings lost their numbers (Word's
+    automatic numbering does not survive extraction) and the body starts there."""
     first_item, sections = next(
         ((idx, found) for idx, line in enumerate(lines)
          if idx not in kinds and (found := _item_sections(line, catalogue))), (None, set())
     )
+    first_rank = min((section_ordinal(s) or 99 for s in sections), default=99)
+    earlier = next((idx for idx, kind in sorted(kinds.items())
+                    if (first_item is None or idx < first_item) and kind.startswith("section")
+                    and (section_ordinal(kind.partition(":")[2]) or 99) < first_rank
+                    and _next_is_text(lines, idx, kinds)), None)
+    if earlier is not None:
+        return earlier
     if first_item is None:
         return next((idx for idx, kind in sorted(kinds.items()) if kind.startswith("section")), len(lines))
     before = first_item - 1
@@ -119,6 +128,12 @@ def _body_start(lines: Sequence[Line], kinds: dict[int, str], catalogue: Catalog
         before -= 1
     heading = kinds.get(before, "") if before >= 0 else ""
     return before if heading.startswith("section") and heading.partition(":")[2] in sections else first_item
+
+
+def _next_is_text(lines: Sequence[Line], idx: int, kinds: dict[int, str]) -> bool:
+    """Whether the first line after ``idx`` that carries something is not a heading."""
+    following = next((i for i in range(idx + 1, len(lines)) if not (is_noise(lines[i]) or _debris(lines[i]))), None)
+    return following is not None and following not in kinds
 
 
 def _item_sections(line: Line, catalogue: Catalogue) -> set[str]:
@@ -308,9 +323,9 @@ def _place_body(placer: Placer, lines: Sequence[Line], start: int, kinds: dict[i
             continue
         if kind == "section":
             heading = placer.section_heading(line.joined)
-            assert heading is not None
-            placer.open_section(*heading, line.number)
-            continue
+            if heading is not None:  # None: a bare title such as "基本情報" once a section is open
+                placer.open_section(*heading, line.number)
+                continue
         following = _next_line(lines, idx, contents)
         if placer.place(line, following[1] if following else None) and following is not None:
             idx = following[0] + 1
