@@ -505,6 +505,26 @@ def lost_numbers(lines: list[str]) -> list[str]:
     return out
 
 
+_RISK_HEADING_RE = re.compile(
+    r"^(?P<lead>[ \u3000]*(?:#{1,6}[ \t]*)?)リスク(?P<num>[0-9０-９]{1,2})[ \u3000]*[:：][ \u3000]*(?P<name>\S.*)$")
+
+
+@_lines_variant
+def risk_styles(lines: list[str]) -> list[str]:
+    """Risk headings as other makers print them: "【リスク1】目的外の入手が行われるリスク" (Word
+    reports), or the name after a wide space, which extractors take for a column gap
+    ("リスク1　目的外の入手が行われるリスク"): one of the two per heading, at random."""
+    rng = _rng("risk_styles")
+    out = []
+    for line, kind in zip(lines, regions(lines), strict=True):
+        m = _RISK_HEADING_RE.match(line) if kind == "body" else None
+        if m:
+            number, name = m["num"], m["name"]
+            line = m["lead"] + (f"【リスク{number}】{name}" if rng.random() < 0.5 else f"リスク{number}\u3000{name}")
+        out.append(line)
+    return out
+
+
 @_lines_variant
 def colon_labels(lines: list[str]) -> list[str]:
     """"①事務の名称：軽自動車税…" in one cell, as Word-made reports print a label and its value."""
@@ -562,6 +582,8 @@ def ocr_damaged(text: str) -> bool:
 # from a value.
 APPLIES_TO = {name: (lambda text: not ocr_damaged(text))
               for name in ("ocr_confusables", "colon_labels", "single_spaces", "lost_dots", "lost_numbers")}
+# 様式2 prints no risk headings.
+APPLIES_TO["risk_styles"] = lambda text: any(_RISK_HEADING_RE.match(line) for line in text.splitlines())
 
 
 def _form_label_keys() -> frozenset[str]:
@@ -623,6 +645,7 @@ VARIANTS: dict[str, Variant] = {
     "roman_ocr": roman_ocr,
     "lost_dots": lost_dots,
     "lost_numbers": lost_numbers,
+    "risk_styles": risk_styles,
     "ocr_confusables": ocr_confusables,
     "colon_labels": colon_labels,
     "single_spaces": single_spaces,

@@ -41,8 +41,10 @@ _RANGE_RE = re.compile(rf"^({_GROUPS})\s*\d{{1,3}}\s*[〜~～\-ー－]\s*\d{{1,3
 _INSTANCE_RE = re.compile(rf"^({_INSTANCES})(\d+)$")
 _GENERIC_RE = re.compile(rf"^({_GROUPS})(?:\d+|N)$")
 _IN_TEXT_RE = re.compile(rf"({_GROUPS})\s*(\d{{1,3}})")
-# "リスク2：…", "リスク：…", and OCR's "リスク '2: …" (a stray mark before the number).
-_RISK_RE = re.compile(r"^リスク\s*[^\w\s:：;；]?\s*(\d{0,2})\s*[:：;；]\s*(.*)$")
+# "リスク2：…", "リスク：…", OCR's "リスク '2: …" (a stray mark before the number), and a Word
+# report's "【リスク2】…".
+_RISK_RE = re.compile(
+    r"^(?:[【\[〔]\s*)?リスク\s*[^\w\s:：;；【】\[\]〔〕]?\s*(\d{0,2})\s*(?:[:：;；]|[】\]〕]\s*[:：;；]?)\s*(.*)$")
 _RISK_BARE_RE = re.compile(r"^リスク\s*(\d{1,2})$")
 _NUMBERED_RE = re.compile(r"^(\d{1,2})\s*[.．]\s*(\S.*)$")
 # The same heading with its dot lost or misread by OCR ("2 基本情報", "3，特定個人情報の入手・使用").

@@ -314,10 +314,18 @@ class Placer(NumberedHeadings):
         if len(self.chain) < 2:
             return False
         if line.rest and len(key(risk.name + "".join(line.rest))) <= LABEL_MAX_KEY:
-            # "リスク2: 不適切な方法で提 | 供・移転が行われるリスク": the name broken across cells.
+            # "リスク2: 不適切な方法で提 | 供・移転が行われるリスク": the name broken across cells;
+            # "リスク2 | 不正な提供が行われるリスク": the name in a cell of its own (a wide space).
             whole = RiskHeading(risk.number, risk.name + "".join(line.rest))
-            if self._risk_of(self.chain[1].entry, risk, key(risk.name)) is None:
-                risk, line = whole, Line(line.number, (f"{line.first}{''.join(line.rest)}",))
+            heading = self.chain[1].entry
+            part = self._risk_of(heading, risk, key(risk.name))
+            if risk.name:  # joined, when the two halves are the whole name of the risk the first began
+                joined = self._risk_named(heading, whole.name)
+                if part is None or (joined is not None and joined.entry is part.entry and joined.score > part.score):
+                    risk, line = whole, Line(line.number, (f"{line.first}{''.join(line.rest)}",))
+            elif self._risk_named(heading, line.rest[0]) is not None:
+                risk = RiskHeading(risk.number, line.rest[0])
+                line = Line(line.number, (f"{line.first} {line.rest[0]}", *line.rest[1:]))
         name = key(risk.name)
         # By name under the open heading; else by name under a heading printed next whose line was
         # lost; only then by number under the open one (a risk named like the next heading's risk
@@ -349,6 +357,12 @@ class Placer(NumberedHeadings):
         printed = line.first[: len(line.first) - len(value)].strip() if value else line.first
         self._open(2, entry, entry.segment, printed, line, chosen.score, rest)
         return True
+
+    def _risk_named(self, heading: Entry, name: str) -> Match | None:
+        """The heading's risk whose whole name ``name`` is (nearly: 90), or None."""
+        risks = [e for e in self.cat.children(heading.path) if e.segment.startswith("リスク")]
+        found = best(key(name), risks) if risks else None
+        return found if found is not None and found.score >= _INFER_THRESHOLD else None
 
     def _risk_of(self, heading: Entry, risk: RiskHeading, name: str, *, by_number: bool = True) -> Match | None:
         """The risk of ``heading`` a printed risk heading names (by its number too, unless not ``by_number``)."""
