@@ -525,6 +525,29 @@ def risk_styles(lines: list[str]) -> list[str]:
     return out
 
 
+_INSTANCE_HEADER_RE = re.compile(r"^(?P<name>システム|委託事項|提供先|移転先)(?P<num>[0-9０-９]{1,3})\t(?P<rest>.*)$")
+
+
+@_lines_variant
+def marked_instances(lines: list[str]) -> list[str]:
+    """Instance headers as Word reports print them: "【委託事項1】" in a cell of its own, or
+    "委託事項1：〇〇業務" with the instance's name in the same cell (one of the two per header,
+    at random)."""
+    rng = _rng("marked_instances")
+    out = []
+    for line, kind in zip(lines, regions(lines), strict=True):
+        m = _INSTANCE_HEADER_RE.match(line) if kind == "body" else None
+        if m:
+            header, rest = f"{m['name']}{m['num']}", m["rest"]
+            first, _, after = rest.partition("\t")
+            if rng.random() < 0.5:
+                line = f"【{header}】\t{rest}"
+            else:
+                line = f"{header}：{first}" + (f"\t{after}" if after else "")
+        out.append(line)
+    return out
+
+
 @_lines_variant
 def colon_labels(lines: list[str]) -> list[str]:
     """"①事務の名称：軽自動車税…" in one cell, as Word-made reports print a label and its value."""
@@ -582,7 +605,8 @@ def ocr_damaged(text: str) -> bool:
 # from a value.
 APPLIES_TO = {name: (lambda text: not ocr_damaged(text))
               for name in ("ocr_confusables", "colon_labels", "single_spaces", "lost_dots", "lost_numbers")}
-# 様式2 prints no risk headings.
+# 様式2 prints no risk headings and no instances.
+APPLIES_TO["marked_instances"] = lambda text: any(_INSTANCE_HEADER_RE.match(line) for line in text.splitlines())
 APPLIES_TO["risk_styles"] = lambda text: any(_RISK_HEADING_RE.match(line) for line in text.splitlines())
 
 
@@ -646,6 +670,7 @@ VARIANTS: dict[str, Variant] = {
     "lost_dots": lost_dots,
     "lost_numbers": lost_numbers,
     "risk_styles": risk_styles,
+    "marked_instances": marked_instances,
     "ocr_confusables": ocr_confusables,
     "colon_labels": colon_labels,
     "single_spaces": single_spaces,

@@ -176,3 +176,21 @@ def test_a_merged_label_printed_on_each_of_its_rows_is_one_item() -> None:
     again = _insert_after("\t使用者数", "④使用の主体\t使用部署\t市民課")
     added = [p for p in _paths(again) if p not in _paths(SAMPLE)]
     assert added == ["II/3/④使用の主体#2", "II/3/④使用の主体#2/使用部署"]
+
+
+def test_a_marked_instance_header_opens_it_but_a_value_that_mentions_one_stays_text() -> None:
+    """"【システム2】" and "システム2：名前" open システム2 as "システム2 | 名前" does; a value's line
+    that begins with an instance already read ("システム1：…", inside システム2) or with a
+    sentence ("システム3：…と連携する。") stays in the value."""
+    rows = SAMPLE.split("\n")
+    plain = _paths(SAMPLE)
+    for marked in ("【システム2】\t", "システム2："):
+        text = "\n".join(row.replace("システム2\t", marked, 1) if row.startswith("システム2\t") else row
+                         for row in rows)
+        assert _paths(text) == plain, marked
+    mention = _insert_after("②システムの機能\t金融機関",
+                            "システム1：賦課システムから税額を受け取る", "システム3：宛名システムと連携する。")
+    assert _paths(mention) == plain
+    items = {str(item.path): item.value for item in read_text(mention).report.items}
+    value = items["I/2/システム2/②システムの機能"].text  # type: ignore[union-attr]
+    assert "システム1：賦課システム" in value and "システム3：宛名システムと連携する。" in value

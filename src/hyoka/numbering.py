@@ -37,6 +37,10 @@ INSTANCE_NAMES = (*GROUP_NAMES, "リスク")
 _GROUPS = "|".join(GROUP_NAMES)
 _INSTANCES = "|".join(INSTANCE_NAMES)
 _GROUP_RE = re.compile(rf"^({_GROUPS})\s*(\d{{1,3}})$")
+# "【委託事項1】…", "委託事項1：…", "<システム2>": an instance header as Word reports print it,
+# its name (if any) after it in the same cell.
+_MARKED_GROUP_RE = re.compile(
+    rf"^(?:[【\[〔<(]\s*({_GROUPS})\s*(\d{{1,3}})\s*[】\]〕>)]\s*[:：]?|({_GROUPS})\s*(\d{{1,3}})\s*[:：])\s*(.*)$")
 _RANGE_RE = re.compile(rf"^({_GROUPS})\s*\d{{1,3}}\s*[〜~～\-ー－]\s*\d{{1,3}}$")
 _INSTANCE_RE = re.compile(rf"^({_INSTANCES})(\d+)$")
 _GENERIC_RE = re.compile(rf"^({_GROUPS})(?:\d+|N)$")
@@ -192,6 +196,18 @@ def group_instance(text: str) -> str | None:
     """"システム6" for an instance header ("システム 6", "システム６"); None otherwise."""
     m = _GROUP_RE.match(fold(text).replace(" ", ""))
     return f"{m.group(1)}{int(m.group(2))}" if m else None
+
+
+@_remembered
+def marked_group_instance(text: str) -> tuple[str, str] | None:
+    """("委託事項1", "住民票の写し等の交付業務") for "委託事項1：住民票の写し等の交付業務" or
+    "【委託事項1】住民票の写し等の交付業務" (and "", for the header alone); None otherwise, also
+    for a plain "委託事項1" (:func:`group_instance`)."""
+    m = _MARKED_GROUP_RE.match(fold(text).strip())
+    if not m:
+        return None
+    name, number = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
+    return f"{name}{int(number)}", m.group(5).strip()
 
 
 @_remembered

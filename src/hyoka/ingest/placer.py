@@ -34,6 +34,7 @@ from hyoka.numbering import (
     group_range,
     instance_of,
     loosely_numbered,
+    marked_group_instance,
     numbered,
     paren_to_circled,
     risk_heading,
@@ -256,6 +257,9 @@ class Placer(NumberedHeadings):
         instance = group_instance(first)
         if instance is not None and self._place_instance(instance, line):
             return 0
+        marked = marked_group_instance(first) if instance is None else None
+        if marked is not None and self._place_marked_instance(*marked, line):
+            return 0
         heading = numbered(first)
         if heading is not None and self._place_numbered(heading, line):
             return 0
@@ -379,7 +383,9 @@ class Placer(NumberedHeadings):
             return None
         return Match(numbered_risk[0], 100.0 if not name else 90.0, wanted)
 
-    def _place_instance(self, instance: str, line: Line) -> bool:
+    def _place_instance(self, instance: str, line: Line, *, fresh: bool = False) -> bool:
+        """An instance header ("委託事項1 | 〇〇業務") under the open level whose form has the group;
+        ``fresh``: only an instance not read yet there."""
         found = instance_of(instance)
         if found is None:
             return False
@@ -387,9 +393,21 @@ class Placer(NumberedHeadings):
         for depth in range(len(self.chain), 0, -1):
             for entry in self.cat.children(self.chain[depth - 1].entry.path):
                 if entry.segment == generic:
+                    if fresh and (*(f.segment for f in self.chain[:depth]), instance) in self._used:
+                        return False
                     self._open(depth, entry, instance, line.first, line, 100.0, line.rest)
                     return True
         return False
+
+    def _place_marked_instance(self, instance: str, name: str, line: Line) -> bool:
+        """"委託事項1：〇〇業務" or "【委託事項1】〇〇業務": the header and its name in one cell, as
+        Word reports print them. Read only for an instance not read yet, and never from a
+        sentence (a value's line that begins "システム1：…と連携する。" is text)."""
+        if name.endswith("。") or len(name) > LABEL_MAX_KEY:
+            return False
+        header = line.first[: len(line.first) - len(name)].strip() if name else line.first
+        cells = (header, name, *line.rest) if name else (header, *line.rest)
+        return self._place_instance(instance, Line(line.number, cells), fresh=True)
 
     # -- labels --------------------------------------------------------------
     def _label_children(self, parent: tuple[str, ...]) -> list[Entry]:
