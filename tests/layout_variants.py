@@ -417,6 +417,22 @@ def circled_space(lines: list[str]) -> list[str]:
 
 
 @_lines_variant
+def bracketed_labels(lines: list[str]) -> list[str]:
+    """"【①入手元】" for "①入手元": every row's first circled label cell in 【】, as some Word
+    reports print their labels."""
+    def bracketed(cells: list[str], labels: list[int]) -> list[str]:
+        for index in labels[:1]:
+            cell = cells[index]
+            lead = len(cell) - len(cell.lstrip(" \u3000"))
+            body = cell[lead:].rstrip()
+            if body[0] in CIRCLED and len(body) > 1 and "【" not in body and "】" not in body:
+                cells[index] = f"{cell[:lead]}【{body}】"
+        return cells
+
+    return _edit_body_rows(lines, bracketed)
+
+
+@_lines_variant
 def broken_labels(lines: list[str]) -> list[str]:
     """Long labels (first cell of a row, 10+ characters) broken over two lines in the middle;
     the rest of the row follows the second half ("①事務実施\\n上の必要性\\t<value>")."""
@@ -664,6 +680,7 @@ VARIANTS: dict[str, Variant] = {
     "no_contents": no_contents,
     "no_first_heading": no_first_heading,
     "circled_space": circled_space,
+    "bracketed_labels": bracketed_labels,
     "broken_labels": broken_labels,
     "blank_lines": blank_lines,
     "roman_ocr": roman_ocr,

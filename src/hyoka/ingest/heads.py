@@ -2,8 +2,9 @@
 
 Instance headers and risk headings are recognised by :mod:`hyoka.numbering` in one cell; PDF
 and OCR extraction break them across cells ("委託事 | 項1 | …", "リスク | 2: 不適切な…") or run
-them on with the first label ("提供先4 ①法令上の根拠 | …"). These pure functions put the head
-back into the first cell, so the placer only ever sees the notation the numbering module knows.
+them on with the first label ("提供先4 ①法令上の根拠 | …"); Word reports bracket a label
+("【①事務の名称】"). These pure functions put the head back into the first cell as the form
+prints it, so the placer only ever sees the notation the numbering module knows.
 """
 
 from __future__ import annotations
@@ -13,11 +14,14 @@ from functools import lru_cache
 
 from hyoka.ingest.lines import Line
 from hyoka.normalize import nfkc_keep_circled
-from hyoka.numbering import GROUP_NAMES, group_instance, group_range, risk_heading
+from hyoka.numbering import CIRCLED, GROUP_NAMES, group_instance, group_range, risk_heading
 
 # A head broken across cells is short: "委託事", "委託", "リスク".
 BROKEN_HEAD = 6
 _INSTANCE_RUN_ON_RE = re.compile(rf"^((?:{'|'.join(GROUP_NAMES)})\s*\d{{1,3}})\s+(\S.*)$")
+# "【①事務の名称】": a circled label in brackets (a value's 【…】 holds a heading of its own text,
+# "【情報照会の根拠】", not a circled number and a label).
+_BRACKETED_LABEL_RE = re.compile(rf"^【\s*([{CIRCLED}][^【】]{{1,60}}?)\s*】\s*(.*)$")
 
 
 def mend_head(line: Line) -> Line:
@@ -36,6 +40,11 @@ def mended_cells(cells: tuple[str, ...]) -> tuple[str, ...] | None:
 
 def _mend(line: Line) -> Line:
     first = line.first
+    bracketed = _BRACKETED_LABEL_RE.match(first)
+    if bracketed is not None:
+        # "【①事務の名称】 | …" (a Word report's label): the label as the form prints it.
+        first = " ".join(part for part in bracketed.groups() if part)
+        line = Line(line.number, (first, *line.cells[1:]))
     run_on = _INSTANCE_RUN_ON_RE.match(nfkc_keep_circled(first))
     if run_on is not None and group_instance(run_on.group(1)):
         # "提供先4 ①法令上の根拠 | …": the instance header and its first label in one cell.
