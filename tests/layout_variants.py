@@ -314,6 +314,39 @@ def repeated_headings(lines: list[str]) -> list[str]:
     return out
 
 
+
+_EDITION_LINE_RE = re.compile(r"\[(?:令和|平成)\S+\s*様式\d\]")
+
+
+def _cover_field(lines: list[str], label: str) -> str | None:
+    """The line after a cover label ("評価実施機関名" → "桜川市長"); for 評価書番号, its 評価書名 cell."""
+    at = next((i for i, line in enumerate(lines) if line.startswith(label)), None)
+    if at is None or at + 1 >= len(lines):
+        return None
+    following = lines[at + 1].split("\t")
+    return " ".join(following[1:]).strip() if label == "評価書番号" else lines[at + 1].strip()
+
+
+@_lines_variant
+def running_headers(lines: list[str]) -> list[str]:
+    """A page header every 30-50 lines, between rows as page_numbers puts them, the same on every
+    page: the report's own 評価書名 or 評価実施機関名 (as its cover prints them), its edition
+    ("[令和7年5月 様式3]"), or "（続き）" over a continued table (one of the four per report)."""
+    rng = _rng("running_headers")
+    kinds = regions(lines)
+    edition = next((line.strip() for line in lines if _EDITION_LINE_RE.fullmatch(line.strip())), None)
+    cover = (_cover_field(lines, "評価書番号"), _cover_field(lines, "評価実施機関名"))
+    header = rng.choice([header for header in (*cover, edition, "（続き）") if header])
+    out: list[str] = []
+    since, page_length = 0, rng.randint(30, 50)
+    for index, line in enumerate(lines):
+        since += 1
+        if since >= page_length and kinds[index] == "body" and starts_row(line):
+            out.append(header)
+            since, page_length = 0, rng.randint(30, 50)
+        out.append(line)
+    return out
+
 def _swap_roman(numeral: str) -> str:
     if numeral in ROMAN_TO_ASCII:
         return ROMAN_TO_ASCII[numeral]
@@ -658,7 +691,7 @@ def ocr_confusables(lines: list[str]) -> list[str]:
 
 COMBINED_ORDER = (
     "no_contents", "repeated_headings", "roman", "fullwidth_numbers", "circled_space", "broken_labels", "page_numbers",
-    "blank_lines",
+    "running_headers", "blank_lines",
     "crlf",
 )
 
@@ -674,6 +707,7 @@ def combined(text: str) -> str:
 VARIANTS: dict[str, Variant] = {
     "crlf": crlf,
     "page_numbers": page_numbers,
+    "running_headers": running_headers,
     "repeated_headings": repeated_headings,
     "roman": roman,
     "fullwidth_numbers": fullwidth_numbers,

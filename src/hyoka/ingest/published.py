@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import gc
 import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import replace
 from functools import lru_cache
@@ -39,6 +40,10 @@ _FORM_MARKERS: tuple[tuple[str, FormKind], ...] = (
 _EDITION_RE = re.compile(r"(令和|平成)\s*(元|\d{1,2})\s*年\s*(\d{1,2})\s*月\s*様式\s*([234])")
 _EDITION_FORMS: dict[str, FormKind] = {"2": "基礎", "3": "重点", "4": "全項目"}
 _PAGE_HEADER_RE = re.compile(r"^特定個人情報保護評価書\s*[(（]")
+# What a page's header or a continued table prints besides the form's title: the edition
+# ("[令和7年5月 様式3]") and "(続き)". A value is never one of them alone on its line.
+_RUNNING_RE = re.compile(r"^(?:[\[［]\s*(?:令和|平成)\s*(?:元|\d{1,2})\s*年\s*\d{1,2}\s*月\s*様式\s*[234]\s*[\]］]"
+                         r"|[(（]\s*続(?:き)?\s*[)）])$")
 _TABLE_HEADER = ("変更日", "項目", "変更前の記載")
 _COVER_SCAN = 80
 _TITLE_PREFIX = 8
@@ -268,7 +273,7 @@ def _read_published(text: str, name: str) -> Reading:
     body_start = _body_start(lines, kinds, catalogue)
     contents = {idx for idx in kinds if idx < body_start}
     meta, cover_items = _cover(raw_lines[:body_start])
-    _place_body(placer, lines, body_start, kinds, contents)
+    _place_body(placer, lines, body_start, kinds, contents, _running_heads(lines[body_start:], meta))
     if not placer.nodes:
         raise InputError(f"{name}: 特定個人情報保護評価書として読めません (様式の項目が見つかりません) / not a report")
     files, renamed = _rename_file_sections(placer.nodes) if file_sections_named(placer.nodes) else ([], {})
@@ -305,15 +310,17 @@ def item_of(segments: tuple[str, ...], label: str, star: bool, text: str) -> Ite
     return Item(ItemPath(segments), label, star, parse_value(text))
 
 
-def _place_body(placer: Placer, lines: Sequence[Line], start: int, kinds: dict[int, str], contents: set[int]) -> None:
-    """Feed the body lines to the placer: headings open sections, everything else is placed."""
+def _place_body(placer: Placer, lines: Sequence[Line], start: int, kinds: dict[int, str], contents: set[int],
+                running: frozenset[str] = frozenset()) -> None:
+    """Feed the body lines to the placer: headings open sections, page headers (``running``
+    and :data:`_RUNNING_RE`) are passed over, everything else is placed."""
     idx = start
     while idx < len(lines):
         line = lines[idx]
         idx += 1
         if idx - 1 in contents or is_noise(line) or line.cells[: len(_TABLE_HEADER)] == _TABLE_HEADER:
             continue
-        if _PAGE_HEADER_RE.match(line.first):
+        if _page_header(line, running):
             continue
         kind = kinds.get(idx - 1, "").partition(":")[0]
         if kind == "appendix":
@@ -326,16 +333,33 @@ def _place_body(placer: Placer, lines: Sequence[Line], start: int, kinds: dict[i
             if heading is not None:  # None: a bare title such as "基本情報" once a section is open
                 placer.open_section(*heading, line.number)
                 continue
-        following = _next_line(lines, idx, contents)
+        following = _next_line(lines, idx, contents, running)
         if placer.place(line, following[1] if following else None) and following is not None:
             idx = following[0] + 1
 
 
-def _next_line(lines: Sequence[Line], idx: int, contents: set[int]) -> tuple[int, Line] | None:
-    """The next line that carries something (for labels broken over two lines)."""
+def _running_heads(body: Sequence[Line], meta: dict[str, str]) -> frozenset[str]:
+    """Page headers the cover names: its 評価書名 alone on a body line (no value is the report's
+    own name), and its 評価実施機関名 alone on more than one (a value may be an office's name
+    once; a header comes back on every page)."""
+    title, organisation = meta.get("title", ""), meta.get("organisation", "")
+    seen = Counter(line.joined for line in body if line.joined in (title, organisation))
+    return frozenset(text for text, count in seen.items()
+                     if len(text) >= 4 and (text == title or count >= 2))
+
+
+def _page_header(line: Line, running: frozenset[str]) -> bool:
+    """A page's header line: the form's title, the edition, "(続き)", or what ``running`` names."""
+    return bool(_PAGE_HEADER_RE.match(line.first) or _RUNNING_RE.match(line.joined.strip())) or line.joined in running
+
+
+def _next_line(lines: Sequence[Line], idx: int, contents: set[int],
+               running: frozenset[str] = frozenset()) -> tuple[int, Line] | None:
+    """The next line that carries something (for labels broken over two lines, maybe by a page
+    break with its number and header between the halves)."""
     while idx < len(lines):
         line = lines[idx]
-        if not is_noise(line) and idx not in contents:
+        if not is_noise(line) and idx not in contents and not _page_header(line, running):
             return idx, line
         idx += 1
     return None
