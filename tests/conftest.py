@@ -21,6 +21,11 @@ settings.register_profile("reliability", max_examples=3000)
 settings.load_profile(os.environ.get("HYOKA_HYPOTHESIS_PROFILE", "default"))
 SAMPLES = REPO / "samples"
 
+# A reader fault becomes a one-line error for users (hyoka.ingest.read_text); in the tests it must
+# fail loudly, so that the fuzz tests still find it (test_hostile_inputs turns it off to check
+# the user's side).
+os.environ.setdefault("HYOKA_DEBUG", "1")
+
 # Write commands name their author, by default $USER (README); a CI container may have none set.
 if not os.environ.get("USER", "").strip():
     os.environ["USER"] = "hyoka-test"

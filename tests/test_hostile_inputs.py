@@ -157,3 +157,30 @@ def test_deeply_nested_policy_is_refused(tmp_path: Path) -> None:
     path.write_text("x = " + "[" * 50_000 + "]" * 50_000, encoding="utf-8")
     with pytest.raises(PolicyError):
         load_policy(path)
+
+
+def test_a_reader_fault_is_one_line_exit_2_and_writes_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A file the reader was not made for may still trip a fault in it: the user gets one line
+    (exit 2) naming the file and how to see more, nothing is written; HYOKA_DEBUG=1 shows the
+    traceback (and is how the tests run, so that faults fail them)."""
+    from typer.testing import CliRunner
+
+    import hyoka.ingest
+    from hyoka.cli import app
+
+    def fault(text: str, name: str) -> object:
+        raise KeyError("II/9")
+
+    monkeypatch.setattr(hyoka.ingest, "read_published", fault)
+    runner = CliRunner()
+    db = f"sqlite:///{tmp_path / 'h.db'}"
+    assert runner.invoke(app, ["init", "--db", db]).exit_code == 0
+    monkeypatch.delenv("HYOKA_DEBUG")
+    result = runner.invoke(app, ["commit", str(SAMPLE), "-r", "x", "-a", "山田", "--db", db])
+    assert result.exit_code == 2, result.output
+    assert len(result.output.strip().splitlines()) == 1 and "読み取りに失敗しました" in result.output
+    assert "KeyError" in result.output and str(SAMPLE) in result.output
+    assert runner.invoke(app, ["log", "x", "--db", db]).exit_code == 2  # no report was created
+    monkeypatch.setenv("HYOKA_DEBUG", "1")
+    debug = runner.invoke(app, ["commit", str(SAMPLE), "-r", "x", "-a", "山田", "--db", db])
+    assert isinstance(debug.exception, KeyError)

@@ -7,8 +7,10 @@ else is read as published report text.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
+from hyoka.errors import HyokaError, InputError
 from hyoka.ingest.decode import decode_bytes, read_text_file
 from hyoka.ingest.native import dumps, loads, looks_native
 from hyoka.ingest.published import read_published
@@ -51,7 +53,17 @@ def read_text(text: str, name: str = "入力") -> Reading:
     text = text.lstrip("\ufeff")
     if looks_native(text):
         return Reading(loads(text))
-    return read_published(text, name)
+    try:
+        return read_published(text, name)
+    except HyokaError:
+        raise
+    except Exception as exc:
+        # A reader fault on a file it was not made for: one line and exit 2, nothing written,
+        # never a traceback (HYOKA_DEBUG=1 shows it, for a bug report).
+        if os.environ.get("HYOKA_DEBUG"):
+            raise
+        raise InputError(f"{name}: 読み取りに失敗しました (hyoka の不具合の可能性があります: {type(exc).__name__}。"
+                         f"HYOKA_DEBUG=1 で詳細) / reader failure") from exc
 
 
 def read_bytes(data: bytes, name: str = "入力") -> Report:
