@@ -153,7 +153,10 @@ class Grammar:
         headings = [e for e in self.cat.children(section) if e.segment.isdigit() and e.title]
         if after is not None:
             headings = [e for e in headings if int(e.segment) > int(after)] if after.isdigit() else []
-        scored = [(e, *title_score(title_key, key(e.title))) for e in headings[:BARE_AHEAD]]
+        # Only a whole title: a line that is the start of one ("特定個人情報ファイルを取り扱う事務"
+        # against I 2.'s "…事務において使用するシステム") is another heading, or text.
+        scored = [(e, *title_score(title_key, key(e.title))) for e in headings[:BARE_AHEAD]
+                  if title_key == key(e.title) or not key(e.title).startswith(title_key)]
         found = max(scored, key=lambda row: row[1], default=None)
         return found if found is not None and found[1] >= INFER_THRESHOLD else None
 

@@ -171,7 +171,10 @@ class NumberedHeadings:
         after = self.chain[1].entry.segment if len(self.chain) > 1 and self._pending_repeat is None else None
         found = self.grammar.bare_heading(self.chain[0].entry.path, after, key(title))
         if found is None:
-            return False
+            # The open heading's title again, alone, that no label took: printed again over a
+            # page break, as a numbered heading is (the place is kept).
+            return (not exact and not line.rest and after is not None and bool(self.chain[1].entry.title)
+                    and key(title) == key(self.chain[1].entry.title))
         entry, score, consumed = found
         if exact and (score < 100.0 or consumed < len(key(title))):
             return False

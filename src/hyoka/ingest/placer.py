@@ -514,6 +514,7 @@ class Placer(NumberedHeadings):
                 found, consumed = joined, 1
                 first = f"{first}{following.first}"
                 cells = (first, *following.cells[1:])
+                printed = key(first)  # the second half may run on with the value (one space apart)
             elif found is None or not found[0].exact:
                 # "⑥提供方 | 法 ⑦時期・頻度 …": the label ends inside the next line's first cell.
                 text = f"{first}{following.first}"
