@@ -729,6 +729,26 @@ VARIANTS: dict[str, Variant] = {
 }
 
 
+
+def _then(first: str, second: str) -> Variant:
+    def variant(text: str) -> str:
+        return VARIANTS[second](VARIANTS[first](text))
+
+    variant.__doc__ = f"{first}, then {second}."
+    return variant
+
+
+# Two damages at once that a real file can carry together (each pair found a fault the two
+# alone did not: a broken label's value lost once cells are single spaces, say).
+PAIRS = (("broken_labels", "single_spaces"), ("lost_numbers", "running_headers"), ("bracketed_labels", "lost_dots"),
+         ("marked_instances", "risk_styles"), ("lost_numbers", "marked_instances"))
+for _first, _second in PAIRS:
+    VARIANTS[f"{_first}+{_second}"] = _then(_first, _second)
+    if _first in APPLIES_TO or _second in APPLIES_TO:
+        APPLIES_TO[f"{_first}+{_second}"] = (
+            lambda text, a=_first, b=_second: APPLIES_TO.get(a, bool)(text) and APPLIES_TO.get(b, bool)(text))
+
+
 # -- content edits (not variants: these DO change what the report says) -----------------------
 
 _TYPO_REPLACEMENTS = "帖冊"
