@@ -598,6 +598,17 @@ def marked_instances(lines: list[str]) -> list[str]:
 
 
 @_lines_variant
+def lost_numerals(lines: list[str]) -> list[str]:
+    """Section headings of the body without their numerals ("特定個人情報ファイルの概要" for
+    "II 特定個人情報ファイルの概要"), as Word's automatic numbering of them reads once extracted."""
+    out = []
+    for line, kind in zip(lines, regions(lines), strict=True):
+        m = _SECTION_RE.match(line) if kind == "body" and section_title(line) is not None else None
+        out.append(f"{m['lead']}{m['title']}" if m is not None else line)
+    return out
+
+
+@_lines_variant
 def colon_labels(lines: list[str]) -> list[str]:
     """"①事務の名称：軽自動車税…" in one cell, as Word-made reports print a label and its value."""
     def joined(cells: list[str], labels: list[int]) -> list[str]:
@@ -653,7 +664,8 @@ def ocr_damaged(text: str) -> bool:
 # ネットリーグン" alone (its dot gone and its title garbled) is beyond what a reader can tell
 # from a value.
 APPLIES_TO = {name: (lambda text: not ocr_damaged(text))
-              for name in ("ocr_confusables", "colon_labels", "single_spaces", "lost_dots", "lost_numbers")}
+              for name in ("ocr_confusables", "colon_labels", "single_spaces", "lost_dots", "lost_numbers",
+                           "lost_numerals")}
 # 様式2 prints no risk headings and no instances.
 APPLIES_TO["marked_instances"] = lambda text: any(_INSTANCE_HEADER_RE.match(line) for line in text.splitlines())
 APPLIES_TO["risk_styles"] = lambda text: any(_RISK_HEADING_RE.match(line) for line in text.splitlines())
@@ -720,6 +732,7 @@ VARIANTS: dict[str, Variant] = {
     "roman_ocr": roman_ocr,
     "lost_dots": lost_dots,
     "lost_numbers": lost_numbers,
+    "lost_numerals": lost_numerals,
     "risk_styles": risk_styles,
     "marked_instances": marked_instances,
     "ocr_confusables": ocr_confusables,
@@ -741,7 +754,7 @@ def _then(first: str, second: str) -> Variant:
 # Two damages at once that a real file can carry together (each pair found a fault the two
 # alone did not: a broken label's value lost once cells are single spaces, say).
 PAIRS = (("broken_labels", "single_spaces"), ("lost_numbers", "running_headers"), ("bracketed_labels", "lost_dots"),
-         ("marked_instances", "risk_styles"), ("lost_numbers", "marked_instances"))
+         ("marked_instances", "risk_styles"), ("lost_numbers", "marked_instances"), ("lost_numbers", "lost_numerals"))
 for _first, _second in PAIRS:
     VARIANTS[f"{_first}+{_second}"] = _then(_first, _second)
     if _first in APPLIES_TO or _second in APPLIES_TO:

@@ -96,6 +96,32 @@ class Placer(NumberedHeadings):
             return None
         return entry, printed, remainder
 
+    def _place_bare_section(self, line: Line) -> bool:
+        """A section heading printed without its numeral once a section is open ("特定個人情報
+        ファイルの概要": Word's automatic numbering lost): only a section after the open one, or
+        the open one again (a page header, or the next 特定個人情報ファイル's), with nothing after
+        its title but ※ or a bracket."""
+        if not self.chain or len(line.first) > 120:
+            return False
+        found = self.grammar.section_heading(line.joined)
+        if found is None or not found[3]:
+            return False
+        entry, printed, remainder, _ = found
+        sections = [section for section, _ in self._titles]
+        current = self.chain[0].entry
+        if current not in sections:  # a (別添N) block: it ends at a section not read yet
+            if self._section_counts.get(entry.segment):
+                return False
+        elif sections.index(entry) < sections.index(current):
+            return False
+        if remainder and not remainder.startswith(("※", "(", "（")):
+            return False
+        if entry is current and len(self.chain) > 1 and self.grammar.bare_heading(
+                current.path, self.chain[1].entry.segment, key(line.first.replace("※", " ").strip())) is not None:
+            return False  # "その他のリスク対策" in IV: its heading IV 3., not IV again
+        self.open_section(entry, printed, remainder, line.number)
+        return True
+
     def open_section(self, entry: Entry, printed: str, remainder: str, number: int) -> None:
         """A printed section heading. A repeat of the open section is a page header, or, when
         numbering restarts after it, the next 特定個人情報ファイル's section (decided later)."""
@@ -244,12 +270,12 @@ class Placer(NumberedHeadings):
         """Place one body line; returns how many following lines it consumed (a label broken
         over two lines takes its second half from the next line)."""
         if self.raw:
-            if self.current is not None:
+            if not self._place_bare_section(line) and self.current is not None:
                 self.current.add(line.joined)
             return 0
         line = mend_head(line)
         first = line.first
-        if group_range(first):
+        if group_range(first) or self._place_bare_section(line):
             return 0
         risk = risk_heading(first)
         if risk is not None and self._place_risk(risk, line):
