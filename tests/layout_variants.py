@@ -372,20 +372,24 @@ def roman(lines: list[str]) -> list[str]:
     return _renumber_sections(lines, _swap_roman, ("cover", "body"))
 
 
+def _respell_headings(lines: list[str], spell: Callable[[re.Match[str]], str]) -> list[str]:
+    """``lines`` with every numbered heading of the body printed as ``spell`` gives it."""
+    out = []
+    for line, kind in zip(lines, regions(lines), strict=True):
+        m = _NUMBERED_RE.match(line)
+        out.append(spell(m) if kind == "body" and m and is_numbered_heading(line) else line)
+    return out
+
+
 @_lines_variant
 def fullwidth_numbers(lines: list[str]) -> list[str]:
     """Numbered headings as "１．特定個人情報…" instead of "1. 特定個人情報…", and back."""
-    kinds = regions(lines)
-    out = []
-    for line, kind in zip(lines, kinds, strict=True):
-        m = _NUMBERED_RE.match(line)
-        if kind == "body" and m and is_numbered_heading(line):
-            if m["num"].isascii():
-                line = f"{m['lead']}{m['num'].translate(_TO_FULLWIDTH)}．{m['title']}"
-            else:
-                line = f"{m['lead']}{m['num'].translate(_TO_ASCII)}. {m['title']}"
-        out.append(line)
-    return out
+    def spell(m: re.Match[str]) -> str:
+        if m["num"].isascii():
+            return f"{m['lead']}{m['num'].translate(_TO_FULLWIDTH)}．{m['title']}"
+        return f"{m['lead']}{m['num'].translate(_TO_ASCII)}. {m['title']}"
+
+    return _respell_headings(lines, spell)
 
 
 @_lines_variant
@@ -532,26 +536,14 @@ def lost_dots(lines: list[str]) -> list[str]:
     使用", "4、特定個人情報ファイルの取扱いの委託" (one of the three spellings per heading, at
     random). "2 基本情報" is also what a digit section numeral looks like ("1 基本情報")."""
     rng = _rng("lost_dots")
-    out = []
-    for line, kind in zip(lines, regions(lines), strict=True):
-        m = _NUMBERED_RE.match(line)
-        if kind == "body" and m and is_numbered_heading(line):
-            line = f"{m['lead']}{m['num']}{rng.choice((' ', '，', '、'))}{m['title']}"
-        out.append(line)
-    return out
+    return _respell_headings(lines, lambda m: f"{m['lead']}{m['num']}{rng.choice((' ', '，', '、'))}{m['title']}")
 
 
 @_lines_variant
 def lost_numbers(lines: list[str]) -> list[str]:
     """Numbered headings without their numbers ("基本情報" for "2. 基本情報"), as a Word report
     whose headings use automatic numbering reads once extracted: the numbers are not text."""
-    out = []
-    for line, kind in zip(lines, regions(lines), strict=True):
-        m = _NUMBERED_RE.match(line)
-        if kind == "body" and m and is_numbered_heading(line):
-            line = f"{m['lead']}{m['title']}"
-        out.append(line)
-    return out
+    return _respell_headings(lines, lambda m: f"{m['lead']}{m['title']}")
 
 
 _RISK_HEADING_RE = re.compile(
