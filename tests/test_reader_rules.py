@@ -194,3 +194,11 @@ def test_a_marked_instance_header_opens_it_but_a_value_that_mentions_one_stays_t
     items = {str(item.path): item.value for item in read_text(mention).report.items}
     value = items["I/2/システム2/②システムの機能"].text  # type: ignore[union-attr]
     assert "システム1：賦課システム" in value and "システム3：宛名システムと連携する。" in value
+
+
+def test_a_dash_alone_on_the_line_after_its_label_is_the_value() -> None:
+    """"-" (none) put on its own line by an extractor is the label's value, not a table rule."""
+    rows = ["②所属長の役職名\n-" if row == "②所属長の役職名\t税務課長" else row for row in SAMPLE.split("\n")]
+    assert rows != SAMPLE.split("\n")
+    items = {str(item.path): item.value for item in read_text("\n".join(rows)).report.items}
+    assert items["I/6/②所属長の役職名"].text == "-"  # type: ignore[union-attr]

@@ -20,7 +20,9 @@ _MARKDOWN_RE = re.compile(r"^#{1,6}\s*")
 _INLINE_NOISE_RE = re.compile(r"</?(?:b|strong|em|i|u|span)\b[^>]*>", re.IGNORECASE)
 _COLUMN_GAP_RE = re.compile(r"(?: {2,}|\u3000+)")
 _APPENDIX_RE = re.compile(r"^[(（]\s*別添\s*(\d)\s*[)）]\s*(.*)$")
-_PAGE_NOISE_RE = re.compile(r"^(?:-\s*\d{1,3}\s*-|\d{1,3}\s*/\s*\d{1,3}|[|\-=_ΓГ「」\s]+)$")
+# Page numbers and table rules; a lone dash is not one: it is the value "-" (none) of a label
+# whose value an extractor put on the next line.
+_PAGE_NOISE_RE = re.compile(r"^(?!\s*[-－―‐]\s*$)(?:-\s*\d{1,3}\s*-|\d{1,3}\s*/\s*\d{1,3}|[|\-=_ΓГ「」\s]+)$")
 # A cell starting with one of these is a value (list item, bracket, mark), never a label.
 VALUE_START = tuple("・･-‐•<＜〈[［【「『(（{※*＊■□☑○〇●◯→")
 
