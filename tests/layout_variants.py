@@ -405,6 +405,32 @@ def no_contents(lines: list[str]) -> list[str]:
 
 
 @_lines_variant
+def detailed_contents(lines: list[str]) -> list[str]:
+    """A 項目一覧 that lists each section's numbered headings under it ("1. 特定個人情報ファイルを
+    取り扱う事務" after "I 基本情報"), as some reports print it: the body's headings, copied."""
+    start = body_start(lines)
+    if start is None or not any(_CONTENTS_RE.match(line) for line in lines[:start]):
+        return lines
+    headings: dict[str, list[str]] = {}
+    section, seen = None, set()
+    for line, kind in zip(lines, regions(lines), strict=True):
+        if kind != "body":
+            continue
+        if (title := section_title(line)) is not None:
+            section = None if title in seen else title  # a file's section again: listed once
+            seen.add(title)
+        elif section is not None and is_numbered_heading(line):
+            headings.setdefault(section, []).append(line.split("\t")[0].strip())
+    out: list[str] = []
+    for index, line in enumerate(lines):
+        out.append(line)
+        title = section_title(line) if index < start else None
+        if title is not None and title in headings:
+            out.extend(headings.pop(title))
+    return out
+
+
+@_lines_variant
 def no_first_heading(lines: list[str]) -> list[str]:
     """The body's "I 基本情報" heading lost (its entry in the 項目一覧 stays): the first
     page's items come without their section heading."""
@@ -716,6 +742,7 @@ VARIANTS: dict[str, Variant] = {
     "roman": roman,
     "fullwidth_numbers": fullwidth_numbers,
     "no_contents": no_contents,
+    "detailed_contents": detailed_contents,
     "no_first_heading": no_first_heading,
     "circled_space": circled_space,
     "bracketed_labels": bracketed_labels,

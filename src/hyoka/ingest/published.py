@@ -117,7 +117,9 @@ def _body_start(lines: Sequence[Line], kinds: dict[int, str], catalogue: Catalog
     automatic numbering does not survive extraction) and the body starts there."""
     first_item, sections = next(
         ((idx, found) for idx, line in enumerate(lines)
-         if idx not in kinds and (found := _item_sections(line, catalogue))), (None, set())
+         if idx not in kinds and (found := _item_sections(line, catalogue))
+         and _next_is_text(lines, idx, kinds, catalogue)),
+        (None, set()),
     )
     first_rank = min((section_ordinal(s) or 99 for s in sections), default=99)
     earlier = next((idx for idx, kind in sorted(kinds.items())
@@ -135,10 +137,14 @@ def _body_start(lines: Sequence[Line], kinds: dict[int, str], catalogue: Catalog
     return before if heading.startswith("section") and heading.partition(":")[2] in sections else first_item
 
 
-def _next_is_text(lines: Sequence[Line], idx: int, kinds: dict[int, str]) -> bool:
-    """Whether the first line after ``idx`` that carries something is not a heading."""
+def _next_is_text(lines: Sequence[Line], idx: int, kinds: dict[int, str], catalogue: Catalogue | None = None) -> bool:
+    """Whether the first line after ``idx`` that carries something is not a heading (a section,
+    a 別添 or a numbered one): a 項目一覧 that lists the numbered headings too is a list of
+    headings, the body's first heading has its items under it."""
     following = next((i for i in range(idx + 1, len(lines)) if not (is_noise(lines[i]) or _debris(lines[i]))), None)
-    return following is not None and following not in kinds
+    if following is None or following in kinds or numbered(lines[following].first) is not None:
+        return False
+    return catalogue is None or not _item_sections(lines[following], catalogue)
 
 
 def _item_sections(line: Line, catalogue: Catalogue) -> set[str]:
