@@ -89,6 +89,7 @@ class Grammar:
         self._prefix: dict[tuple[str, tuple[str, ...]], Match | None] = {}
         self._numbered: dict[tuple[tuple[str, ...], str, str, bool], tuple[Entry, float, int] | None] = {}
         self._bare: dict[tuple[tuple[str, ...], str | None, str], tuple[Entry, float, int] | None] = {}
+        self._headings_of: dict[tuple[str, ...], list[tuple[Entry, str]]] = {}
 
     def remembered(self, key_: Hashable, compute: Callable[[], V]) -> V:
         """A reader's answer that depends only on the catalogue and ``key_`` (a line's cells and
@@ -150,15 +151,23 @@ class Grammar:
                       title_key: str) -> tuple[Entry, float, int] | None:
         if len(title_key) < BARE_MIN_KEY:
             return None
-        headings = [e for e in self.cat.children(section) if e.segment.isdigit() and e.title]
+        headings = self._numbered_headings(section)
         if after is not None:
-            headings = [e for e in headings if int(e.segment) > int(after)] if after.isdigit() else []
-        # Only a whole title: a line that is the start of one ("特定個人情報ファイルを取り扱う事務"
-        # against I 2.'s "…事務において使用するシステム") is another heading, or text.
-        scored = [(e, *title_score(title_key, key(e.title))) for e in headings[:BARE_AHEAD]
-                  if title_key == key(e.title) or not key(e.title).startswith(title_key)]
+            headings = [h for h in headings if int(h[0].segment) > int(after)] if after.isdigit() else []
+        # A title printed whole starts as the form's does, give or take a word of an older name
+        # ("特定個人情報保護委員会の承認"): the first characters rule out the value lines that
+        # reach this far. Only a whole title: a line that is the start of one ("特定個人情報
+        # ファイルを取り扱う事務" against I 2.'s "…において使用するシステム") is another heading, or text.
+        head = title_key[: BARE_MIN_KEY + 4]
+        scored = [(e, *title_score(title_key, title)) for e, title in headings[:BARE_AHEAD]
+                  if title[:BARE_MIN_KEY] in head and (title_key == title or not title.startswith(title_key))]
         found = max(scored, key=lambda row: row[1], default=None)
         return found if found is not None and found[1] >= INFER_THRESHOLD else None
+
+    def _numbered_headings(self, section: tuple[str, ...]) -> list[tuple[Entry, str]]:
+        """The numbered headings of ``section`` with their titles' keys, in print order."""
+        return _remember(self._headings_of, section, lambda: [
+            (e, key(e.title)) for e in self.cat.children(section) if e.segment.isdigit() and e.title])
 
     def find(self, printed: str, parents: tuple[tuple[str, ...], ...]) -> Found | None:
         """The deepest open level with a child the printed key names: (match, depth, None).

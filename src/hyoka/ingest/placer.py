@@ -101,7 +101,7 @@ class Placer(NumberedHeadings):
         ファイルの概要": Word's automatic numbering lost): only a section after the open one, or
         the open one again (a page header, or the next 特定個人情報ファイル's), with nothing after
         its title but ※ or a bracket."""
-        if not self.chain or len(line.first) > 120:
+        if not self.chain or line.rest or len(line.first) > 120:
             return False
         found = self.grammar.section_heading(line.joined)
         if found is None or not found[3]:

@@ -42,6 +42,7 @@ _EDITION_FORMS: dict[str, FormKind] = {"2": "基礎", "3": "重点", "4": "全�
 _PAGE_HEADER_RE = re.compile(r"^特定個人情報保護評価書\s*[(（]")
 # What a page's header or a continued table prints besides the form's title: the edition
 # ("[令和7年5月 様式3]") and "(続き)". A value is never one of them alone on its line.
+_HEADER_MAX = 80  # no page header is longer (the 評価書名 of the cover included)
 _RUNNING_RE = re.compile(r"^(?:[\[［]\s*(?:令和|平成)\s*(?:元|\d{1,2})\s*年\s*\d{1,2}\s*月\s*様式\s*[234]\s*[\]］]"
                          r"|[(（]\s*続(?:き)?\s*[)）])$")
 _TABLE_HEADER = ("変更日", "項目", "変更前の記載")
@@ -321,12 +322,11 @@ def _place_body(placer: Placer, lines: Sequence[Line], start: int, kinds: dict[i
     """Feed the body lines to the placer: headings open sections, page headers (``running``
     and :data:`_RUNNING_RE`) are passed over, everything else is placed."""
     idx = start
+    skipped = contents | {i for i in range(start, len(lines)) if _page_header(lines[i], running)}
     while idx < len(lines):
         line = lines[idx]
         idx += 1
-        if idx - 1 in contents or is_noise(line) or line.cells[: len(_TABLE_HEADER)] == _TABLE_HEADER:
-            continue
-        if _page_header(line, running):
+        if idx - 1 in skipped or is_noise(line) or line.cells[: len(_TABLE_HEADER)] == _TABLE_HEADER:
             continue
         kind = kinds.get(idx - 1, "").partition(":")[0]
         if kind == "appendix":
@@ -339,7 +339,7 @@ def _place_body(placer: Placer, lines: Sequence[Line], start: int, kinds: dict[i
             if heading is not None:  # None: a bare title such as "基本情報" once a section is open
                 placer.open_section(*heading, line.number)
                 continue
-        following = _next_line(lines, idx, contents, running)
+        following = _next_line(lines, idx, skipped)
         if placer.place(line, following[1] if following else None) and following is not None:
             idx = following[0] + 1
 
@@ -356,16 +356,19 @@ def _running_heads(body: Sequence[Line], meta: dict[str, str]) -> frozenset[str]
 
 def _page_header(line: Line, running: frozenset[str]) -> bool:
     """A page's header line: the form's title, the edition, "(続き)", or what ``running`` names."""
-    return bool(_PAGE_HEADER_RE.match(line.first) or _RUNNING_RE.match(line.joined.strip())) or line.joined in running
+    joined = line.joined
+    if len(joined) > _HEADER_MAX:  # a value's line, most of them: no pattern to try
+        return False
+    return bool(_PAGE_HEADER_RE.match(line.first) or _RUNNING_RE.match(joined.strip())) or joined in running
 
 
-def _next_line(lines: Sequence[Line], idx: int, contents: set[int],
-               running: frozenset[str] = frozenset()) -> tuple[int, Line] | None:
+def _next_line(lines: Sequence[Line], idx: int, skipped: set[int]) -> tuple[int, Line] | None:
     """The next line that carries something (for labels broken over two lines, maybe by a page
-    break with its number and header between the halves)."""
+    break with its number and header between the halves); ``skipped``: the 項目一覧 and page
+    headers."""
     while idx < len(lines):
         line = lines[idx]
-        if not is_noise(line) and idx not in contents and not _page_header(line, running):
+        if not is_noise(line) and idx not in skipped:
             return idx, line
         idx += 1
     return None
