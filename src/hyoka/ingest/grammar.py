@@ -75,6 +75,10 @@ class Grammar:
             if entry.title and not entry.segment.startswith(("別添", "表紙"))
         ]
         self.title_heads = {title[:2] for _, title in self.titles}
+        # The first characters of the numbered headings' titles: a line that starts otherwise is
+        # no heading printed without its number (most value lines end there, cheaply).
+        self.heading_starts = frozenset(
+            key(e.title)[:1] for e in catalogue.entries if e.segment.isdigit() and e.title and key(e.title))
         self.all_names = sorted(
             {n for e in catalogue.entries if not e.segment.isdigit() and not e.segment.endswith("N") for n in names(e)}
         )

@@ -167,6 +167,8 @@ class NumberedHeadings:
             return False
         first = fold(line.first)  # as numbered() reads a heading's title
         title = first.replace("※", " ").strip()
+        if title[:1] not in self.grammar.heading_starts and title[1:2] not in self.grammar.heading_starts:
+            return False  # a value's line; the second character for an older name's extra word
         # After a repeated section heading, numbering may start again (the next file's section).
         after = self.chain[1].entry.segment if len(self.chain) > 1 and self._pending_repeat is None else None
         found = self.grammar.bare_heading(self.chain[0].entry.path, after, key(title))

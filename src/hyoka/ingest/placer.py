@@ -103,6 +103,8 @@ class Placer(NumberedHeadings):
         its title but ※ or a bracket."""
         if not self.chain or line.rest or len(line.first) > 120:
             return False
+        if line.first.lstrip(" \u3000#").replace(" ", "")[:2] not in self.grammar.title_heads:
+            return False  # no section's title starts so (most lines end here)
         found = self.grammar.section_heading(line.joined)
         if found is None or not found[3]:
             return False
@@ -290,6 +292,8 @@ class Placer(NumberedHeadings):
         if heading is not None and self._place_numbered(heading, line):
             return 0
         loose = loosely_numbered(first) if heading is None else None
+        if loose is not None and loose[1][:1] not in self.grammar.heading_starts:
+            loose = None  # "1 宛名管理機能 …": a value's numbered line, no heading's title starts so
         if loose is not None and self._place_numbered(loose, line, strict=False):
             return 0
         bare = heading is None and loose is None
