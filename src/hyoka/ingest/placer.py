@@ -224,15 +224,14 @@ class Placer(NumberedHeadings):
         page, where the block goes on. The place is kept (read as a second 委託事項1, the rest
         of the block would leave the first; read as text, the header would join the value). A
         same-numbered header that names something else is still a second instance."""
-        return (
-            frame is not None
-            and child is None
-            and frame.entry is entry
-            and strip_duplicate(frame.segment) == segment
-            and frame.node is not None
-            and frame.node.label == _clean_label(printed)
-            and frame.node.printed_value == " ".join(rest)
-        )
+        return (child is None and self._names_again(frame, entry, segment, printed)
+                and frame is not None and frame.node is not None and frame.node.printed_value == " ".join(rest))
+
+    @staticmethod
+    def _names_again(frame: Frame | None, entry: Entry, segment: str, printed: str) -> bool:
+        """Whether ``frame`` is the item the line names, printed under the same label."""
+        return (frame is not None and frame.entry is entry and strip_duplicate(frame.segment) == segment
+                and frame.node is not None and frame.node.label == _clean_label(printed))
 
     def _goes_on_with(self, frame: Frame | None, depth: int, entry: Entry, segment: str, printed: str,
                       child: tuple[Match, str, tuple[str, ...]] | None) -> bool:
@@ -240,8 +239,7 @@ class Placer(NumberedHeadings):
         cell merged over several rows, printed on each ("②保管期間 | 期間 | …" then "②保管期間 |
         その妥当性 | …"). The child joins the item already read, unless it was read there before
         (then the line is a second printing of the item, kept apart as #2)."""
-        if (child is None or frame is None or frame.entry is not entry or strip_duplicate(frame.segment) != segment
-                or frame.node is None or frame.node.label != _clean_label(printed)):
+        if child is None or not self._names_again(frame, entry, segment, printed):
             return False
         below = (*(f.segment for f in self.chain[: depth + 1]), child[0].entry.segment)
         return below not in self._used
@@ -373,7 +371,7 @@ class Placer(NumberedHeadings):
             # Risk names are long and each belongs to one heading: any later heading may be the one,
             # however many pages were lost before it.
             for candidate in after:
-                risks = [e for e in self.cat.children(candidate.path) if e.segment.startswith("リスク")]
+                risks = self._risks(candidate)
                 found = best(name, risks) if risks else None
                 if found is not None and found.score >= _INFER_THRESHOLD:
                     chosen, heading = found, candidate
@@ -392,15 +390,19 @@ class Placer(NumberedHeadings):
         self._open(2, entry, entry.segment, printed, line, chosen.score, rest)
         return True
 
+    def _risks(self, heading: Entry) -> list[Entry]:
+        """The risks the form lists under a numbered heading (リスク1…, or one リスク)."""
+        return [e for e in self.cat.children(heading.path) if e.segment.startswith("リスク")]
+
     def _risk_named(self, heading: Entry, name: str) -> Match | None:
         """The heading's risk whose whole name ``name`` is (nearly: 90), or None."""
-        risks = [e for e in self.cat.children(heading.path) if e.segment.startswith("リスク")]
+        risks = self._risks(heading)
         found = best(key(name), risks) if risks else None
         return found if found is not None and found.score >= _INFER_THRESHOLD else None
 
     def _risk_of(self, heading: Entry, risk: RiskHeading, name: str, *, by_number: bool = True) -> Match | None:
         """The risk of ``heading`` a printed risk heading names (by its number too, unless not ``by_number``)."""
-        risks = [e for e in self.cat.children(heading.path) if e.segment.startswith("リスク")]
+        risks = self._risks(heading)
         if not risks:
             return None
         chosen = (best(name, risks) or prefix(name, risks, min_length=6)) if name else None
