@@ -47,6 +47,7 @@ SKIPPED_HEADINGS = 2
 # shortest title it may be read from ("監査" is a heading; shorter words are not told from text).
 BARE_AHEAD = 3
 BARE_MIN_KEY = 2
+_BARE_HEAD = BARE_MIN_KEY + 4  # where in a line a title may start (after an older name's word)
 
 # (match, depth, skipped heading) — see Grammar.find.
 Found = tuple[Match, int, Entry | None]
@@ -75,10 +76,11 @@ class Grammar:
             if entry.title and not entry.segment.startswith(("別添", "表紙"))
         ]
         self.title_heads = {title[:2] for _, title in self.titles}
-        # The first characters of the numbered headings' titles: a line that starts otherwise is
-        # no heading printed without its number (most value lines end there, cheaply).
-        self.heading_starts = frozenset(
-            key(e.title)[:1] for e in catalogue.entries if e.segment.isdigit() and e.title and key(e.title))
+        # How the numbered headings' titles begin: their first two characters (for
+        # :meth:`may_name_heading`) and their first one (a heading whose dot OCR lost keeps it).
+        self._heading_heads = frozenset(
+            key(e.title)[:BARE_MIN_KEY] for e in catalogue.entries if e.segment.isdigit() and e.title)
+        self.heading_starts = frozenset(head[:1] for head in self._heading_heads if head)
         self.all_names = sorted(
             {n for e in catalogue.entries if not e.segment.isdigit() and not e.segment.endswith("N") for n in names(e)}
         )
@@ -142,6 +144,13 @@ class Grammar:
                 winner, ranked = (entry, score, consumed), score + bonus
         return winner
 
+    def may_name_heading(self, title_key: str) -> bool:
+        """Whether a line's key can begin with some numbered heading's title, give or take a word of
+        an older name ("特定個人情報保護委員会の承認"): its first characters hold the start of one.
+        What :meth:`bare_heading` asks first; most value lines fail it, cheaply."""
+        head = title_key[:_BARE_HEAD]
+        return any(head[i : i + BARE_MIN_KEY] in self._heading_heads for i in range(len(head) - BARE_MIN_KEY + 1))
+
     def bare_heading(self, section: tuple[str, ...], after: str | None,
                      title_key: str) -> tuple[Entry, float, int] | None:
         """(entry, score, key characters of the title consumed) of the numbered heading of
@@ -162,7 +171,7 @@ class Grammar:
         # ("特定個人情報保護委員会の承認"): the first characters rule out the value lines that
         # reach this far. Only a whole title: a line that is the start of one ("特定個人情報
         # ファイルを取り扱う事務" against I 2.'s "…において使用するシステム") is another heading, or text.
-        head = title_key[: BARE_MIN_KEY + 4]
+        head = title_key[:_BARE_HEAD]
         scored = [(e, *title_score(title_key, title)) for e, title in headings[:BARE_AHEAD]
                   if title[:BARE_MIN_KEY] in head and (title_key == title or not title.startswith(title_key))]
         found = max(scored, key=lambda row: row[1], default=None)

@@ -167,20 +167,21 @@ class NumberedHeadings:
             return False
         first = fold(line.first)  # as numbered() reads a heading's title
         title = first.replace("※", " ").strip()
-        if title[:1] not in self.grammar.heading_starts and title[1:2] not in self.grammar.heading_starts:
-            return False  # a value's line; the second character for an older name's extra word
+        title_key = key(title)
+        if not self.grammar.may_name_heading(title_key):
+            return False  # a value's line, most of them
         # After a repeated section heading, numbering may start again (the next file's section).
         after = self.chain[1].entry.segment if len(self.chain) > 1 and self._pending_repeat is None else None
-        found = self.grammar.bare_heading(self.chain[0].entry.path, after, key(title))
+        found = self.grammar.bare_heading(self.chain[0].entry.path, after, title_key)
         if found is None:
             # The open heading's title again, alone, that no label took: printed again over a
             # page break, as a numbered heading is (the place is kept).
             return (not exact and not line.rest and after is not None and bool(self.chain[1].entry.title)
-                    and key(title) == key(self.chain[1].entry.title))
+                    and title_key == key(self.chain[1].entry.title))
         entry, score, consumed = found
-        if exact and (score < 100.0 or consumed < len(key(title))):
+        if exact and (score < 100.0 or consumed < len(title_key)):
             return False
-        value = split_after(title, consumed) if consumed < len(key(title)) else ""
+        value = split_after(title, consumed) if consumed < len(title_key) else ""
         if value and not value.startswith(VALUE_START):
             return False
         rest = tuple(c for c in (value, *line.rest) if c.replace("※", "").strip())

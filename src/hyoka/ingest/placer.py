@@ -103,19 +103,14 @@ class Placer(NumberedHeadings):
         its title but ※ or a bracket."""
         if not self.chain or line.rest or len(line.first) > 120:
             return False
-        if line.first.lstrip(" \u3000#").replace(" ", "")[:2] not in self.grammar.title_heads:
-            return False  # no section's title starts so (most lines end here)
         found = self.grammar.section_heading(line.joined)
         if found is None or not found[3]:
             return False
         entry, printed, remainder, _ = found
-        sections = [section for section, _ in self._titles]
-        current = self.chain[0].entry
-        if current not in sections:  # a (別添N) block: it ends at a section not read yet
-            if self._section_counts.get(entry.segment):
-                return False
-        elif sections.index(entry) < sections.index(current):
+        # After a (別添N) block (raw), only a section not read yet ends it.
+        if entry not in self._sections_in_scope() or (self.raw and self._section_counts.get(entry.segment)):
             return False
+        current = self.chain[0].entry
         if remainder and not remainder.startswith(("※", "(", "（")):
             return False
         if entry is current and len(self.chain) > 1 and self.grammar.bare_heading(

@@ -126,7 +126,7 @@ def _body_start(lines: Sequence[Line], kinds: dict[int, str], catalogue: Catalog
     earlier = next((idx for idx, kind in sorted(kinds.items())
                     if (first_item is None or idx < first_item) and kind.startswith("section")
                     and (section_ordinal(kind.partition(":")[2]) or 99) < first_rank
-                    and _next_is_text(lines, idx, kinds)), None)
+                    and _next_is_text(lines, idx, kinds, catalogue)), None)
     if earlier is not None:
         return earlier
     if first_item is None:
@@ -138,14 +138,14 @@ def _body_start(lines: Sequence[Line], kinds: dict[int, str], catalogue: Catalog
     return before if heading.startswith("section") and heading.partition(":")[2] in sections else first_item
 
 
-def _next_is_text(lines: Sequence[Line], idx: int, kinds: dict[int, str], catalogue: Catalogue | None = None) -> bool:
+def _next_is_text(lines: Sequence[Line], idx: int, kinds: dict[int, str], catalogue: Catalogue) -> bool:
     """Whether the first line after ``idx`` that carries something is not a heading (a section,
     a 別添 or a numbered one): a 項目一覧 that lists the numbered headings too is a list of
     headings, the body's first heading has its items under it."""
     following = next((i for i in range(idx + 1, len(lines)) if not (is_noise(lines[i]) or _debris(lines[i]))), None)
     if following is None or following in kinds or numbered(lines[following].first) is not None:
         return False
-    return catalogue is None or not _item_sections(lines[following], catalogue)
+    return not _item_sections(lines[following], catalogue)
 
 
 def _item_sections(line: Line, catalogue: Catalogue) -> set[str]:
