@@ -245,20 +245,25 @@ def crlf(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\n", "\r\n")
 
 
+def _page_breaks(lines: list[str], rng: random.Random, first: int, allowed: Callable[[int], bool]) -> list[int]:
+    """Where pages end: every 30-50 lines from ``first``, just before a line that starts a row
+    (never between a row's lines) and that ``allowed`` lets a break fall before."""
+    points: list[int] = []
+    since, page_length = 0, rng.randint(30, 50)
+    for index in range(first, len(lines)):
+        since += 1
+        if since >= page_length and allowed(index) and starts_row(lines[index]):
+            points.append(index)
+            since, page_length = 0, rng.randint(30, 50)
+    return points
+
+
 @_lines_variant
 def page_numbers(lines: list[str]) -> list[str]:
     """A page-number line ("- 12 -" or "12 / 40") every 30-50 lines, just before a line that
     starts a row (after the blank line when there is one), never between a row's lines."""
     rng = _rng("page_numbers")
-    points: list[int] = []
-    page_length = rng.randint(30, 50)
-    since = 0
-    for index in range(1, len(lines)):
-        since += 1
-        if since >= page_length and starts_row(lines[index]):
-            points.append(index)
-            since = 0
-            page_length = rng.randint(30, 50)
+    points = _page_breaks(lines, rng, 1, lambda index: True)
     total = len(points) + 2
     marks = {}
     for page, index in enumerate(points, start=2):
@@ -337,13 +342,11 @@ def running_headers(lines: list[str]) -> list[str]:
     edition = next((line.strip() for line in lines if _EDITION_LINE_RE.fullmatch(line.strip())), None)
     cover = (_cover_field(lines, "評価書番号"), _cover_field(lines, "評価実施機関名"))
     header = rng.choice([header for header in (*cover, edition, "（続き）") if header])
+    breaks = set(_page_breaks(lines, rng, 0, lambda index: kinds[index] == "body"))
     out: list[str] = []
-    since, page_length = 0, rng.randint(30, 50)
     for index, line in enumerate(lines):
-        since += 1
-        if since >= page_length and kinds[index] == "body" and starts_row(line):
+        if index in breaks:
             out.append(header)
-            since, page_length = 0, rng.randint(30, 50)
         out.append(line)
     return out
 
