@@ -19,6 +19,7 @@ from hyoka.normalize import collapse_space
 
 _INPUT_RE = re.compile(r"\[?\s*<input\b([^>]*)/?>\s*\]?", re.IGNORECASE)
 _BLOCK_TAG_RE = re.compile(r"</?(?:p|br|li|ul|ol|tr|table|div|h\d)\b[^>]*>", re.IGNORECASE)
+_CELL_TAG_RE = re.compile(r"</?t[dh]\b[^>]*>", re.IGNORECASE)  # table cells: a space apart
 _TAG_RE = re.compile(r"</?[a-zA-Z][^<>]{0,400}>")
 _TAG_START_RE = re.compile(r"</?[a-zA-Z]", re.IGNORECASE)  # as the tag patterns match (İ, ı, ſ, K fold to ASCII)
 _TICKED = "[○]"
@@ -29,6 +30,24 @@ _OPTION_SPLIT_RE = re.compile(r"(?:(?<=\s)|^)(\d{1,2})\)\s*")
 _CHOICE_RE = re.compile(r"^\[\s*([^\[\]]*?)\s*\]")
 _NEAR_CHOICE_RE = re.compile(r"^[^\[\]\d]{0,12}\[\s*([^\[\]]*?)\s*\]")
 _COUNT_RE = re.compile(r"^\[\s*([^\[\]]*?)\s*\]\s*\(\s*(\d*)\s*\)\s*件")
+# The count printed after the options ("2) 委託しない (5) 件"), or blank with an extractor's
+# box inside ("( [ ] ) 件").
+_COUNT_ANY_RE = re.compile(r"[(（]\s*(?:\[\s*\]\s*)?(\d*)\s*[)）]\s*件")
+_CHOICE_FOLD = str.maketrans({"［": "[", "］": "]"})
+_CAPTION_RE = re.compile(r"[<＜〈《(（]\s*選択肢\s*[>＞〉》)）]")
+_OPTION_PAREN_RE = re.compile(r"(?:(?<=\s)|^)(\d{1,2})）")
+_AFTER_EMPTY_RE = re.compile(r"^\[\s*\]\s*([^\[\]<]+?)\s*\]?\s*(?=\[|(?<=\s)\d{1,2}\)|$)")
+_UNCLOSED_RE = re.compile(r"^\[\s*([^\[\]<]+?)\s*(?=\d{1,2}\)|$)")
+_BRACKET_RE = re.compile(r"\[\s*([^\[\]]+?)\s*\]")
+# What a choice cell prints before its first bracket or option: nothing, or a garbled caption.
+# Longer, it is prose with a choice run on (OCR merging cells), whose text must not be lost.
+_LEAD_RE = re.compile(r"[^\[]*?(?=\[|(?:(?<=\s)|^)\d{1,2}\)|$)")
+_CHOICE_LEAD = 12
+# Box marks inside a text (canonical_marks): a bracket holding a tick or nothing, {○}.
+_TEXT_MARK_RE = re.compile(
+    r"[ \u3000]*(?:\[[ \u3000]*(?:([○〇OＯ◯●✓✔])[ \u3000]*)?\]|\{[ \u3000]*([○〇])[ \u3000]*\})[ \u3000]*"
+)
+_GLYPH_RE = re.compile("[■□☑☐]")
 _OTHER_RE = re.compile(r"^その他\s*[(（]\s*(.*?)\s*[)）]?\s*$")
 _DATE_ONLY_RE = re.compile(
     r"^(?:(?:令和|平成|昭和)\s*(?:元|\d{1,2})\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|\d{4}\s*[/.-]\s*\d{1,2}\s*[/.-]\s*\d{1,2})$"
@@ -36,8 +55,12 @@ _DATE_ONLY_RE = re.compile(
 
 
 def _input_mark(match: re.Match[str]) -> str:
+    """An extractor's ``<input>`` for a printed box: ticked when checked, and also when it is a
+    radio button. Extractors draw the ○ printed in a ticked bracket (``[ ○ ]``) as a radio and
+    an empty bracket as a checkbox (seeds 002 and 004: the ``[<input type="radio"/>]`` of
+    主な記録項目 are exactly the records a tax or resident register holds)."""
     attrs = match.group(1).lower()
-    return f" {_TICKED} " if "checked" in attrs else f" {_UNTICKED} "
+    return f" {_TICKED} " if "checked" in attrs or "radio" in attrs else f" {_UNTICKED} "
 
 
 def strip_markup(cell: str) -> str:
@@ -46,6 +69,7 @@ def strip_markup(cell: str) -> str:
     if "<" in text and _TAG_START_RE.search(text):  # every tag pattern starts so; "<選択肢>" does not
         text = _INPUT_RE.sub(_input_mark, text)
         text = _BLOCK_TAG_RE.sub("\n", text)
+        text = _CELL_TAG_RE.sub(" ", text)
         text = _TAG_RE.sub("", text)
     text = html.unescape(text)
     lines = [collapse_space(line) for line in text.split("\n")]
@@ -81,39 +105,131 @@ def parse_checks(text: str) -> Checks | None:
     return Checks(tuple(boxes), other)
 
 
-def parse_options(text: str) -> tuple[str, ...]:
-    """The numbered options ``1) … 2) …`` in their number order (columns come scrambled)."""
-    flat = collapse_space(text.replace("\n", " ").replace("<選択肢>", " ").replace("＜選択肢＞", " "))
-    parts = _OPTION_SPLIT_RE.split(flat)
+def _choice_text(text: str) -> str:
+    """A choice cell in one notation: one line, ASCII brackets, the caption as ``<選択肢>`` and
+    options numbered ``1)``, whatever width or bracket the extractor or OCR printed them in
+    (``［十分である］``, ``＜選択肢＞``, ``〈選択肢〉``, ``1）``)."""
+    flat = collapse_space(text.replace("\n", " ")).translate(_CHOICE_FOLD)
+    if "選択肢" in flat:
+        flat = _CAPTION_RE.sub(" <選択肢> ", flat)
+    if "）" in flat:
+        flat = _OPTION_PAREN_RE.sub(r"\1)", flat)
+    return collapse_space(flat)
+
+
+def _options_of(flat: str) -> tuple[str, ...]:
+    parts = _OPTION_SPLIT_RE.split(flat.replace("<選択肢>", " "))
     numbered: dict[int, str] = {}
     for i in range(1, len(parts) - 1, 2):
         number = int(parts[i])
-        option = parts[i + 1].strip()
+        # An option ends where a bracket starts: the selected value an HTML extractor prints
+        # after the list ("… 9) 20年以上 [20年以上]"), or the count "(5) 件" after the last one.
+        option = _COUNT_ANY_RE.sub("", parts[i + 1]).split("[")[0].strip()
         if option and number not in numbered:
             numbered[number] = option
     return tuple(numbered[n] for n in sorted(numbered))
 
 
+def parse_options(text: str) -> tuple[str, ...]:
+    """The numbered options ``1) … 2) …`` in their number order (columns come scrambled, and an
+    HTML extractor prints the list twice: the first printing of each number is kept)."""
+    return _options_of(_choice_text(text))
+
+
+def _option_named(text: str, options: tuple[str, ...]) -> str | None:
+    """``text`` when it is one of the printed options (spacing aside), or one whose blank to fill
+    in follows it (``無料`` for ``2) 無料 (手数料額、納付方法:)``)."""
+    wanted = "".join(text.split())
+    if not wanted:
+        return None
+    for option in options:
+        printed = "".join(option.split())
+        if printed == wanted or (printed.startswith(wanted) and printed[len(wanted)] in "(（"):
+            return text
+    return None
+
+
+def _selected_elsewhere(head: str, options: tuple[str, ...]) -> str | None:
+    """The selected value when the bracket at the head is empty or open, found where
+    extractors move it, and accepted only when it is one of the printed options:
+
+    * after an empty bracket, ``[] 十分に行っている`` (the text fell out of its bracket, or an
+      ``<input>`` drawn inside the bracket split it: ``[<input …/> 委託する]``);
+    * in a bracket whose ``]`` was lost before the caption, ``[委託する <選択肢> …``;
+    * in a bracket printed after the options (``<選択肢> 1) … 9) 20年以上 [20年以上]``)."""
+    if "件" in head:
+        head = collapse_space(_COUNT_ANY_RE.sub(" ", head))
+    after = _AFTER_EMPTY_RE.match(head)
+    if after and (named := _option_named(after.group(1), options)):
+        return named
+    unclosed = _UNCLOSED_RE.match(head)
+    if unclosed and (named := _option_named(unclosed.group(1), options)):
+        return named
+    lead = _LEAD_RE.match(head)
+    if lead and len(lead.group()) <= _CHOICE_LEAD:  # a choice cell, not prose quoting one
+        for bracket in _BRACKET_RE.finditer(head):
+            if named := _option_named(bracket.group(1), options):
+                return named
+    return None
+
+
 def parse_choice(text: str) -> Choice | Count | None:
-    """A single choice (or a count) when the cell starts with ``[selected]`` and lists options."""
-    if "[" not in text:
-        return None  # the choice, count and near-choice patterns all need a bracket
-    flat = collapse_space(text.replace("\n", " ").replace("<選択肢>", " <選択肢> "))
-    head = flat.replace("<選択肢>", "").strip()
+    """A single choice (or a count) when the cell starts with ``[selected]`` and lists options,
+    or lists options and names one of them in a bracket (see ``_selected_elsewhere``)."""
+    if "[" not in text and "［" not in text:
+        return None  # every choice notation needs a bracket
+    flat = _choice_text(text)
+    captioned = "<選択肢>" in flat
+    head = collapse_space(flat.replace("<選択肢>", " "))
     count = _COUNT_RE.match(head)
-    options = parse_options(flat)
+    options = _options_of(flat)
     if count:
         number = int(count.group(2)) if count.group(2) else None
         return Count(count.group(1), number, options)
+    selected: str | None = None
     choice = _CHOICE_RE.match(head)
-    if choice and (options or "<選択肢>" in flat):
-        return Choice(choice.group(1), options)
-    # OCR often garbles the "<選択肢>" caption in front of the bracket: accept a
-    # bracket near the start when numbered options follow it.
-    near = _NEAR_CHOICE_RE.match(head)
-    if near and len(options) >= 2:
-        return Choice(near.group(1), options)
-    return None
+    if choice and (options or captioned):
+        selected = choice.group(1) or _selected_elsewhere(head, options) or ""
+    elif options and (captioned or len(options) >= 2):
+        selected = _selected_elsewhere(head, options)
+    if selected is None:
+        # OCR often garbles the "<選択肢>" caption in front of the bracket: accept a
+        # bracket near the start when numbered options follow it.
+        near = _NEAR_CHOICE_RE.match(head)
+        if near and len(options) >= 2:
+            return Choice(near.group(1), options)
+        return None
+    counted = _COUNT_ANY_RE.search(head) if selected and "件" in head else None
+    if counted:
+        return Count(selected, int(counted.group(1)) if counted.group(1) else None, options)
+    return Choice(selected, options)
+
+
+def canonical_marks(text: str) -> str:
+    """A text's printed boxes in one notation, ``[○]`` and ``[ ]``, one space around each.
+
+    A box list that is not a clean ``Checks`` value (category heads between the boxes, as in
+    主な記録項目, or a single box, ``■ 行っていない``) stays text, but extractors print its
+    boxes as ``[ ○ ]``, ``[〇]``, ``{○}``, ``■``/``□`` or ``☑``/``☐``: the same report read from
+    another extraction must give the same text. Bracketed marks are always boxes; the glyphs
+    only where they cannot be a bullet of prose: both a ticked and an empty glyph in the text,
+    two or more empty boxes or ☑ (a list of which nothing is ticked; ☑ is no bullet), or one glyph
+    opening a short one-line text. ``■`` alone, repeated, may be headings' bullets and stays."""
+    if not any(ch in text for ch in _MARK_CHARS):
+        return text
+    out = _TEXT_MARK_RE.sub(lambda m: f" {_UNTICKED if m.group(1) is m.group(2) is None else _TICKED} ", text)
+    glyphs = _GLYPH_RE.findall(out)
+    kinds = set(glyphs)
+    if glyphs and (
+        (kinds & set("■☑") and kinds & set("□☐"))
+        or sum(1 for glyph in glyphs if glyph in "□☐☑") >= 2
+        or (len(glyphs) == 1 and out.lstrip()[:1] == glyphs[0] and "\n" not in out.strip()
+            and len(out) <= 60 and "。" not in out)
+    ):
+        out = _GLYPH_RE.sub(lambda m: f" {_TICKED if m.group() in '■☑' else _UNTICKED} ", out)
+    if out == text:
+        return text
+    return "\n".join(line for line in (collapse_space(line) for line in out.split("\n")) if line)
 
 
 @lru_cache(maxsize=8192)
@@ -133,4 +249,4 @@ def parse_value(cell: str) -> Value:
     checks = parse_checks(text)
     if checks is not None:
         return checks
-    return Text(text)
+    return Text(canonical_marks(text))

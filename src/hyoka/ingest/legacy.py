@@ -106,12 +106,13 @@ def comparable(old: Report, new: Report) -> tuple[Report, Report]:
 def _settle(reread: Report, other: Report) -> Report:
     """The re-read side with what the reprint cannot carry taken from the other side: where an
     item's value differs only in line breaks, spaces or the place of a ※ (the earlier reader
-    joined cells with spaces and moved ※ into labels), it is the same item as printed."""
+    joined cells with spaces and moved ※ into labels), it is the same item as printed; so is
+    one where the earlier reader saw nothing ticked or selected (``_lost_marks``)."""
     others = {item.path: item for item in other.items}
     settled = []
     for item in reread.items:
         twin = others.get(item.path)
-        if twin is not None and twin != item and _loose(item) == _loose(twin):
+        if twin is not None and twin != item and (_loose(item) == _loose(twin) or _lost_marks(item, twin)):
             item = twin
         settled.append(item)
     return dataclasses.replace(reread, items=tuple(settled))
@@ -119,3 +120,23 @@ def _settle(reread: Report, other: Report) -> Report:
 
 def _loose(item: Item) -> str:
     return "".join(value_display(item.value).split()).replace("※", "")
+
+
+def _lost_marks(earlier: Item, today: Item) -> bool:
+    """The earlier reader lost what a box list or a choice says, where extractors print it in
+    a way it did not know: the ○ of a ticked box drawn as an HTML radio button (read as an
+    empty box), the selected value outside its bracket (read as no selection). Where the
+    earlier side has no box ticked and no value selected, and today's reading of the item
+    differs from it only by what it ticks or selects, the item is the same as printed: a
+    published list with nothing ticked, or a choice with nothing chosen, is what was misread."""
+    if isinstance(earlier.value, Choice | Count) and isinstance(today.value, Choice | Count):
+        return not earlier.value.selected and bool(today.value.selected)
+    if isinstance(earlier.value, Checks) and isinstance(today.value, Checks):
+        options = [box.option for box in earlier.value.boxes]
+        return (not earlier.value.ticked and bool(today.value.ticked) and earlier.value.other == today.value.other
+                and options == [box.option for box in today.value.boxes])
+    if isinstance(earlier.value, Text) and isinstance(today.value, Text):
+        before, after = earlier.value.text, today.value.text
+        return "[○]" not in before and "[○]" in after and _loose(earlier) == _loose(
+            dataclasses.replace(today, value=Text(after.replace("[○]", "[ ]"))))
+    return False
