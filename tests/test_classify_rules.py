@@ -47,6 +47,34 @@ def test_typo_inside_a_word_is_formal() -> None:
     assert (d.rule, d.timing) == ("typo", "事後")
 
 
+@pytest.mark.parametrize(
+    ("before", "after", "evidence"),
+    [
+        # one character each, yet a new 入手元 and a withdrawn one
+        ("[ ] 本人又は本人の代理人 [○] 評価実施機関内の他部署", "[○] 本人又は本人の代理人 [○] 評価実施機関内の他部署",
+         "本人又は本人の代理人 を選択"),
+        ("・識別情報\n[○] 個人番号 [○] 連絡先", "・識別情報\n[○] 個人番号 [ ] 連絡先", "連絡先 を選択解除"),
+        ("[再委託する]", "[再委託しない]", "選択肢の変更 [再委託する] → [再委託しない]"),
+    ],
+)
+def test_a_tick_or_a_selection_is_never_a_typo(before: str, after: str, evidence: str) -> None:
+    d = decide_on(before, after, path="II/3/①入手元")
+    assert (d.rule, d.important, d.timing, d.evidence) == ("choice_made", True, "事前", evidence)
+    # not ※: the rule after the formal ones decides, and it is still no typo
+    d = decide_on(before, after, star=False, path="I/2/システム1/③他のシステムとの接続")
+    assert (d.rule, d.timing) == ("non_star", "事後")
+    d = decide_on(before, after, star=None, path="II/3/⑩独自の記載欄")  # type: ignore[arg-type]
+    assert (d.rule, d.category, d.timing) == ("unknown_item", "要確認", "事前")
+
+
+def test_a_choice_printed_otherwise_is_not_a_choice_made() -> None:
+    """The same selection in another width, and box texts edited without a tick moving, go
+    to the other rules."""
+    assert decide_on("[１万人以上]", "[1万人以上]").rule == "notation_only"
+    assert decide_on("[○] 収納管理シテスム [ ] 紙", "[○] 収納管理システム [ ] 紙").rule == "typo"
+    assert decide_on("[○] 紙", "[○] 紙 [ ] 電子メール").rule == "substantive_star"
+
+
 def test_number_edit_is_not_a_typo() -> None:
     assert decide_on("保存期間は5年とする。", "保存期間は7年とする。").rule == "substantive_star"
 

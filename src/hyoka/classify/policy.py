@@ -19,6 +19,7 @@ MAX_POLICY_BYTES = 1024 * 1024
 
 RULE_IDS = (
     "renumbered",
+    "choice_made",
     "non_star",
     "notation_only",
     "typo",

@@ -115,6 +115,53 @@ def renumbered(inp: RuleInput, policy: Policy) -> Decision | None:
     return _formal("renumbered", policy, "番号の繰り下がり/繰り上がり", "notation_only")
 
 
+_BOX_RE = re.compile(r"\[([○ ])\]\s*([^\[]*)")
+_CHOSEN_RE = re.compile(r"^\[([^\[\]]*)\]")
+
+
+def _choice_made(before: str, after: str) -> str:
+    """What was ticked, unticked or selected otherwise, in words; "" when none of that changed.
+
+    Boxes are compared where both sides print the same number of them (a list whose options
+    were added or removed changes by whole words, which no formal rule excuses anyway); a
+    choice is the bracket that opens its display (``[十分である]``, ``[委託する] (5)件``)."""
+    old, new = _BOX_RE.findall(before), _BOX_RE.findall(after)
+    if old and len(old) == len(new):
+        flipped = [
+            f"{option.strip()[:20] or '(無名)'} を{'選択' if tick == '○' else '選択解除'}"
+            for (was, _), (tick, option) in zip(old, new, strict=True)
+            if was != tick
+        ]
+        return "、".join(flipped)
+    chosen_before, chosen_after = _CHOSEN_RE.match(before), _CHOSEN_RE.match(after)
+    if old or new or not (chosen_before and chosen_after):
+        return ""
+    if notation_key(chosen_before.group(1)) == notation_key(chosen_after.group(1)):
+        return ""
+    return f"選択肢の変更 [{chosen_before.group(1)}] → [{chosen_after.group(1)}]"
+
+
+def choice_made(inp: RuleInput, policy: Policy) -> Decision | None:
+    """A box ticked or unticked, or another option selected: what the report says changed,
+    however few characters it takes (``[ ]`` → ``[○]`` is one character, yet a new 入手元 or a
+    new 記録項目), so never a typo or a notation change. Decided as the rules that do not
+    excuse formal edits decide: 要確認 for an unknown item, 事後 for one that is not ※, the
+    policy's additive-measure switch, else 重要な変更."""
+    if inp.change != "modified":
+        return None
+    made = _choice_made(inp.before, inp.after)
+    if not made:
+        return None
+    for rule_id, rule in ((name, r) for name, r in RULES if name in _AFTER_FORMAL):
+        if rule_id not in ALWAYS_ON and not policy.enabled(rule_id):
+            continue
+        decision = rule(inp, policy)
+        if decision is not None:
+            return decision
+    evidence = made + (f" ({inp.basis})" if inp.basis else "")
+    return Decision(True, IMPORTANT, "事前", policy.reason("important"), "choice_made", evidence)
+
+
 def notation_only(inp: RuleInput, policy: Policy) -> Decision | None:
     """Only notation differs (width, spacing, line breaks, list markers, punctuation, 〜/～,
     サーバ/サーバー): the meaning is untouched, so the change is formal (DOMAIN §2 rule 2)."""
@@ -273,6 +320,7 @@ Rule = Callable[[RuleInput, Policy], Decision | None]
 
 RULES: tuple[tuple[str, Rule], ...] = (
     ("renumbered", renumbered),
+    ("choice_made", choice_made),
     ("notation_only", notation_only),
     ("org_rename", org_rename),
     ("typo", typo),
@@ -282,6 +330,8 @@ RULES: tuple[tuple[str, Rule], ...] = (
     ("non_star", non_star),
     ("additive_measure", additive_measure),
 )
+# The rules after the formal ones: choice_made defers to them, never to a formal rule.
+_AFTER_FORMAL = ("unknown_item", "non_star", "additive_measure")
 
 
 def decide(inp: RuleInput, policy: Policy) -> Decision:

@@ -29,7 +29,7 @@ _MARK_CHARS = "[{■□☑☐"  # a mark of _MARK_RE contains one of these
 _OPTION_SPLIT_RE = re.compile(r"(?:(?<=\s)|^)(\d{1,2})\)\s*")
 _CHOICE_RE = re.compile(r"^\[\s*([^\[\]]*?)\s*\]")
 _NEAR_CHOICE_RE = re.compile(r"^[^\[\]\d]{0,12}\[\s*([^\[\]]*?)\s*\]")
-_COUNT_RE = re.compile(r"^\[\s*([^\[\]]*?)\s*\]\s*\(\s*(\d*)\s*\)\s*件")
+_COUNT_RE = re.compile(r"^\[\s*([^\[\]]*?)\s*\]\s*[(（]\s*(\d*)\s*[)）]\s*件")
 # The count printed after the options ("2) 委託しない (5) 件"), or blank with an extractor's
 # box inside ("( [ ] ) 件").
 _COUNT_ANY_RE = re.compile(r"[(（]\s*(?:\[\s*\]\s*)?(\d*)\s*[)）]\s*件")
@@ -101,8 +101,20 @@ def parse_checks(text: str) -> Checks | None:
         if other_match:
             other = other_match.group(1)
             option = "その他"
+        elif option[-1:] in ")）" and "(" not in option and "（" not in option:
+            option = option[:-1].rstrip()  # the ")" of その他 (…), printed in the next column
         boxes.append(Check(option, ticked))
-    return Checks(tuple(boxes), other)
+    return Checks(_once(tuple(boxes)), other)
+
+
+def _once(boxes: tuple[Check, ...]) -> tuple[Check, ...]:
+    """The list printed once: an HTML extractor prints a table cell, then its columns again as
+    tab cells (seed 004's ③他のシステムとの接続, three times), so the same run of boxes repeats."""
+    size = len(boxes)
+    for run in range(1, size // 2 + 1):
+        if size % run == 0 and boxes == boxes[:run] * (size // run):
+            return boxes[:run]
+    return boxes
 
 
 def _choice_text(text: str) -> str:
