@@ -75,6 +75,34 @@ def test_a_choice_printed_otherwise_is_not_a_choice_made() -> None:
     assert decide_on("[○] 紙", "[○] 紙 [ ] 電子メール").rule == "substantive_star"
 
 
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        ("外部からのアクセスを可能とする。", "外部からのアクセスを不可能とする。"),
+        ("暗号化の有無: 有", "暗号化の有無: 無"),
+        ("庁内の端末に限り接続する。", "庁外の端末に限り接続する。"),
+        ("100人以上の職員", "100人以下の職員"),
+        ("特定個人情報ファイルの全体を委託する。", "特定個人情報ファイルの一部を委託する。"),
+    ],
+)
+def test_a_character_that_reverses_the_text_is_no_typo(before: str, after: str) -> None:
+    d = decide_on(before, after)
+    assert (d.rule, d.important, d.timing) == ("substantive_star", True, "事前")
+
+
+def test_one_kanji_for_another_is_left_to_a_person() -> None:
+    """承認 → 確認 may be a slip or another word: 要確認 and 事前 (the safe side), never a
+    silent 事後; on an item that is not ※ it is simply not 重要; switched off, it is 重要."""
+    d = decide_on("操作は上長が承認する。", "操作は上長が確認する。")
+    assert (d.rule, d.category, d.important, d.timing) == ("kanji_swap", "要確認", None, "事前")
+    assert "「承」→「確」" in d.evidence
+    assert decide_on("操作は上長が承認する。", "操作は上長が確認する。", star=False).rule == "non_star"
+    off = replace(Policy(), disabled_rules=frozenset({"kanji_swap"}))
+    assert decide_on("操作は上長が承認する。", "操作は上長が確認する。", policy=off).rule == "substantive_star"
+    # a kana slip stays a typo
+    assert decide_on("職員が操作を行う。", "職員が操作を行なう。").rule == "typo"
+
+
 def test_number_edit_is_not_a_typo() -> None:
     assert decide_on("保存期間は5年とする。", "保存期間は7年とする。").rule == "substantive_star"
 

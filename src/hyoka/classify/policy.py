@@ -27,6 +27,7 @@ RULE_IDS = (
     "law_citation",
     "date_contact",
     "additive_measure",
+    "kanji_swap",
     "substantive_star",
 )
 
@@ -41,6 +42,7 @@ DEFAULT_REASONS: dict[str, str] = {
     "additive_measure": "リスク対策の追加であり、重要な変更に当たらない",
     "all_prior": "重要な変更を含む改訂の一部として事前に提出するため",
     "unknown_item": "要確認: 様式のどの項目か特定できず、重要な変更に当たるか確認が必要なため",
+    "kanji_swap": "要確認: 漢字1字の置き換えで、誤字の修正か記載内容の変更か確認が必要なため",
 }
 
 TIMINGS = ("事前", "事後")

@@ -170,22 +170,69 @@ def notation_only(inp: RuleInput, policy: Policy) -> Decision | None:
     return _formal("notation_only", policy, "表記のみの差異")
 
 
+# Characters that turn a statement into its opposite or its scope into another: one of them
+# inserted, dropped or replaced is never a 誤字 (可能 → 不可能, 有 → 無, 以上 → 以下, 庁内 → 庁外).
+POLARITY_CHARS = frozenset("不非無未否有可要禁済外内上下前後全一部")
+
+
+def _is_kanji(ch: str) -> bool:
+    return "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf" or ch in "々〆"
+
+
+def _kanji_swaps(spans: Sequence[Span]) -> list[tuple[str, str]]:
+    """The one-kanji-for-another replacements of an edit (a deleted kanji next to an inserted
+    one), or [] when the edit is anything else as well."""
+    edits = _edits(spans)
+    pairs: list[tuple[str, str]] = []
+    i = 0
+    while i < len(edits):
+        first = edits[i]
+        second = edits[i + 1] if i + 1 < len(edits) else None
+        if second is None or {first.op, second.op} != {"delete", "insert"}:
+            return []
+        old, new = (first.text, second.text) if first.op == "delete" else (second.text, first.text)
+        if len(old) != 1 or len(new) != 1 or not (_is_kanji(old) and _is_kanji(new)):
+            return []
+        pairs.append((old, new))
+        i += 2
+    return pairs
+
+
 def typo(inp: RuleInput, policy: Policy) -> Decision | None:
     """A 誤字脱字 fix: characters swapped inside a word (シテスム → システム), or one or two
     single characters inserted, dropped or replaced, no digits, in a text of some length.
-    Replacing a whole word (未来 → 市長) is not a typo, even when short."""
+    Replacing a whole word (未来 → 市長) is not a typo, even when short; nor is an edit of a
+    character that reverses or rescopes the text (``POLARITY_CHARS``: 可能 → 不可能), nor one
+    kanji put for another (承認 → 確認: a word of its own, which ``kanji_swap`` leaves to a person)."""
     edits = _edits(inp.spans)
     if inp.change != "modified" or not edits or len(inp.before) < 5:
         return None
-    if any(ch.isdigit() for s in edits for ch in s.text):
+    if any(ch.isdigit() or ch in POLARITY_CHARS for s in edits for ch in s.text):
         return None
     deleted = "".join(s.text for s in edits if s.op == "delete")
     inserted = "".join(s.text for s in edits if s.op == "insert")
     swapped = sorted(deleted) == sorted(inserted) and 2 <= len(deleted) <= 4
     single = len(edits) <= 4 and all(len(s.text) == 1 for s in edits) and max(len(deleted), len(inserted)) <= 2
-    if not (swapped or single):
+    if not (swapped or single) or (not swapped and _kanji_swaps(inp.spans)):
         return None
     return _formal("typo", policy, _edit_summary(inp.spans))
+
+
+def kanji_swap(inp: RuleInput, policy: Policy) -> Decision | None:
+    """On a ※ item, one kanji put for another (or two such, apart), and nothing else: an
+    input-method slip (補完 for 保管) or another word (承認 → 確認), which hyoka cannot tell
+    apart without a reading of the word. It says so: 要確認, with the policy's
+    unknown_item_timing (事前 by default, the safe side), never a silent 事後. A polarity
+    character (``POLARITY_CHARS``: 有 → 無, 以上 → 以下) is no slip: substantive_star decides."""
+    if inp.change != "modified" or inp.star is not True:
+        return None
+    pairs = _kanji_swaps(inp.spans)
+    if not pairs or len(pairs) > 2 or any(ch in POLARITY_CHARS for pair in pairs for ch in pair):
+        return None
+    swaps = "、".join(f"「{old}」→「{new}」" for old, new in pairs)
+    evidence = f"{swaps} (漢字1字の置き換え: 誤字か語の変更か判断できない)"
+    return Decision(None, NEEDS_REVIEW, policy.unknown_item_timing, policy.reason("kanji_swap"), "kanji_swap",
+                    evidence)
 
 
 _ORG_WORD_RE = re.compile(r"[^\s、。,.・()（）「」<>＜＞〒]+")
@@ -329,6 +376,7 @@ RULES: tuple[tuple[str, Rule], ...] = (
     ("unknown_item", unknown_item),
     ("non_star", non_star),
     ("additive_measure", additive_measure),
+    ("kanji_swap", kanji_swap),
 )
 # The rules after the formal ones: choice_made defers to them, never to a formal rule.
 _AFTER_FORMAL = ("unknown_item", "non_star", "additive_measure")
