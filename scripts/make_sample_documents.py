@@ -17,6 +17,12 @@ official form too. Run as a script to regenerate ``samples/sakuragawa/v*.xlsx`` 
 The PDFs (``v*.pdf``) are the same reports laid out as the form prints them and printed by headless
 Chromium (``tests/pdf_fixtures.py`` holds that layout; the PDF reader's tests use it too). Run with
 ``--pdf`` to regenerate only the PDFs, ``--office`` for only the workbooks and documents.
+
+``printed/vN.excel.pdf`` and ``printed/vN.word.pdf`` (v2 and v3) are the workbook and the document
+printed by LibreOffice (``soffice --headless --convert-to pdf``), as a body publishes its Excel
+or Word form: rulings drawn at page breaks, rows cut by them, autospace between Japanese and
+digits. ``--office-pdf`` regenerates them (needs LibreOffice; Debian: libreoffice-calc,
+libreoffice-writer).
 """
 
 from __future__ import annotations
@@ -38,7 +44,9 @@ from hyoka.model import Checks, Choice, Count, Date, Item, Report, Value
 REPO = Path(__file__).resolve().parents[1]
 SAMPLES = REPO / "samples" / "sakuragawa"
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
-_ERA_FORMAT = '[$-ja-JP-x-gannen]ggge"年"m"月"d"日";@'
+# Excel's classic 和暦 format (Excel 2019+ also writes [$-ja-JP-x-gannen]…, which LibreOffice
+# prints as the bare serial number; hyoka reads both, tests/test_formats_office.py).
+_ERA_FORMAT = '[$-411]ggge"年"m"月"d"日";@'
 
 
 @dataclass
@@ -198,6 +206,46 @@ def _rows_to_sheet(sheet: object, rows: list[list[str]], start: int = 1) -> int:
     return start + len(rows)
 
 
+def _printable(sheet: object, widths: list[int], landscape: bool = False) -> None:
+    """Set a sheet up as a form is for printing: wrapped text at the top of each cell, the given
+    column widths, rows as tall as their text, A4 and one page wide (what Excel's or
+    LibreOffice's "save as PDF" prints; neither grows a row to its text when it opens a file)."""
+    import math
+    import unicodedata
+
+    from openpyxl.styles import Alignment
+    from openpyxl.utils import get_column_letter
+
+    for col, width in enumerate(widths, 1):
+        sheet.column_dimensions[get_column_letter(col)].width = width  # type: ignore[attr-defined]
+    spans = {(r.min_row, r.min_col): r for r in sheet.merged_cells.ranges}  # type: ignore[attr-defined]
+    wrap = Alignment(wrap_text=True, vertical="top")
+    lines: dict[int, int] = {}
+    for row in sheet.iter_rows():  # type: ignore[attr-defined]
+        for cell in row:
+            if cell.value is None:
+                continue
+            cell.alignment = wrap
+            span = spans.get((cell.row, cell.column))
+            last_col, last_row = (span.max_col, span.max_row) if span else (cell.column, cell.row)
+            room = sum(widths[c - 1] if c <= len(widths) else 10 for c in range(cell.column, last_col + 1)) - 1
+            needed = sum(
+                math.ceil(max(sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in part), 1) / room)
+                for part in str(cell.value).split("\n")
+            )
+            rows = last_row - cell.row + 1
+            for r in range(cell.row, last_row + 1):  # a merged cell's lines shared by its rows
+                lines[r] = max(lines.get(r, 1), math.ceil(needed / rows))
+    for r, count in lines.items():
+        sheet.row_dimensions[r].height = 15 * count + 3  # type: ignore[attr-defined]
+    setup = sheet.page_setup  # type: ignore[attr-defined]
+    setup.paperSize = sheet.PAPERSIZE_A4  # type: ignore[attr-defined]
+    setup.orientation = "landscape" if landscape else "portrait"
+    setup.fitToWidth = 1
+    setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True  # type: ignore[attr-defined]
+
+
 def plain_xlsx(text: str) -> bytes:
     """The plain layout as a one-sheet workbook."""
     from openpyxl import Workbook
@@ -217,7 +265,7 @@ def form_xlsx(text: str) -> bytes:
     """The form layout as a workbook: 表紙, 評価書 (merged label cells, drop-downs, glyphs, era
     dates), 変更箇所, and the hidden 選択肢 sheet that holds the drop-downs' option lists."""
     from openpyxl import Workbook
-    from openpyxl.styles import Alignment
+    from openpyxl.styles import Border, Side
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.datavalidation import DataValidation
 
@@ -226,11 +274,13 @@ def form_xlsx(text: str) -> bytes:
     cover = workbook.active
     cover.title = "表紙"
     _rows_to_sheet(cover, layout.cover)
+    _printable(cover, [24, 72])
     body = workbook.create_sheet("評価書")
     lists = workbook.create_sheet("選択肢")
     lists.sheet_state = "hidden"
     validations: dict[tuple[str, ...], DataValidation] = {}
-    wrap = Alignment(wrap_text=True, vertical="top")
+    thin = Side(style="thin")
+    ruled = Border(left=thin, right=thin, top=thin, bottom=thin)
     for cell in layout.body:
         row, col = cell.row + 1, cell.col + 1
         value = cell.value
@@ -252,16 +302,21 @@ def form_xlsx(text: str) -> bytes:
             target.number_format = _ERA_FORMAT
         else:
             target = _put(body, row, col, cell.text)
-        target.alignment = wrap  # type: ignore[attr-defined]
+        bottom, right = row + cell.rows - 1, col + cell.cols - 1
+        for grid_row in range(row, bottom + 1):  # ruled like the form, so a print of it is a table
+            for grid_col in range(col, right + 1):
+                body.cell(row=grid_row, column=grid_col).border = ruled
         if cell.rows > 1 or cell.cols > 1:
-            bottom, right = row + cell.rows - 1, col + cell.cols - 1
             body.merge_cells(start_row=row, start_column=col, end_row=bottom, end_column=right)
-    for col in range(1, layout.width + 1):
-        body.column_dimensions[get_column_letter(col)].width = 60 if col == layout.width else 24
+    _printable(body, [60 if col == layout.width else 24 for col in range(1, layout.width + 1)])
     if layout.appendix:
         changes = workbook.create_sheet("変更箇所", index=2)
         _put(changes, 1, 1, layout.appendix_heading)
-        _rows_to_sheet(changes, layout.appendix, start=2)
+        end = _rows_to_sheet(changes, layout.appendix, start=2)
+        for row in range(2, end):  # the table ruled, the heading above it not
+            for col in range(1, 7):
+                changes.cell(row=row, column=col).border = ruled
+        _printable(changes, [14, 30, 40, 40, 8, 24], landscape=True)
     return _save_xlsx(workbook)
 
 
@@ -398,6 +453,35 @@ def write_pdf_samples(folder: Path = SAMPLES, out: Path | None = None, driver: o
     return written
 
 
+OFFICE_PRINTED = ("v2", "v3")
+
+
+def write_office_pdf_samples(folder: Path = SAMPLES) -> list[Path]:
+    """printed/vN.excel.pdf and printed/vN.word.pdf: vN.xlsx and vN.docx printed by LibreOffice."""
+    import shutil
+    import subprocess
+
+    soffice = shutil.which("soffice")
+    if soffice is None:
+        raise SystemExit("LibreOffice (soffice) が見つかりません / install libreoffice-calc and libreoffice-writer")
+    out = folder / "printed"
+    out.mkdir(exist_ok=True)
+    written = []
+    with TemporaryDirectory() as work:
+        for stem in OFFICE_PRINTED:
+            for suffix, kind in ((".xlsx", "excel"), (".docx", "word")):
+                source = folder / f"{stem}{suffix}"
+                subprocess.run(
+                    [soffice, f"-env:UserInstallation=file://{work}/profile", "--headless", "--convert-to", "pdf",
+                     "--outdir", work, str(source)],
+                    check=True, capture_output=True, timeout=300,
+                )
+                target = out / f"{stem}.{kind}.pdf"
+                shutil.move(str(Path(work) / f"{stem}.pdf"), target)
+                written.append(target)
+    return written
+
+
 def main() -> None:
     only = set(sys.argv[1:])
     paths = []
@@ -405,6 +489,8 @@ def main() -> None:
         paths += write_xlsx_docx_samples()
     if not only or "--pdf" in only:
         paths += write_pdf_samples()
+    if "--office-pdf" in only:
+        paths += write_office_pdf_samples()
     for path in paths:
         print(path.relative_to(REPO))
 

@@ -43,5 +43,7 @@ def test_a_zip_that_is_no_office_file_is_refused_in_one_line(tmp_path: Path) -> 
 
 
 def test_rows_become_the_tab_separated_lines_of_the_text_reader() -> None:
+    """A line break inside a cell continues the cell on the next line, in its own column (as the
+    text reader reads a cell printed over lines); a tab inside a cell is a space."""
     rows = [["①入手元 ※", "[○] 本人\n[ ] 紙", ""], ["", "使用部署", "税務課\t収納課"]]
-    assert rows_to_text(rows) == "①入手元 ※\t[○] 本人 [ ] 紙\n\t使用部署\t税務課 収納課\n"
+    assert rows_to_text(rows) == "①入手元 ※\t[○] 本人\n\t[ ] 紙\n\t使用部署\t税務課 収納課\n"

@@ -47,13 +47,29 @@ def sniff(data: bytes) -> Kind:
     return "text"
 
 
-def rows_to_text(rows: Sequence[Sequence[str]]) -> str:
-    """Rows of cells as the tab-separated lines the text reader reads. Tabs and line breaks inside
-    a cell become spaces (in a PDF they are wraps); a format whose cells hold meaningful breaks
-    (Alt+Enter in Excel) emits them as continuation rows of that cell's column instead."""
-    lines: list[str] = []
+def printed_lines(rows: Rows) -> Rows:
+    """Rows as printed lines: a cell whose text breaks over lines (Alt+Enter in Excel, paragraphs
+    in a Word cell, lines of a PDF cell that end before its right edge) continues on the next
+    lines in its own column, with the other columns empty, as a PDF of the table prints it. The
+    text reader then keeps the breaks, as it does for text."""
+    lines: Rows = []
     for row in rows:
-        cells = [" ".join(str(cell).replace("\t", " ").split("\n")).strip() for cell in row]
+        split = [cell.split("\n") for cell in row]
+        depth = max((len(parts) for parts in split), default=1)
+        if depth == 1:
+            lines.append(row)
+            continue
+        for index in range(depth):
+            lines.append([parts[index] if index < len(parts) else "" for parts in split])
+    return lines
+
+
+def rows_to_text(rows: Sequence[Sequence[str]]) -> str:
+    """Rows of cells as the tab-separated lines the text reader reads; a line break inside a
+    cell continues in its column (``printed_lines``), a tab inside a cell becomes a space."""
+    lines: list[str] = []
+    for row in printed_lines([[str(cell).replace("\t", " ") for cell in row] for row in rows]):
+        cells = [cell.strip() for cell in row]
         while cells and not cells[-1]:
             cells.pop()
         lines.append("\t".join(cells))

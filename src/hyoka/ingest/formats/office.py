@@ -32,8 +32,7 @@ from defusedxml.expatreader import DefusedExpatParser
 from openpyxl.utils.cell import column_index_from_string, range_boundaries
 
 from hyoka.errors import InputError
-
-Rows = list[list[str]]
+from hyoka.ingest.formats import Rows, printed_lines
 
 # -- limits: what a real 評価書 needs, many times over --------------------------------------------
 MAX_MEMBERS = 2_000  # parts in the zip (a report workbook has a few dozen)
@@ -157,22 +156,6 @@ def _scan_rest(archive: zipfile.ZipFile, budget: _Budget, done: set[str]) -> Non
     for info in archive.infolist():
         if info.filename not in done and info.filename.lower().endswith(_XML_SUFFIXES):
             _scan(archive, info.filename, _Scan(budget))
-
-
-def _printed_lines(rows: Rows) -> Rows:
-    """Rows as printed lines: a cell whose text breaks over lines (Alt+Enter in Excel, paragraphs
-    in a Word cell) continues on the next lines in its own column, with the other columns empty,
-    as a PDF of the table prints it. The text reader then keeps the breaks, as it does for text."""
-    lines: Rows = []
-    for row in rows:
-        split = [cell.split("\n") for cell in row]
-        depth = max((len(parts) for parts in split), default=1)
-        if depth == 1:
-            lines.append(row)
-            continue
-        for index in range(depth):
-            lines.append([parts[index] if index < len(parts) else "" for parts in split])
-    return lines
 
 
 # -- xlsx ------------------------------------------------------------------------------------------
@@ -506,7 +489,7 @@ def xlsx_rows(data: bytes, name: str) -> Rows:
     for sheet in sheets:
         if sheet.visible:
             rows += _sheet_rows(sheet, by_title, workbook.names, budget)
-    return _printed_lines(rows)
+    return printed_lines(rows)
 
 
 # -- docx ------------------------------------------------------------------------------------------
@@ -632,12 +615,11 @@ def docx_rows(data: bytes, name: str) -> Rows:
                     rows += [line.split("\t") for line in text.split("\n") if line.strip()]
             else:
                 rows += _table_rows(block)
-        rows = _printed_lines(rows)
     except InputError:
         raise
     except Exception as exc:  # a damaged part python-docx cannot read: one line, not a traceback
         raise budget.error(f"壊れています: {type(exc).__name__}: {exc}", "damaged document") from None
-    return rows
+    return printed_lines(rows)
 
 
 # -- xls -------------------------------------------------------------------------------------------

@@ -38,6 +38,7 @@ grows linearly with the pages.
 from __future__ import annotations
 
 import ctypes
+import dataclasses
 import re
 import unicodedata
 from collections import Counter
@@ -48,7 +49,18 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
 from hyoka.errors import InputError
-from hyoka.ingest.formats.pdf_layout import Cell, Char, Segment, Table, check_marks, find_tables, is_ascii, text_lines
+from hyoka.ingest.formats.pdf_layout import (
+    SENTENCE_ENDS,
+    Cell,
+    Char,
+    Line,
+    Segment,
+    Table,
+    check_marks,
+    find_tables,
+    is_ascii,
+    text_lines,
+)
 
 Rows = list[list[str]]
 
@@ -56,6 +68,9 @@ MAX_PAGES = 5000
 _EOF_WINDOW = 2048
 _RULE = 2.5  # a path at most this thick (pt) is a ruling line
 _MARGIN = 0.12  # top/bottom share of the page where headers, footers and page numbers live
+# Lines of one paragraph stand less than this many glyph heights apart (a glyph's box is about
+# two thirds of the font size; LibreOffice sets 11 pt text 1.6 of those apart, browsers less).
+_LINE_PITCH = 1.8
 
 # Kangxi radicals (U+2F00–U+2FDF) fold to their kanji by NFKC except where Japanese fonts draw
 # another kanji; the CJK radicals supplement (U+2E80–U+2EFF) is left alone by NFKC but for two.
@@ -125,6 +140,16 @@ Block = TextLine | TableRows
 
 
 def _page_chars(page: pdfium.PdfPage, height: float) -> list[Char]:
+    """The page's glyphs in drawing order, each marked when a space comes before it.
+
+    PDFium reports the spaces a page prints and generates others from gaps. A producer that
+    prints its spaces as characters (Word, Excel, LibreOffice) also leaves gaps where nobody
+    typed a space: the room it makes between Japanese and digits (Word's autospace, a quarter
+    em: 「令和 6 年」, 「第 9 条」, 「1 万人」) and after a circled number set in another font
+    (「③ 他の…」). On a page that prints spaces, such a generated space narrower than half an em
+    is dropped (``_autospace``); on a page that prints none (a browser's print) generated spaces
+    are all there is, and a space typed between Japanese words or before a Latin word is kept
+    everywhere: only digits and circled numbers are never spaced from Japanese in these forms."""
     textpage = page.get_textpage()
     try:
         handle = textpage.raw
@@ -132,14 +157,20 @@ def _page_chars(page: pdfium.PdfPage, height: float) -> list[Char]:
         rect = pdfium_c.FS_RECTF()
         left, right, low, high = (ctypes.c_double() for _ in range(4))
         chars: list[Char] = []
-        space = False
+        generated: set[int] = set()  # positions in chars of glyphs after a producer's gap only
+        printed_spaces = 0
+        space = gap = False
         for idx in range(count):
             code = pdfium_c.FPDFText_GetUnicode(handle, idx)
             if code in (10, 13):  # PDFium's line ends: the geometry tells lines apart
-                space = False
+                space = gap = False
                 continue
             if code in (0, 0xFFFE, 0xFFFF) or code > 0x10FFFF or chr(code).isspace():
-                space = True
+                if pdfium_c.FPDFText_IsGenerated(handle, idx) == 1:
+                    gap = True
+                else:
+                    space = True
+                    printed_spaces += 1
                 continue
             if not pdfium_c.FPDFText_GetLooseCharBox(handle, idx, rect):
                 continue
@@ -148,12 +179,32 @@ def _page_chars(page: pdfium.PdfPage, height: float) -> list[Char]:
             ink = (rect.left + rect.right) / 2
             if pdfium_c.FPDFText_GetCharBox(handle, idx, left, right, low, high) and right.value > left.value:
                 ink = (left.value + right.value) / 2
-            char = Char(unradical(chr(code)), rect.left, top, rect.right, bottom, space, size, idx, ink)
-            chars.append(char)
-            space = False
+            if gap and not space and chars and _autospace(chars[-1], chr(code), rect.left):
+                generated.add(len(chars))
+            chars.append(Char(unradical(chr(code)), rect.left, top, rect.right, bottom, space or gap, size, idx, ink))
+            space = gap = False
+        if printed_spaces:
+            for at in generated:
+                chars[at] = dataclasses.replace(chars[at], space=False)
         return chars
     finally:
         textpage.close()
+
+
+def _is_japanese(ch: str) -> bool:
+    return "\u3040" <= ch <= "\u30ff" or "\u3400" <= ch <= "\u9fff" or ch in "々〆ー"
+
+
+def _autospace(prev: Char, text: str, x0: float) -> bool:
+    """A gap of less than half an em between a Japanese character and a digit (either way), or
+    after a circled number: the producer's spacing, not a typed space (see ``_page_chars``)."""
+    if x0 - prev.x1 >= 0.5 * prev.size:
+        return False
+    before = prev.text
+    if "\u2460" <= before <= "\u2473":
+        return _is_japanese(text)
+    return (_is_japanese(before) and text.isascii() and text.isdigit()) or (
+        before.isascii() and before.isdigit() and _is_japanese(text))
 
 
 def _page_rulings(page: pdfium.PdfPage, height: float) -> tuple[list[Segment], list[Segment]]:
@@ -201,6 +252,27 @@ def _overflow(tables: Sequence[Table], loose: list[Char]) -> list[Char]:
     return rest
 
 
+def _column_rights(lines: Sequence[Line]) -> list[float]:
+    """For each line outside tables, the right edge of the text column it stands in: the widest
+    of the lines that start where it starts, one under the other (a paragraph laid out in a
+    narrower column than the page's text, as a spreadsheet cell prints, wraps at that column).
+    Two lines at least must end there, or the widest of a list of short lines would count as
+    wrapped; otherwise the page's right edge stands (inf here)."""
+    rights = [float("inf")] * len(lines)
+    start = 0
+    for end in range(1, len(lines) + 1):
+        if end < len(lines):
+            prev, line = lines[end - 1], lines[end]
+            if abs(line.x0 - prev.x0) <= 1.0 and 0 < line.top - prev.top < _LINE_PITCH * prev.size:
+                continue
+        run = lines[start:end]
+        widest = max(line.x1 for line in run)
+        if sum(1 for line in run if widest - line.x1 < 2.2 * line.size) >= 2:  # a paragraph's edge
+            rights[start:end] = [widest] * (end - start)
+        start = end
+    return rights
+
+
 def _read_page(page: pdfium.PdfPage) -> tuple[list[Block], int]:
     """The page's blocks top to bottom, and how many characters it has."""
     _, height = page.get_size()
@@ -217,11 +289,15 @@ def _read_page(page: pdfium.PdfPage) -> tuple[list[Block], int]:
     blocks: list[Block] = []
     lines = text_lines(loose)
     right = max([line.x1 for line in lines] + [t.xs[-1] for t in tables], default=0.0)
-    for line in lines:
+    column_right = _column_rights(lines)
+    for line, column in zip(lines, column_right, strict=True):
         text = check_marks(line.text())
         if text:
             in_margin = line.top < height * _MARGIN or line.top > height * (1 - _MARGIN)
-            full = right - line.x1 < 2.2 * line.size
+            # At a column's edge narrower than the page only a line cut mid-sentence wrapped: a list
+            # of sentences one per line (別添1's 備考) may end there too.
+            full = right - line.x1 < 2.2 * line.size or (
+                column - line.x1 < 2.2 * line.size and text[-1] not in SENTENCE_ENDS)
             blocks.append(TextLine(text, line.top, line.x0, line.x1, line.size, in_margin, full))
     for table in tables:
         rows = table.rows()
@@ -365,19 +441,24 @@ def _wrapped(prev: TextLine, line: TextLine) -> bool:
     """A paragraph line that ran to the right edge of the page's text, continued just below in
     the same size (a heading or the next paragraph stands further down or in another size)."""
     same_size = abs(line.size - prev.size) <= 0.12 * prev.size
-    return prev.full and same_size and 0 < line.top - prev.top < 1.6 * prev.size
+    return prev.full and same_size and 0 < line.top - prev.top < _LINE_PITCH * prev.size
 
 
 def _carry_over(previous: Table, rows: list[list[Cell | None]]) -> list[list[Cell | None]]:
     """Move what the first row of a page continues into the cells of the previous page's table
-    that the page break cut (no ruling below them), below their text: a cell cut in the middle of
-    a row, or a label spanning down past the break. A first row left empty was only the rest of
-    a cut row and is dropped."""
+    that the page break cut, below their text: a cell cut in the middle of a row, or a label
+    spanning down past the break. A browser leaves a cut cell open (no ruling below it, none
+    above its rest); Word and LibreOffice rule both, and then the rest is known by its place
+    and its text (``_ruled_cut``). A first row left empty was only the rest of a cut row and is
+    dropped."""
+    first = rows[0] if rows else []
+    ruled = _ruled_cut(previous, first)
     moved = False
-    for cell in rows[0] if rows else []:
-        if cell is None or not cell.chars or not cell.open_top:
+    for cell in first:
+        if cell is None or not cell.chars or not (cell.open_top or ruled):
             continue
-        target = previous.open_below((cell.x0 + cell.x1) / 2)
+        target = previous.open_below((cell.x0 + cell.x1) / 2) or (
+            previous.last_at((cell.x0 + cell.x1) / 2) if ruled else None)
         if target is None:
             continue
         offset = max((c.bottom for c in target.chars), default=0.0) + 1000.0
@@ -388,6 +469,25 @@ def _carry_over(previous: Table, rows: list[list[Cell | None]]) -> list[list[Cel
         )
         cell.chars = []
         moved = True
-    if moved and not any(cell is not None and cell.chars for cell in rows[0]):
+    if moved and not any(cell is not None and cell.chars for cell in first):
         return rows[1:]
     return rows
+
+
+def _ruled_cut(previous: Table, first: Sequence[Cell | None]) -> bool:
+    """A row cut by the page break although ruled at it: every cell of the page's first row that
+    holds text stands in the column of a cell of the previous page's last row whose text runs to
+    its right edge without ending a sentence (「…申告書や他」 / 「機関からの…」). A new row of the
+    form starts with its label, so when the first cell holds text too, every cell of the last
+    row that holds text must have been cut so (a label, its sub-label and the value all broken)."""
+    filled = [cell for cell in first if cell is not None and cell.chars]
+    if not filled or any(cell.open_top for cell in filled):
+        return False
+    for cell in filled:
+        above = previous.last_at((cell.x0 + cell.x1) / 2)
+        if above is None or abs(above.x0 - cell.x0) > 2.0 or abs(above.x1 - cell.x1) > 2.0 or not above.runs_on():
+            return False
+    if first[0] is None or not first[0].chars:
+        return True
+    last_row = previous.rows()[-1] if previous.rows() else []
+    return all(cell.runs_on() for cell in last_row if cell is not None and cell.chars)

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 _SNAP = 2.0  # rulings closer than this (pt) are the same line
 _TICKED = frozenset("■☑☒✓✔●")
 _UNTICKED = frozenset("□☐")
+SENTENCE_ENDS = frozenset("。．.)）」』]】>＞")
 _LIST_START_RE = re.compile(r"^(?:\[\s*[○〇]?\s*\]|[■□☑☐※]|\d{1,2}\)|・)")
 
 
@@ -68,7 +69,12 @@ class Line:
         is more faithful than guessing from boxes (some glyphs have only tight boxes)."""
         out = [self.chars[0].text]
         for prev, char in zip(self.chars, self.chars[1:], strict=False):
-            if char.space or char.x0 - prev.x1 > 0.8 * max(prev.size, char.size):
+            gap = char.x0 - prev.x1
+            size = max(prev.size, char.size)
+            # A space drawn elsewhere in the content stream (a mark set in another font is drawn
+            # in its own run) marks the glyph after it in drawing order: next to a glyph that
+            # touches it on the page it is no space.
+            if (char.space and gap > 0.1 * size) or gap > 0.8 * size:
                 out.append(" ")
             out.append(char.text)
         return "".join(out).strip()
@@ -110,7 +116,8 @@ def _join_lines(lines: Sequence[Line], right: float) -> str:
             continue
         if parts:
             prev = lines[idx - 1]
-            wrapped = right - prev.x1 < 2.2 * prev.size
+            room = right - prev.x1
+            wrapped = room < 2.2 * prev.size or room < _first_word(line) + 0.3 * prev.size
             head = text[0]
             if not wrapped:
                 parts.append("\n")
@@ -120,6 +127,18 @@ def _join_lines(lines: Sequence[Line], right: float) -> str:
                 parts.append(" ")
         parts.append(text)
     return "".join(parts)
+
+
+def _first_word(line: Line) -> float:
+    """How wide the line's first unbreakable run is: a Latin word or number up to its first space
+    (Japanese breaks between any two characters, so there it is one character). A line that
+    ended with less room than that wrapped: the word did not fit (「<」 then 「« 略 »」)."""
+    chars = line.chars
+    end = 1
+    while (end < len(chars) and is_ascii(chars[end - 1].text) and is_ascii(chars[end].text)
+           and not chars[end].space and chars[end].x0 - chars[end - 1].x1 <= 0.8 * chars[end].size):
+        end += 1
+    return chars[end - 1].x1 - chars[0].x0
 
 
 def check_marks(text: str) -> str:
@@ -165,6 +184,16 @@ class Cell:
         lines = text_lines(self.chars)
         return check_marks(_join_lines(lines, self.x1 - _padding(self, lines))) if lines else ""
 
+    def runs_on(self) -> bool:
+        """The cell's last line runs to its right edge and ends no sentence: its text was cut
+        there, as a page break cuts a row (Word and LibreOffice draw a ruling at the break)."""
+        lines = text_lines(self.chars)
+        if not lines:
+            return False
+        last = lines[-1]
+        right = self.x1 - _padding(self, lines)
+        return right - last.x1 < 2.2 * last.size and last.chars[-1].text not in SENTENCE_ENDS
+
 
 def _padding(cell: Cell, lines: Sequence[Line]) -> float:
     return max(min(line.x0 for line in lines) - cell.x0, 0.0)
@@ -196,11 +225,15 @@ class Table:
 
     def open_below(self, x: float) -> Cell | None:
         """The cell of the last row at ``x`` if the page break cut it (no ruling below it)."""
+        cell = self.last_at(x)
+        return cell if cell is not None and cell.open_bottom else None
+
+    def last_at(self, x: float) -> Cell | None:
+        """The cell of the last row at ``x``, ruled below or not."""
         if not self.xs[0] <= x <= self.xs[-1]:
             return None
         col = min(max(bisect.bisect_right(self.xs, x) - 1, 0), len(self.xs) - 2)
-        cell = self.grid[(len(self.ys) - 2, col)]
-        return cell if cell.open_bottom else None
+        return self.grid[(len(self.ys) - 2, col)]
 
     def rows(self) -> list[list[Cell | None]]:
         """Each grid row: the cells that start in it, and None for a cell spanning down into it."""
