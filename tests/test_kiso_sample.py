@@ -31,3 +31,19 @@ def test_a_band_crossing_in_the_kiso_sample_is_flagged() -> None:
     data = json.loads(result.stdout)
     assert [c["path"] for c in data["changes"]] == ["II/1/評価対象の事務の対象人数は何人か"]
     assert data["threshold"], "the crossing of 1万人以上10万人未満 → 10万人以上30万人未満 must be flagged"
+
+
+def test_the_row_of_a_band_crossing_is_filed_before_the_change() -> None:
+    """The 指針 asks for the assessment to be re-done before a change of the しきい値判断 takes
+    effect: the row is 事前 (rule threshold_crossing), not the 事後 its item alone would give;
+    with the rule switched off by a policy it is the item's own decision again."""
+    from hyoka.classify import compare_reports
+    from hyoka.classify.policy import Policy
+
+    old, new = read_file(KISO / "v1.txt").report, read_file(KISO / "v2.txt").report
+    (record,) = compare_reports(old, new, Policy()).records
+    assert (record.decision.rule, record.decision.timing) == ("threshold_crossing", "事前")
+    assert "10万人以上30万人未満" in record.decision.evidence and "元の規則" in record.decision.evidence
+    off = Policy(disabled_rules=frozenset({"threshold_crossing"}))
+    (plain,) = compare_reports(old, new, off).records
+    assert plain.decision.rule != "threshold_crossing"

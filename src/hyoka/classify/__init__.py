@@ -77,8 +77,32 @@ def compare_reports(old: Report, new: Report, policy: Policy) -> Comparison:
     form = new.meta.form
     catalogue = load_catalogue(form)
     changes = [c for c in align(old, new) if c.change == "moved" or _text(c.before) or _text(c.after)]
-    records = prior_for_revision([_record(c, form, catalogue, policy) for c in changes], form, policy)
-    return Comparison(form, tuple(records), tuple(threshold_flags(changes)), policy.source)
+    flags = threshold_flags(changes)
+    records = [_record(c, form, catalogue, policy) for c in changes]
+    records = prior_for_revision(prior_for_threshold(records, flags, policy), form, policy)
+    return Comparison(form, tuple(records), tuple(flags), policy.source)
+
+
+def prior_for_threshold(records: list[ChangeRecord], flags: list[ThresholdFlag],
+                        policy: Policy) -> list[ChangeRecord]:
+    """Rule ``threshold_crossing``: the row of a change that can move the しきい値判断 (対象人数
+    or 取扱者数 across a band boundary, a new 重大事故) is 事前, whatever its item: the 指針 asks
+    for the assessment to be re-done before such a change takes effect (DOMAIN §2 rule 5), so
+    the row is never filed 事後 as a routine correction. Its category stays what the item
+    decides (対象人数 is no ※ item); the evidence says which band moved."""
+    if not flags or not policy.enabled("threshold_crossing"):
+        return records
+    by_path = {flag.path: flag for flag in flags}
+    out: list[ChangeRecord] = []
+    for record in records:
+        flag = by_path.get(record.path)
+        if flag is None or record.decision.timing == "事前":
+            out.append(record)
+            continue
+        evidence = f"{flag.message} (元の規則 {record.decision.rule})"
+        out.append(replace(record, decision=replace(record.decision, timing="事前", rule="threshold_crossing",
+                                                    reason=policy.reason("threshold_crossing"), evidence=evidence)))
+    return out
 
 
 def _is_procedure(path: str, catalogue: Catalogue) -> bool:

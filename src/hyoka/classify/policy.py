@@ -29,6 +29,7 @@ RULE_IDS = (
     "additive_measure",
     "kanji_swap",
     "substantive_star",
+    "threshold_crossing",
 )
 
 DEFAULT_REASONS: dict[str, str] = {
@@ -43,6 +44,7 @@ DEFAULT_REASONS: dict[str, str] = {
     "all_prior": "重要な変更を含む改訂の一部として事前に提出するため",
     "unknown_item": "要確認: 様式のどの項目か特定できず、重要な変更に当たるか確認が必要なため",
     "kanji_swap": "要確認: 漢字1字の置き換えで、誤字の修正か記載内容の変更か確認が必要なため",
+    "threshold_crossing": "しきい値判断の結果が変わりうるため、変更前に評価を再実施する",
 }
 
 TIMINGS = ("事前", "事後")
