@@ -229,7 +229,7 @@ def canonical_marks(text: str) -> str:
     opening a short one-line text. ``■`` alone, repeated, may be headings' bullets and stays."""
     if not any(ch in text for ch in _MARK_CHARS):
         return text
-    out = _TEXT_MARK_RE.sub(lambda m: f" {_UNTICKED if m.group(1) is m.group(2) is None else _TICKED} ", text)
+    out = _TEXT_MARK_RE.sub(lambda m: f" {_TICKED if m.group(1) or m.group(2) else _UNTICKED} ", text)
     glyphs = _GLYPH_RE.findall(out)
     kinds = set(glyphs)
     if glyphs and (
