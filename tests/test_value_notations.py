@@ -107,6 +107,7 @@ def wide_count(text: str) -> str:
 VARIANTS: dict[str, Callable[[str], str]] = {
     "box_glyphs": _marks("■", "□"),
     "check_glyphs": _marks("☑", "☐"),
+    "ballot_glyphs": _marks("☒", "☐"),  # Word's check-box content control
     "spaced_marks": _marks("[ ○ ]", "[\u3000]"),
     "kanji_zero_marks": _marks("[〇]", "[]"),
     "wide_choice": wide_choice,
@@ -208,6 +209,7 @@ def test_prose_that_quotes_a_choice_stays_text() -> None:
     [
         ("■ 行っていない", "[○] 行っていない"),
         ("☐ 委託しない", "[ ] 委託しない"),
+        ("☒ 紙 ☐ 電子メール その他", "[○] 紙 [ ] 電子メール その他"),
         ("・識別情報 ■個人番号 □個人番号対応符号", "・識別情報 [○] 個人番号 [ ] 個人番号対応符号"),
         ("[ 〇 ]情報提供ネットワークシステム [　]専用線", "[○] 情報提供ネットワークシステム [ ] 専用線"),
         # glyphs that may be bullets of prose stay as printed

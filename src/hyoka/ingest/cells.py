@@ -24,8 +24,11 @@ _TAG_RE = re.compile(r"</?[a-zA-Z][^<>]{0,400}>")
 _TAG_START_RE = re.compile(r"</?[a-zA-Z]", re.IGNORECASE)  # as the tag patterns match (İ, ı, ſ, K fold to ASCII)
 _TICKED = "[○]"
 _UNTICKED = "[ ]"
-_MARK_RE = re.compile(r"\[\s*[○〇OoＯ0◯●✓✔]?\s*\]|\{\s*[○〇]\s*\}|[■□☑☐]")
-_MARK_CHARS = "[{■□☑☐"  # a mark of _MARK_RE contains one of these
+# Box glyphs: ticked ■ ☑ ☒ (Word's check-box content control prints ☒), empty □ ☐.
+_TICKED_GLYPHS = "■☑☒"
+_EMPTY_GLYPHS = "□☐"
+_MARK_RE = re.compile(rf"\[\s*[○〇OoＯ0◯●✓✔]?\s*\]|\{{\s*[○〇]\s*\}}|[{_TICKED_GLYPHS}{_EMPTY_GLYPHS}]")
+_MARK_CHARS = "[{" + _TICKED_GLYPHS + _EMPTY_GLYPHS  # a mark of _MARK_RE contains one of these
 _OPTION_SPLIT_RE = re.compile(r"(?:(?<=\s)|^)(\d{1,2})\)\s*")
 _CHOICE_RE = re.compile(r"^\[\s*([^\[\]]*?)\s*\]")
 _NEAR_CHOICE_RE = re.compile(r"^[^\[\]\d]{0,12}\[\s*([^\[\]]*?)\s*\]")
@@ -47,7 +50,7 @@ _CHOICE_LEAD = 12
 _TEXT_MARK_RE = re.compile(
     r"[ \u3000]*(?:\[[ \u3000]*(?:([○〇OＯ◯●✓✔])[ \u3000]*)?\]|\{[ \u3000]*([○〇])[ \u3000]*\})[ \u3000]*"
 )
-_GLYPH_RE = re.compile("[■□☑☐]")
+_GLYPH_RE = re.compile(f"[{_TICKED_GLYPHS}{_EMPTY_GLYPHS}]")
 _OTHER_RE = re.compile(r"^その他\s*[(（]\s*(.*?)\s*[)）]?\s*$")
 _DATE_ONLY_RE = re.compile(
     r"^(?:(?:令和|平成|昭和)\s*(?:元|\d{1,2})\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|\d{4}\s*[/.-]\s*\d{1,2}\s*[/.-]\s*\d{1,2})$"
@@ -80,7 +83,7 @@ def _is_mark(token: str) -> bool | None:
     """True for a ticked mark, False for an empty one, None if not a mark."""
     if not _MARK_RE.fullmatch(token):
         return None
-    return token not in {"□", "☐"} and any(ch not in "[]{} " for ch in token)
+    return token not in _EMPTY_GLYPHS and any(ch not in "[]{} " for ch in token)
 
 
 def parse_checks(text: str) -> Checks | None:
@@ -222,10 +225,10 @@ def canonical_marks(text: str) -> str:
 
     A box list that is not a clean ``Checks`` value (category heads between the boxes, as in
     主な記録項目, or a single box, ``■ 行っていない``) stays text, but extractors print its
-    boxes as ``[ ○ ]``, ``[〇]``, ``{○}``, ``■``/``□`` or ``☑``/``☐``: the same report read from
+    boxes as ``[ ○ ]``, ``[〇]``, ``{○}``, ``■``/``□`` or ``☑``/``☒``/``☐``: the same report read from
     another extraction must give the same text. Bracketed marks are always boxes; the glyphs
     only where they cannot be a bullet of prose: both a ticked and an empty glyph in the text,
-    two or more empty boxes or ☑ (a list of which nothing is ticked; ☑ is no bullet), or one glyph
+    two or more empty boxes, ☑ or ☒ (a list of which nothing is ticked; ☑ ☒ are no bullets), or one glyph
     opening a short one-line text. ``■`` alone, repeated, may be headings' bullets and stays."""
     if not any(ch in text for ch in _MARK_CHARS):
         return text
@@ -233,12 +236,12 @@ def canonical_marks(text: str) -> str:
     glyphs = _GLYPH_RE.findall(out)
     kinds = set(glyphs)
     if glyphs and (
-        (kinds & set("■☑") and kinds & set("□☐"))
-        or sum(1 for glyph in glyphs if glyph in "□☐☑") >= 2
+        (kinds & set(_TICKED_GLYPHS) and kinds & set(_EMPTY_GLYPHS))
+        or sum(1 for glyph in glyphs if glyph != "■") >= 2
         or (len(glyphs) == 1 and out.lstrip()[:1] == glyphs[0] and "\n" not in out.strip()
             and len(out) <= 60 and "。" not in out)
     ):
-        out = _GLYPH_RE.sub(lambda m: f" {_TICKED if m.group() in '■☑' else _UNTICKED} ", out)
+        out = _GLYPH_RE.sub(lambda m: f" {_TICKED if m.group() in _TICKED_GLYPHS else _UNTICKED} ", out)
     if out == text:
         return text
     return "\n".join(line for line in (collapse_space(line) for line in out.split("\n")) if line)

@@ -24,7 +24,7 @@ _APPENDIX_RE = re.compile(r"^[(（]\s*別添\s*(\d)\s*[)）]\s*(.*)$")
 # whose value an extractor put on the next line.
 _PAGE_NOISE_RE = re.compile(r"^(?!\s*[-－―‐]\s*$)(?:-\s*\d{1,3}\s*-|\d{1,3}\s*/\s*\d{1,3}|[|\-=_ΓГ「」\s]+)$")
 # A cell starting with one of these is a value (list item, bracket, mark), never a label.
-VALUE_START = tuple("・･-‐•<＜〈[［【「『(（{※*＊■□☑○〇●◯→")
+VALUE_START = tuple("・･-‐•<＜〈[［【「『(（{※*＊■□☑☒☐○〇●◯→")
 
 
 T = TypeVar("T")
