@@ -47,3 +47,16 @@ def test_the_row_of_a_band_crossing_is_filed_before_the_change() -> None:
     off = Policy(disabled_rules=frozenset({"threshold_crossing"}))
     (plain,) = compare_reports(old, new, off).records
     assert plain.decision.rule != "threshold_crossing"
+
+
+def test_a_printed_row_that_moves_a_band_is_filed_before_the_change() -> None:
+    """classify-row reads the printed 変更前/変更後 of a 対象人数 row as bands: a crossing is 事前,
+    a change inside a band keeps the item's own decision."""
+    from hyoka.classify import classify_row
+    from hyoka.classify.policy import Policy
+
+    item = "I 基本情報 1. 特定個人情報ファイルを取り扱う事務 ③対象人数"
+    crossing = classify_row("重点", item, "[10万人以上30万人未満]", "30万人以上", Policy())
+    assert (crossing.decision.rule, crossing.decision.timing) == ("threshold_crossing", "事前")
+    inside = classify_row("重点", item, "1万人以上10万人未満", "[1万人以上10万人未満]", Policy())
+    assert inside.decision.rule != "threshold_crossing"

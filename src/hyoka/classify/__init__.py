@@ -15,7 +15,7 @@ from hyoka.classify.thresholds import ThresholdFlag, threshold_flags
 from hyoka.diff.align import ItemChange, align
 from hyoka.diff.text import Span, diff_text
 from hyoka.forms import Catalogue, load_catalogue
-from hyoka.model import FormKind, Item, ItemPath, Report, value_display
+from hyoka.model import FormKind, Item, ItemPath, Report, Text, value_display
 
 __all__ = ["ChangeRecord", "Comparison", "classify_row", "compare_reports", "prior_for_revision"]
 
@@ -155,7 +155,7 @@ def classify_row(form: FormKind, item: str, before: str, after: str, policy: Pol
     change = "added" if before.strip() in empty_marks else "removed" if after.strip() in removed_marks else "modified"
     spans = diff_text(before, after)
     inp = RuleInput(form, str(path) if path else item, status.star, change, before, after, spans, status.basis)
-    return ChangeRecord(
+    record = ChangeRecord(
         path=str(path) if path else "",
         item=item,
         change=change,
@@ -165,3 +165,10 @@ def classify_row(form: FormKind, item: str, before: str, after: str, policy: Pol
         star=status.star,
         decision=decide(inp, policy),
     )
+    if path is None or change != "modified":
+        return record
+    # The printed row's two values as the band items they are: a crossing files the row 事前.
+    sides = [Item(path, path.segments[-1], False, Text(f"[{text.strip().strip('[]［］')}]"))
+             for text in (before.replace("\r", ""), after.replace("\r", ""))]
+    flags = threshold_flags([ItemChange(path, "modified", sides[0], sides[1])])
+    return prior_for_threshold([record], flags, policy)[0]
