@@ -29,6 +29,7 @@ _TICKED_GLYPHS = "■☑☒"
 _EMPTY_GLYPHS = "□☐"
 _MARK_RE = re.compile(rf"\[\s*[○〇OoＯ0◯●✓✔]?\s*\]|\{{\s*[○〇]\s*\}}|[{_TICKED_GLYPHS}{_EMPTY_GLYPHS}]")
 _MARK_CHARS = "[{" + _TICKED_GLYPHS + _EMPTY_GLYPHS  # a mark of _MARK_RE contains one of these
+_MARK_CHAR_RE = re.compile(f"[{re.escape(_MARK_CHARS)}]")  # one scan in C for any of them
 _OPTION_SPLIT_RE = re.compile(r"(?:(?<=\s)|^)(\d{1,2})\)\s*")
 _CHOICE_RE = re.compile(r"^\[\s*([^\[\]]*?)\s*\]")
 _NEAR_CHOICE_RE = re.compile(r"^[^\[\]\d]{0,12}\[\s*([^\[\]]*?)\s*\]")
@@ -88,7 +89,7 @@ def _is_mark(token: str) -> bool | None:
 
 def parse_checks(text: str) -> Checks | None:
     """A checkbox list when the cell has two or more marks each followed by an option."""
-    if not any(ch in text for ch in _MARK_CHARS):
+    if _MARK_CHAR_RE.search(text) is None:
         return None  # every mark has one of these characters; most cells are plain text
     flat = collapse_space(text.replace("\n", " "))
     marks = list(_MARK_RE.finditer(flat))
@@ -124,7 +125,9 @@ def _choice_text(text: str) -> str:
     """A choice cell in one notation: one line, ASCII brackets, the caption as ``<選択肢>`` and
     options numbered ``1)``, whatever width or bracket the extractor or OCR printed them in
     (``［十分である］``, ``＜選択肢＞``, ``〈選択肢〉``, ``1）``)."""
-    flat = collapse_space(text.replace("\n", " ")).translate(_CHOICE_FOLD)
+    flat = text.replace("\n", " ")
+    if "［" in flat or "］" in flat:  # translate() walks every character in Python: only when needed
+        flat = flat.translate(_CHOICE_FOLD)
     if "選択肢" in flat:
         flat = _CAPTION_RE.sub(" <選択肢> ", flat)
     if "）" in flat:
@@ -230,7 +233,7 @@ def canonical_marks(text: str) -> str:
     only where they cannot be a bullet of prose: both a ticked and an empty glyph in the text,
     two or more empty boxes, ☑ or ☒ (a list of which nothing is ticked; ☑ ☒ are no bullets), or one glyph
     opening a short one-line text. ``■`` alone, repeated, may be headings' bullets and stays."""
-    if not any(ch in text for ch in _MARK_CHARS):
+    if _MARK_CHAR_RE.search(text) is None:
         return text
     out = _TEXT_MARK_RE.sub(lambda m: f" {_TICKED if m.group(1) or m.group(2) else _UNTICKED} ", text)
     glyphs = _GLYPH_RE.findall(out)
