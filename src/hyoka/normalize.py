@@ -8,12 +8,13 @@ goes through these helpers so that a fix here fixes all readers at once.
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from hyoka.numbering import CIRCLED, ROMAN_CHARS, ROMAN_VALUES, circled_number, fold, roman_value
 
 __all__ = [
     "CIRCLED", "ROMAN_CHARS", "ROMAN_VALUES", "circled_number", "clean_cell", "collapse_space", "label_key",
-    "nfkc_keep_circled", "notation_key", "roman_value",
+    "nfkc_keep_circled", "notation_key", "roman_value", "script_of",
 ]
 
 _WAVE = str.maketrans({"～": "〜", "~": "〜", "∼": "〜", "〰": "〜"})
@@ -71,3 +72,31 @@ def notation_key(text: str) -> str:
     text = _LIST_MARK_RE.sub("", text)
     text = _LONG_VOWEL_RE.sub("", text)
     return _NOTATION_DROP_RE.sub("", text).replace("〜", "")
+
+
+_PUNCTUATION = set("、。，．,.・：:；;（）()「」『』【】〈〉＜＞<>[]［］…‥！？!?/／")
+JAPANESE_SCRIPTS = frozenset({"hiragana", "katakana", "kanji"})
+
+
+def script_of(ch: str) -> str:
+    """The script of one character: space, punct, hiragana, katakana, kanji, digit, latin or other.
+
+    Japanese text has no spaces between words, so where its script changes is where a word
+    may end (the differ cuts edits there) and where a producer's spacing is no typed space
+    (the PDF reader), and one kanji put for another is a word of its own (the classifier)."""
+    if ch.isspace():
+        return "space"
+    if ch in _PUNCTUATION or unicodedata.category(ch).startswith("P"):
+        return "punct"
+    code = ord(ch)
+    if 0x3040 <= code <= 0x309F:
+        return "hiragana"
+    if 0x30A0 <= code <= 0x30FF or 0xFF66 <= code <= 0xFF9F:
+        return "katakana"
+    if 0x4E00 <= code <= 0x9FFF or 0x3400 <= code <= 0x4DBF or ch in "々〆ヶ":
+        return "kanji"
+    if ch.isdigit():
+        return "digit"
+    if ch.isalpha():
+        return "latin"
+    return "other"

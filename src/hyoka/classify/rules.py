@@ -15,7 +15,7 @@ from typing import Literal
 from hyoka.classify.policy import ALWAYS_ON, Policy
 from hyoka.diff.text import Span
 from hyoka.model import FormKind
-from hyoka.normalize import notation_key
+from hyoka.normalize import notation_key, script_of
 
 Timing = Literal["事前", "事後"]
 IMPORTANT = "重要な変更"
@@ -175,10 +175,6 @@ def notation_only(inp: RuleInput, policy: Policy) -> Decision | None:
 POLARITY_CHARS = frozenset("不非無未否有可要禁済外内上下前後全一部")
 
 
-def _is_kanji(ch: str) -> bool:
-    return "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf" or ch in "々〆"
-
-
 def _kanji_swaps(spans: Sequence[Span]) -> list[tuple[str, str]]:
     """The one-kanji-for-another replacements of an edit (a deleted kanji next to an inserted
     one), or [] when the edit is anything else as well."""
@@ -191,7 +187,7 @@ def _kanji_swaps(spans: Sequence[Span]) -> list[tuple[str, str]]:
         if second is None or {first.op, second.op} != {"delete", "insert"}:
             return []
         old, new = (first.text, second.text) if first.op == "delete" else (second.text, first.text)
-        if len(old) != 1 or len(new) != 1 or not (_is_kanji(old) and _is_kanji(new)):
+        if len(old) != 1 or len(new) != 1 or not (script_of(old) == script_of(new) == "kanji"):
             return []
         pairs.append((old, new))
         i += 2

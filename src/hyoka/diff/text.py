@@ -23,18 +23,18 @@ Whatever the cleanup, the spans always rebuild the new text from the old one
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
 from diff_match_patch import diff_match_patch
 
+from hyoka.normalize import script_of
+
 Op = Literal["equal", "insert", "delete"]
 _OPS: dict[int, Op] = {0: "equal", 1: "insert", -1: "delete"}
 EQUAL, INSERT, DELETE = 0, 1, -1
 CONFETTI = 2
-_PUNCTUATION = set("、。，．,.・：:；;（）()「」『』【】〈〉＜＞<>[]［］…‥！？!?/／")
 
 Diff = list[list[int | str]]
 
@@ -47,25 +47,6 @@ class Span:
     text: str
 
 
-def _script(ch: str) -> str:
-    if ch.isspace():
-        return "space"
-    if ch in _PUNCTUATION or unicodedata.category(ch).startswith("P"):
-        return "punct"
-    code = ord(ch)
-    if 0x3040 <= code <= 0x309F:
-        return "hiragana"
-    if 0x30A0 <= code <= 0x30FF or 0xFF66 <= code <= 0xFF9F:
-        return "katakana"
-    if 0x4E00 <= code <= 0x9FFF or 0x3400 <= code <= 0x4DBF or ch in "々〆ヶ":
-        return "kanji"
-    if ch.isdigit():
-        return "digit"
-    if ch.isalpha():
-        return "latin"
-    return "other"
-
-
 def _boundary_score(left: str, right: str) -> int:
     """How natural a cut between ``left`` and ``right`` is (higher is better)."""
     if not left or not right:
@@ -73,7 +54,7 @@ def _boundary_score(left: str, right: str) -> int:
     a, b = left[-1], right[0]
     if a == "\n" or b == "\n":
         return 5
-    sa, sb = _script(a), _script(b)
+    sa, sb = script_of(a), script_of(b)
     if "space" in (sa, sb):
         return 4
     if sa == "punct" or sb == "punct":

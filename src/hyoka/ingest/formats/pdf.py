@@ -61,6 +61,7 @@ from hyoka.ingest.formats.pdf_layout import (
     is_ascii,
     text_lines,
 )
+from hyoka.normalize import JAPANESE_SCRIPTS, script_of
 
 Rows = list[list[str]]
 
@@ -191,10 +192,6 @@ def _page_chars(page: pdfium.PdfPage, height: float) -> list[Char]:
         textpage.close()
 
 
-def _is_japanese(ch: str) -> bool:
-    return "\u3040" <= ch <= "\u30ff" or "\u3400" <= ch <= "\u9fff" or ch in "々〆ー"
-
-
 def _autospace(prev: Char, text: str, x0: float) -> bool:
     """A gap of less than half an em between a Japanese character and a digit (either way), or
     after a circled number: the producer's spacing, not a typed space (see ``_page_chars``)."""
@@ -202,9 +199,9 @@ def _autospace(prev: Char, text: str, x0: float) -> bool:
         return False
     before = prev.text
     if "\u2460" <= before <= "\u2473":
-        return _is_japanese(text)
-    return (_is_japanese(before) and text.isascii() and text.isdigit()) or (
-        before.isascii() and before.isdigit() and _is_japanese(text))
+        return script_of(text) in JAPANESE_SCRIPTS
+    return (script_of(before) in JAPANESE_SCRIPTS and text.isascii() and text.isdigit()) or (
+        before.isascii() and before.isdigit() and script_of(text) in JAPANESE_SCRIPTS)
 
 
 def _page_rulings(page: pdfium.PdfPage, height: float) -> tuple[list[Segment], list[Segment]]:
