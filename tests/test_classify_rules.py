@@ -112,6 +112,21 @@ def test_department_rename_detected_by_pattern() -> None:
     assert (d.rule, d.timing) == ("org_rename", "事後")
 
 
+@pytest.mark.parametrize(
+    ("before", "after", "rule"),
+    [
+        # a unit added to or dropped from a department's name: a reorganisation (組織改編)
+        ("桜川市税務課 TEL 0000-00-0000", "桜川市財務部税務課 TEL 0000-00-0000", "org_rename"),
+        ("桜川市財務部税務課", "桜川市税務課", "org_rename"),
+        # another department added beside it: who handles the data widened
+        ("収納課の職員に限る", "収納課及び納税課の職員に限る", "substantive_star"),
+        ("税務課の職員", "税務課、収納課の職員", "substantive_star"),
+    ],
+)
+def test_a_unit_added_to_a_department_name_is_a_rename(before: str, after: str, rule: str) -> None:
+    assert decide_on(before, after).rule == rule
+
+
 def test_department_rename_from_policy_map() -> None:
     policy = policy_from_dict({"renames": {"未来政策部": "市長政策部"}})
     d = decide_on("未来政策部情報政策課が保管する", "市長政策部情報政策課が保管する", policy=policy)

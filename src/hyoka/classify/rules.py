@@ -235,13 +235,20 @@ _ORG_WORD_RE = re.compile(r"[^\s、。,.・()（）「」<>＜＞〒]+")
 _ORG_END_RE = re.compile(r"(?:部|課|局|室|係|班|担当|センター|支所|事務所|グループ|委員会|事務局)$")
 
 
+# A whole organisational unit, added to or dropped from a name (桜川市税務課 → 桜川市財務部税務課):
+# one word ending like a unit, without a conjunction (収納課 → 収納課及び納税課 adds a department).
+_ORG_UNIT_RE = re.compile(r"(?:(?!及び|並びに|又は|若しくは)[^\s、。,.・()（）「」<>＜＞〒])+?"
+                          r"(?:部|課|局|室|係|班|センター|支所|事務所|グループ|委員会|事務局)")
+
+
 def _org_regions(text: str) -> list[range]:
     return [range(m.start(), m.end()) for m in _ORG_WORD_RE.finditer(text) if _ORG_END_RE.search(m.group())]
 
 
 def org_rename(inp: RuleInput, policy: Policy) -> Decision | None:
     """The name of an organisation or department changed (組織改編): either a rename listed in
-    the policy, or every edit replaces part of a word ending in 部/課/局/室/センター… by another."""
+    the policy, or every edit replaces part of a word ending in 部/課/局/室/センター… by another,
+    or adds or drops a whole unit inside such a word (税務課 → 財務部税務課)."""
     if inp.change != "modified":
         return None
     for old, new in policy.renames:
@@ -250,7 +257,7 @@ def org_rename(inp: RuleInput, policy: Policy) -> Decision | None:
     edits = _edits(inp.spans)
     has_delete = any(s.op == "delete" for s in edits)
     has_insert = any(s.op == "insert" for s in edits)
-    if not (has_delete and has_insert):
+    if not (has_delete and has_insert) and not (edits and all(_ORG_UNIT_RE.fullmatch(s.text) for s in edits)):
         return None
     if _edits_within(inp.spans, _org_regions(inp.before), _org_regions(inp.after)):
         return _formal("org_rename", policy, _edit_summary(inp.spans))
