@@ -501,8 +501,19 @@ def bracketed_labels(lines: list[str]) -> list[str]:
 @_lines_variant
 def broken_labels(lines: list[str]) -> list[str]:
     """Long labels (first cell of a row, 10+ characters) broken over two lines in the middle;
-    the rest of the row follows the second half ("①事務実施\\n上の必要性\\t<value>")."""
-    rng = _rng("broken_labels")
+    the rest of the row follows the second half ("①事務実施\n上の必要性\t<value>")."""
+    return _break_labels(lines, "broken_labels", value_first=False)
+
+
+@_lines_variant
+def wrapped_labels(lines: list[str]) -> list[str]:
+    """The same breaks, the rest of the row on the FIRST line ("③対象となる本人の\t<value>\n範囲 ※"):
+    a label that wraps in its cell while its value fits on one line, read row line by row line."""
+    return _break_labels(lines, "wrapped_labels", value_first=True)
+
+
+def _break_labels(lines: list[str], name: str, *, value_first: bool) -> list[str]:
+    rng = _rng(name)
     kinds = regions(lines)
     out: list[str] = []
     for line, kind in zip(lines, kinds, strict=True):
@@ -525,8 +536,10 @@ def broken_labels(lines: list[str]) -> list[str]:
             continue
         at = cell.index(label) + rng.choice(cuts)
         # Both halves keep the row's leading empty cells: the label's column.
-        out.append("\t".join([*cells[:first], cell[:at]]))
-        out.append("\t".join([*cells[:first], cell[at:], *cells[first + 1 :]]))
+        head, tail = [*cells[:first], cell[:at]], [*cells[:first], cell[at:]]
+        rest = cells[first + 1 :]
+        out.append("\t".join([*head, *rest] if value_first else head))
+        out.append("\t".join(tail if value_first else [*tail, *rest]))
     return out
 
 
@@ -684,9 +697,11 @@ def ocr_damaged(text: str) -> bool:
 # its headings' dots to a second OCR, or its numbers to Word: a heading read from "6 情報提供
 # ネットリーグン" alone (its dot gone and its title garbled) is beyond what a reader can tell
 # from a value.
+# wrapped_labels moves a label's tail after its value: on a line the OCR left unplaceable (seed
+# 001's lost headings) the text then reads in another order, which no reader can undo.
 APPLIES_TO = {name: (lambda text: not ocr_damaged(text))
               for name in ("ocr_confusables", "colon_labels", "single_spaces", "lost_dots", "lost_numbers",
-                           "lost_numerals")}
+                           "lost_numerals", "wrapped_labels")}
 # 様式2 prints no risk headings and no instances.
 APPLIES_TO["marked_instances"] = lambda text: any(_INSTANCE_HEADER_RE.match(line) for line in text.splitlines())
 APPLIES_TO["risk_styles"] = lambda text: any(_RISK_HEADING_RE.match(line) for line in text.splitlines())
@@ -750,6 +765,7 @@ VARIANTS: dict[str, Variant] = {
     "circled_space": circled_space,
     "bracketed_labels": bracketed_labels,
     "broken_labels": broken_labels,
+    "wrapped_labels": wrapped_labels,
     "blank_lines": blank_lines,
     "roman_ocr": roman_ocr,
     "lost_dots": lost_dots,

@@ -503,6 +503,7 @@ class Placer(NumberedHeadings):
             return None
         printed = key(first)
         found = self._search(printed)
+        as_printed = cells  # before any joining of cells below
         if (found is None or not found[0].exact) and len(cells) >= 2:
             # A label broken across cells ("③対象と | なる本人の範囲", "特定化 | 周人情報ファイルの
             # 取扱 | いの委託における…"), or a row header before the label ("再委託 | ④…").
@@ -526,6 +527,31 @@ class Placer(NumberedHeadings):
         consumed = 0
         if (
             (found is None or not found[0].exact)
+            and len(as_printed) >= 2
+            and following is not None
+            and following.cells
+        ):
+            # A label wrapped in its cell while the value fitted on the first line: the row's
+            # first line is the label's first half and the value, the next line starts with the
+            # label's second half ("③対象となる本人の | 市内に…" / "範囲 ※"), and goes on with the
+            # value's next line when that wrapped too (a layout-keeping extractor). A second half
+            # that starts like a list item ("・失効の管理") counts only near-exactly.
+            joined = self._search(key(as_printed[0]) + key(following.first))
+            alone = self._search(key(following.first)) if joined is not None else None
+            need = _INFER_THRESHOLD if following.first.startswith(VALUE_START) else THRESHOLD
+            if (
+                joined is not None
+                and joined[0].score >= need
+                and (found is None or joined[0].score > found[0].score)
+                and (alone is None or alone[0].score <= joined[0].score)
+            ):
+                found, consumed = joined, 1
+                first = f"{as_printed[0]}{following.first}"
+                cells = (first, *as_printed[1:], *following.cells[1:])
+                printed = key(first)
+        if (
+            not consumed
+            and (found is None or not found[0].exact)
             and len(cells) == 1
             and following is not None
             and following.cells
