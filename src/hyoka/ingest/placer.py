@@ -46,6 +46,7 @@ MAX_ITEMS = 50_000
 MAX_LABEL = 200
 # No label of the forms is longer than this key; longer cells are values.
 LABEL_MAX_KEY = 90
+_LABEL_GAP_RE = re.compile(r"[ \u3000]+")  # the first gap in a cell: where a run-on value may start
 # A label cell left alone on a line, with a value on the next: short, no sentence end.
 _UNPLACED_LABEL_MAX = 40
 _ROW_HEADER_MAX = 12
@@ -549,6 +550,7 @@ class Placer(NumberedHeadings):
                 first = f"{as_printed[0]}{following.first}"
                 cells = (first, *as_printed[1:], *following.cells[1:])
                 printed = key(first)
+        spaced = None if consumed else self._spaced_label(as_printed, found, following)
         if (
             not consumed
             and (found is None or not found[0].exact)
@@ -563,12 +565,14 @@ class Placer(NumberedHeadings):
             alone = self._search(key(following.first)) if joined is not None else None
             if alone is not None and joined is not None and alone[0].score > joined[0].score:
                 joined = None  # the next line is a label of its own, not the rest of this one
+            if spaced is not None and joined is not None and joined[0].score <= spaced[0][0].score:
+                joined = None  # "委託契約書中の特定個人情報ファイルの [定めている]": a value inside it
             if joined is not None and joined[0].score >= need and (found is None or joined[0].score > found[0].score):
                 found, consumed = joined, 1
                 first = f"{first}{following.first}"
                 cells = (first, *following.cells[1:])
                 printed = key(first)  # the second half may run on with the value (one space apart)
-            elif found is None or not found[0].exact:
+            elif spaced is None and (found is None or not found[0].exact):
                 # "⑥提供方 | 法 ⑦時期・頻度 …": the label ends inside the next line's first cell.
                 text = f"{first}{following.first}"
                 run_on, value = self._search_prefix(key(text), text)
@@ -576,6 +580,9 @@ class Placer(NumberedHeadings):
                     found, consumed = run_on, 1
                     first = label_of(text, len(run_on[0].name)) if value else text
                     cells = (first, *((value,) if value else ()), *following.cells[1:])
+        if not consumed and spaced is not None:
+            found, first, cells, consumed = spaced[0], spaced[1], spaced[2], 1
+            printed = key(first)
         rest = cells[1:]
         if found is not None and found[0].exact and (tail := split_label(first, len(found[0].name)))[1] and tail[0]:
             # "変更の妥当性 —": the key drops trailing dashes, but after a separator they are the value.
@@ -593,6 +600,35 @@ class Placer(NumberedHeadings):
         if found is None:
             return None
         return found, first, tuple(c for c in rest if c), consumed
+
+    def _spaced_label(self, cells: tuple[str, ...], found: tuple[Match, int, Entry | None] | None,
+                      following: Line | None) -> tuple[tuple[Match, int, Entry | None], str, tuple[str, ...]] | None:
+        """A wrapped label with the value one space after its first half, all in one cell (a layout
+        extraction keeps one space where a column is full): "②対象となる本人 [1万人以上10万人未満]"
+        then "の数". The split at the first space is a guess, so only a near-exact label counts,
+        one that neither the head nor the next line's first cell names as well alone. Returns the
+        match, the joined label and the cells (label, value, the next line's other cells)."""
+        if (
+            (found is not None and found[0].exact)
+            or len(cells) != 1
+            or following is None
+            or not following.cells
+            or (space := _LABEL_GAP_RE.search(cells[0])) is None
+        ):
+            return None
+        head, value = cells[0][: space.start()], cells[0][space.end() :]
+        joined = self._search(key(head) + key(following.first))
+        if joined is None or joined[0].score < _INFER_THRESHOLD:
+            return None
+        score = joined[0].score
+        if found is not None and found[0].score >= score:
+            return None
+        head_alone, tail_alone = self._search(key(head)), self._search(key(following.first))
+        if (head_alone is not None and head_alone[0].score >= score) or (
+                tail_alone is not None and tail_alone[0].score > score):
+            return None
+        label = f"{head}{following.first}"
+        return joined, label, (label, value, *following.cells[1:])
 
     def _after_row_header(
         self, cells: tuple[str, ...]
