@@ -22,13 +22,13 @@ from hyoka.forms.match import THRESHOLD, Match, best, key, label_of, prefix, spl
 from hyoka.ingest.grammar import INFER_THRESHOLD as _INFER_THRESHOLD
 from hyoka.ingest.grammar import grammar
 from hyoka.ingest.heads import mend_head
+from hyoka.ingest.joins import ROW_HEADER_MAX, LabelJoins
 from hyoka.ingest.lines import VALUE_START, Line
 from hyoka.ingest.numbered import NumberedHeadings
 from hyoka.ingest.reading import FuzzyLabel, Unplaced
 from hyoka.ingest.tree import Frame, Node
 from hyoka.normalize import collapse_space
 from hyoka.numbering import (
-    CIRCLED,
     RiskHeading,
     group_instance,
     group_range,
@@ -38,7 +38,6 @@ from hyoka.numbering import (
     numbered,
     paren_to_circled,
     risk_heading,
-    starts_circled,
     strip_duplicate,
 )
 
@@ -46,13 +45,10 @@ MAX_ITEMS = 50_000
 MAX_LABEL = 200
 # No label of the forms is longer than this key; longer cells are values.
 LABEL_MAX_KEY = 90
-_LABEL_GAP_RE = re.compile(r"[ \u3000]+")  # the first gap in a cell: where a run-on value may start
 # A label cell left alone on a line, with a value on the next: short, no sentence end.
 _UNPLACED_LABEL_MAX = 40
-_ROW_HEADER_MAX = 12
 _BROKEN_CELLS = 3
 # "再委託 ④再委託の有無 …": a short row header, a space, then a circled label (one cell).
-_ROW_HEADER_RE = re.compile(rf"^[ \u3000]*[^\s{CIRCLED}]{{1,{_ROW_HEADER_MAX}}}[ \u3000]+(?=[{CIRCLED}])")
 # "3) 課題が残されている": an option of a choice printed on its own line.
 _OPTION_RE = re.compile(r"^\d{1,2}\s*[)）]")
 
@@ -65,7 +61,7 @@ def _clean_label(label: str) -> str:
     return collapse_space(label.replace("※", " "))[:MAX_LABEL].strip() or "項目"
 
 
-class Placer(NumberedHeadings):
+class Placer(NumberedHeadings, LabelJoins):
     """Reads one report's body lines, in order, onto the catalogue's tree."""
 
     def __init__(self, catalogue: Catalogue) -> None:
@@ -516,7 +512,7 @@ class Placer(NumberedHeadings):
             if broken is not None:
                 cells = ("".join(cells[:broken]), *cells[broken:])
             elif found is None and (
-                len(printed) <= _ROW_HEADER_MAX
+                len(printed) <= ROW_HEADER_MAX
                 and not cells[1].startswith(VALUE_START)
                 and (second := self._search(key(cells[1]))) is not None
             ):
@@ -600,69 +596,3 @@ class Placer(NumberedHeadings):
         if found is None:
             return None
         return found, first, tuple(c for c in rest if c), consumed
-
-    def _spaced_label(self, cells: tuple[str, ...], found: tuple[Match, int, Entry | None] | None,
-                      following: Line | None) -> tuple[tuple[Match, int, Entry | None], str, tuple[str, ...]] | None:
-        """A wrapped label with the value one space after its first half, all in one cell (a layout
-        extraction keeps one space where a column is full): "②対象となる本人 [1万人以上10万人未満]"
-        then "の数". The split at the first space is a guess, so only a near-exact label counts,
-        one that neither the head nor the next line's first cell names as well alone. Returns the
-        match, the joined label and the cells (label, value, the next line's other cells)."""
-        if (
-            (found is not None and found[0].exact)
-            or len(cells) != 1
-            or following is None
-            or not following.cells
-            or (space := _LABEL_GAP_RE.search(cells[0])) is None
-        ):
-            return None
-        head, value = cells[0][: space.start()], cells[0][space.end() :]
-        joined = self._search(key(head) + key(following.first))
-        if joined is None or joined[0].score < _INFER_THRESHOLD:
-            return None
-        score = joined[0].score
-        if found is not None and found[0].score >= score:
-            return None
-        head_alone, tail_alone = self._search(key(head)), self._search(key(following.first))
-        if (head_alone is not None and head_alone[0].score >= score) or (
-                tail_alone is not None and tail_alone[0].score > score):
-            return None
-        label = f"{head}{following.first}"
-        return joined, label, (label, value, *following.cells[1:])
-
-    def _after_row_header(
-        self, cells: tuple[str, ...]
-    ) -> tuple[tuple[str, ...], tuple[Match, int, Entry | None]] | None:
-        """A short row header before a circled label whose value is run on: "再委託 | ④再委託の有無
-        ※：[再委託しない]", or all in one cell when the extractor turned tabs into spaces.
-        Returns the cells from the label on, with the value cut off the label, and the match."""
-        if len(cells) >= 2 and len(key(cells[0])) <= _ROW_HEADER_MAX and starts_circled(cells[1].lstrip(" \u3000")):
-            candidate, rest = cells[1], cells[2:]
-        elif (head := _ROW_HEADER_RE.match(cells[0])) is not None:
-            candidate, rest = cells[0][head.end() :], cells[1:]
-        else:
-            return None
-        printed = key(candidate)
-        found = self._search(printed)
-        if found is not None:
-            return (candidate, *rest), found
-        run_on, value = self._search_prefix(printed, candidate)
-        if run_on is None:
-            return None
-        label = label_of(candidate, len(run_on[0].name)) if value else candidate
-        return (label, *((value,) if value else ()), *rest), run_on
-
-    def _search_prefix(self, printed: str, first: str, *, strict: bool = False
-                       ) -> tuple[tuple[Match, int, Entry | None] | None, str]:
-        """A label with its value run on in the same cell: accepted when the value starts like
-        one (bracket, mark, list item) or the label is circled (unless ``strict``: then only a
-        space, ※ or such a value start separates them), never inside running text."""
-        for depth in range(len(self.chain), 0, -1):
-            found = self.grammar.prefix(printed, self.chain[depth - 1].entry.path)
-            if found is None:
-                continue
-            value, boundary = split_label(first, len(found.name))
-            if (starts_circled(printed) and not strict) or boundary or value.startswith(VALUE_START):
-                return (found, depth, None), value
-            return None, ""
-        return None, ""

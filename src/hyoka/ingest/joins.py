@@ -1,0 +1,102 @@
+"""Labels that a printing broke or ran on: the parts of a line the placer joins into a label.
+
+Split from :mod:`hyoka.ingest.placer` (which opens the items): a label wrapped in its cell with
+its value one space after the first half, a short row header in front of a circled label, and a
+label with its value run on in the same cell. Each answers with the label's match and the cells
+the line holds once the label is whole; the placer decides which reading wins.
+"""
+
+from __future__ import annotations
+
+import re
+
+from hyoka.forms import Entry
+from hyoka.forms.match import Match, key, label_of, split_label
+from hyoka.ingest.grammar import INFER_THRESHOLD as _INFER_THRESHOLD
+from hyoka.ingest.grammar import Grammar
+from hyoka.ingest.lines import VALUE_START, Line
+from hyoka.ingest.tree import Frame
+from hyoka.numbering import CIRCLED, starts_circled
+
+ROW_HEADER_MAX = 12
+_ROW_HEADER_RE = re.compile(rf"^[ \u3000]*[^\s{CIRCLED}]{{1,{ROW_HEADER_MAX}}}[ \u3000]+(?=[{CIRCLED}])")
+_LABEL_GAP_RE = re.compile(r"[ \u3000]+")  # the first gap in a cell: where a run-on value may start
+
+Found = tuple[Match, int, Entry | None]
+
+
+class LabelJoins:
+    """The placer's joining of broken and run-on labels (a mixin of
+    :class:`hyoka.ingest.placer.Placer`, which owns the open levels and the search)."""
+
+    chain: list[Frame]
+    grammar: Grammar
+
+    def _search(self, printed: str) -> Found | None:
+        raise NotImplementedError
+
+    def _spaced_label(self, cells: tuple[str, ...], found: Found | None,
+                      following: Line | None) -> tuple[Found, str, tuple[str, ...]] | None:
+        """A wrapped label with the value one space after its first half, all in one cell (a layout
+        extraction keeps one space where a column is full): "②対象となる本人 [1万人以上10万人未満]"
+        then "の数". The split at the first space is a guess, so only a near-exact label counts,
+        one that neither the head nor the next line's first cell names as well alone. Returns the
+        match, the joined label and the cells (label, value, the next line's other cells)."""
+        if (
+            (found is not None and found[0].exact)
+            or len(cells) != 1
+            or following is None
+            or not following.cells
+            or (space := _LABEL_GAP_RE.search(cells[0])) is None
+        ):
+            return None
+        head, value = cells[0][: space.start()], cells[0][space.end() :]
+        joined = self._search(key(head) + key(following.first))
+        if joined is None or joined[0].score < _INFER_THRESHOLD:
+            return None
+        score = joined[0].score
+        if found is not None and found[0].score >= score:
+            return None
+        head_alone, tail_alone = self._search(key(head)), self._search(key(following.first))
+        if (head_alone is not None and head_alone[0].score >= score) or (
+                tail_alone is not None and tail_alone[0].score > score):
+            return None
+        label = f"{head}{following.first}"
+        return joined, label, (label, value, *following.cells[1:])
+
+    def _after_row_header(
+        self, cells: tuple[str, ...]
+    ) -> tuple[tuple[str, ...], Found] | None:
+        """A short row header before a circled label whose value is run on: "再委託 | ④再委託の有無
+        ※：[再委託しない]", or all in one cell when the extractor turned tabs into spaces.
+        Returns the cells from the label on, with the value cut off the label, and the match."""
+        if len(cells) >= 2 and len(key(cells[0])) <= ROW_HEADER_MAX and starts_circled(cells[1].lstrip(" \u3000")):
+            candidate, rest = cells[1], cells[2:]
+        elif (head := _ROW_HEADER_RE.match(cells[0])) is not None:
+            candidate, rest = cells[0][head.end() :], cells[1:]
+        else:
+            return None
+        printed = key(candidate)
+        found = self._search(printed)
+        if found is not None:
+            return (candidate, *rest), found
+        run_on, value = self._search_prefix(printed, candidate)
+        if run_on is None:
+            return None
+        label = label_of(candidate, len(run_on[0].name)) if value else candidate
+        return (label, *((value,) if value else ()), *rest), run_on
+
+    def _search_prefix(self, printed: str, first: str, *, strict: bool = False
+                       ) -> tuple[Found | None, str]:
+        """A label with its value run on in the same cell: accepted when the value starts like
+        one (bracket, mark, list item) or the label is circled (unless ``strict``: then only a
+        space, ※ or such a value start separates them), never inside running text."""
+        for depth in range(len(self.chain), 0, -1):
+            found = self.grammar.prefix(printed, self.chain[depth - 1].entry.path)
+            if found is None:
+                continue
+            value, boundary = split_label(first, len(found.name))
+            if (starts_circled(printed) and not strict) or boundary or value.startswith(VALUE_START):
+                return (found, depth, None), value
+            return None, ""
+        return None, ""
