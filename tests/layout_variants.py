@@ -512,6 +512,52 @@ def wrapped_labels(lines: list[str]) -> list[str]:
     return _break_labels(lines, "wrapped_labels", value_first=True)
 
 
+@_lines_variant
+def wrapped_into_rows(lines: list[str]) -> list[str]:
+    """A label wrapped beside the row below it: where the next row leaves the label column empty
+    (a sub-row of the same label, "\tその必要性\t…"), the label's first half keeps the row's value
+    and its second half stands in that empty cell ("③対象となる本人の\t市内に…" then
+    "範囲 ※\tその必要性\t…"), as a line-by-line extraction prints a label spanning two rows."""
+    rng = _rng("wrapped_into_rows")
+    kinds = regions(lines)
+    out: list[str] = []
+    skip = False
+    for index, (line, kind) in enumerate(zip(lines, kinds, strict=True)):
+        if skip:
+            skip = False
+            continue
+        below = lines[index + 1] if index + 1 < len(lines) else ""
+        cut = _label_cut(line, rng) if kind == "body" and below.startswith("\t") and below.strip() else None
+        if cut is None:
+            out.append(line)
+            continue
+        cells, first, at = cut
+        out.append("\t".join([*cells[:first], cells[first][:at], *cells[first + 1 :]]))
+        out.append(cells[first][at:] + below)
+        skip = True
+    return out
+
+
+def _label_cut(line: str, rng: random.Random) -> tuple[list[str], int, int] | None:
+    """Where a row's label (first cell, 10+ characters, not a number) may break: (cells, index
+    of the label cell, offset in it), or None."""
+    cells = line.split("\t")
+    found = label_cells(line)
+    first = _filled(cells)[0] if found else None
+    if first is None or found[0] != first or first != 0:
+        return None
+    cell = cells[first]
+    label = cell.strip(" \u3000")
+    core = label.split("※")[0].rstrip(" \u3000")
+    if len(core) < 10 or _is_number_start(label):
+        return None
+    cuts = [k for k in range(max(2, len(core) // 3), max(3, 2 * len(core) // 3 + 1))
+            if not core[k - 1].isspace() and not core[k].isspace()]
+    if not cuts:
+        return None
+    return cells, first, cell.index(label) + rng.choice(cuts)
+
+
 def _break_labels(lines: list[str], name: str, *, value_first: bool) -> list[str]:
     rng = _rng(name)
     kinds = regions(lines)
@@ -702,6 +748,10 @@ def ocr_damaged(text: str) -> bool:
 APPLIES_TO = {name: (lambda text: not ocr_damaged(text))
               for name in ("ocr_confusables", "colon_labels", "single_spaces", "lost_dots", "lost_numbers",
                            "lost_numerals", "wrapped_labels")}
+# Only a text that prints a long label above a sub-row with an empty label column ("\tその必要性\t…")
+# has a row below for the label's second half to stand in (seeds 002 and 004; the samples print
+# their sub-rows bare or under short labels).
+APPLIES_TO["wrapped_into_rows"] = lambda text: not ocr_damaged(text) and VARIANTS["wrapped_into_rows"](text) != text
 # 様式2 prints no risk headings and no instances.
 APPLIES_TO["marked_instances"] = lambda text: any(_INSTANCE_HEADER_RE.match(line) for line in text.splitlines())
 APPLIES_TO["risk_styles"] = lambda text: any(_RISK_HEADING_RE.match(line) for line in text.splitlines())
@@ -766,6 +816,7 @@ VARIANTS: dict[str, Variant] = {
     "bracketed_labels": bracketed_labels,
     "broken_labels": broken_labels,
     "wrapped_labels": wrapped_labels,
+    "wrapped_into_rows": wrapped_into_rows,
     "blank_lines": blank_lines,
     "roman_ocr": roman_ocr,
     "lost_dots": lost_dots,

@@ -41,7 +41,8 @@ class LabelJoins:
         extraction keeps one space where a column is full): "②対象となる本人 [1万人以上10万人未満]"
         then "の数". The split at the first space is a guess, so only a near-exact label counts,
         one that neither the head nor the next line's first cell names as well alone. Returns the
-        match, the joined label and the cells (label, value, the next line's other cells)."""
+        match, the joined label and the cells (label, value); the next line's other cells are a
+        line of their own."""
         if (
             (found is not None and found[0].exact)
             or len(cells) != 1
@@ -62,7 +63,7 @@ class LabelJoins:
                 tail_alone is not None and tail_alone[0].score > score):
             return None
         label = f"{head}{following.first}"
-        return joined, label, (label, value, *following.cells[1:])
+        return joined, label, (label, value)
 
     def _after_row_header(
         self, cells: tuple[str, ...]

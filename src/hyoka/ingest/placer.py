@@ -53,8 +53,9 @@ _BROKEN_CELLS = 3
 _OPTION_RE = re.compile(r"^\d{1,2}\s*[)）]")
 
 
-# (match, depth, skipped heading), printed label, value cells, following lines consumed.
-LabelDecision = tuple[tuple[Match, int, Entry | None], str, tuple[str, ...], int]
+# (match, depth, skipped heading), printed label, value cells, following lines consumed, and the
+# consumed line's cells after its first, which are a line of their own (see _label_named).
+LabelDecision = tuple[tuple[Match, int, Entry | None], str, tuple[str, ...], int, tuple[str, ...]]
 
 
 def _clean_label(label: str) -> str:
@@ -478,11 +479,17 @@ class Placer(NumberedHeadings, LabelJoins):
             decision = self._label_named(line, following)  # may open the first section itself
         if decision is None:
             return None
-        (match, depth, skipped), first, rest, consumed = decision
+        (match, depth, skipped), first, rest, consumed, leftover = decision
         if skipped is not None:
             self.chain = [*self.chain[: depth - 1], Frame(skipped, skipped.segment)]
             self.inferred.append("/".join(f.segment for f in self.chain))
         self._open(depth, match.entry, match.entry.segment, first, line, match.score, rest)
+        while leftover and not leftover[0]:
+            leftover = leftover[1:]
+        if leftover and following is not None:
+            # The rest of the line that finished the label: the value's next line, or the next
+            # row of a label spanning rows ("の範囲 ※ | その必要性 | …"), read as printed.
+            self.place(Line(following.number, leftover), None)
         return consumed
 
     def _label_named(self, line: Line, following: Line | None) -> LabelDecision | None:
@@ -522,6 +529,7 @@ class Placer(NumberedHeadings, LabelJoins):
             cells, found = after_header
             first, printed = cells[0], key(cells[0])
         consumed = 0
+        leftover: tuple[str, ...] = ()
         if (
             (found is None or not found[0].exact)
             and len(as_printed) >= 2
@@ -530,8 +538,8 @@ class Placer(NumberedHeadings, LabelJoins):
         ):
             # A label wrapped in its cell while the value fitted on the first line: the row's
             # first line is the label's first half and the value, the next line starts with the
-            # label's second half ("③対象となる本人の | 市内に…" / "範囲 ※"), and goes on with the
-            # value's next line when that wrapped too (a layout-keeping extractor). A second half
+            # label's second half ("③対象となる本人の | 市内に…" / "範囲 ※"); what follows it there
+            # is a line of its own (the value's next line, or the next row). A second half
             # that starts like a list item ("・失効の管理") counts only near-exactly.
             joined = self._search(key(as_printed[0]) + key(following.first))
             alone = self._search(key(following.first)) if joined is not None else None
@@ -542,9 +550,9 @@ class Placer(NumberedHeadings, LabelJoins):
                 and (found is None or joined[0].score > found[0].score)
                 and (alone is None or alone[0].score <= joined[0].score)
             ):
-                found, consumed = joined, 1
+                found, consumed, leftover = joined, 1, following.cells[1:]
                 first = f"{as_printed[0]}{following.first}"
-                cells = (first, *as_printed[1:], *following.cells[1:])
+                cells = (first, *as_printed[1:])
                 printed = key(first)
         spaced = None if consumed else self._spaced_label(as_printed, found, following)
         if (
@@ -577,7 +585,7 @@ class Placer(NumberedHeadings, LabelJoins):
                     first = label_of(text, len(run_on[0].name)) if value else text
                     cells = (first, *((value,) if value else ()), *following.cells[1:])
         if not consumed and spaced is not None:
-            found, first, cells, consumed = spaced[0], spaced[1], spaced[2], 1
+            found, first, cells, consumed, leftover = spaced[0], spaced[1], spaced[2], 1, following.cells[1:]
             printed = key(first)
         rest = cells[1:]
         if found is not None and found[0].exact and (tail := split_label(first, len(found[0].name)))[1] and tail[0]:
@@ -595,4 +603,4 @@ class Placer(NumberedHeadings, LabelJoins):
                 first = label_of(first, len(run_on[0].name)) if value else first
         if found is None:
             return None
-        return found, first, tuple(c for c in rest if c), consumed
+        return found, first, tuple(c for c in rest if c), consumed, leftover
