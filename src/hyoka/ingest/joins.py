@@ -19,6 +19,7 @@ from hyoka.ingest.tree import Frame
 from hyoka.numbering import CIRCLED, starts_circled
 
 ROW_HEADER_MAX = 12
+# "再委託 ④再委託の有無 …": a short row header, a space, then a circled label (one cell).
 _ROW_HEADER_RE = re.compile(rf"^[ \u3000]*[^\s{CIRCLED}]{{1,{ROW_HEADER_MAX}}}[ \u3000]+(?=[{CIRCLED}])")
 _LABEL_GAP_RE = re.compile(r"[ \u3000]+")  # the first gap in a cell: where a run-on value may start
 

@@ -48,7 +48,6 @@ LABEL_MAX_KEY = 90
 # A label cell left alone on a line, with a value on the next: short, no sentence end.
 _UNPLACED_LABEL_MAX = 40
 _BROKEN_CELLS = 3
-# "再委託 ④再委託の有無 …": a short row header, a space, then a circled label (one cell).
 # "3) 課題が残されている": an option of a choice printed on its own line.
 _OPTION_RE = re.compile(r"^\d{1,2}\s*[)）]")
 
