@@ -202,3 +202,17 @@ def test_a_dash_alone_on_the_line_after_its_label_is_the_value() -> None:
     assert rows != SAMPLE.split("\n")
     items = {str(item.path): item.value for item in read_text("\n".join(rows)).report.items}
     assert items["I/6/②所属長の役職名"].text == "-"  # type: ignore[union-attr]
+
+
+def test_a_numbered_heading_wrapped_beside_its_value_is_the_heading() -> None:
+    """"3. 特定個人情報ファイル名" wrapped in its cell while its value fitted on the first line
+    (a line-by-line extraction: "3. 特定個人情報フ | 軽自動車税賦課収納ファイル", then "ァイル名"),
+    with a tab or one space before the value: the heading with its value, as printed whole."""
+    rows = SAMPLE.split("\n")
+    at = rows.index("3. 特定個人情報ファイル名\t")
+    value = rows[at + 1].strip("\t")
+    expected = {str(item.path): item.value for item in read_text(SAMPLE).report.items}
+    for gap in ("\t", " "):
+        wrapped = "\n".join([*rows[:at], f"3. 特定個人情報フ{gap}{value}", "ァイル名", *rows[at + 2 :]])
+        items = {str(item.path): item.value for item in read_text(wrapped).report.items}
+        assert items == expected, gap

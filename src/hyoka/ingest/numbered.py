@@ -104,6 +104,33 @@ class NumberedHeadings:
         self._open(1, entry, entry.segment, f"{entry.segment}. {shown}", line, score, rest)
         return True
 
+    def _wrapped_numbered(self, heading: tuple[str, str], line: Line,
+                          following: Line | None) -> tuple[tuple[str, str], Line] | None:
+        """A numbered heading whose title wrapped in its cell while its value fitted on the first
+        line: "3. 特定個人情報フ | 軽自動車税賦課収納ファイル" (or one space before the value) then
+        "ァイル名". The heading with the next line's first cell as the rest of its title, as the
+        heading and line to place, when that title reads better than the printed one in the
+        sections in scope, and well enough (the caller reads the next line's other cells as a
+        line of their own); None otherwise, and for a sentence ("…に記載のとおり。")."""
+        if following is None or not following.cells or numbered(following.first) is not None:
+            return None
+        number, printed_title = heading
+        if "。" in printed_title or "。" in following.first:
+            return None
+        head, _, value = printed_title.partition(" ")
+        joined_key, printed_key = key(f"{head}{following.first}"), key(printed_title)
+
+        def best(title_key: str) -> float:
+            found = [self._numbered_match(section, number, title_key, inferring=rank > 0 or not self.chain)
+                     for rank, section in enumerate(self._sections_in_scope())]
+            return max((match[1] for match in found if match is not None), default=0.0)
+
+        wrapped = best(joined_key)
+        if wrapped < THRESHOLD or wrapped <= best(printed_key):
+            return None
+        title = f"{head}{following.first}" + (f" {value}" if value else "")
+        return (number, title), Line(line.number, (f"{number}. {title}", *line.cells[1:]))
+
     def _settle_repeat(self, entry: Entry) -> None:
         """After a repeated section heading, the numbered heading ``entry`` decides what it was:
         numbering that starts again means the next 特定個人情報ファイル's section; else a page header."""
