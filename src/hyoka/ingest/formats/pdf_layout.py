@@ -116,8 +116,7 @@ def _join_lines(lines: Sequence[Line], right: float) -> str:
             continue
         if parts:
             prev = lines[idx - 1]
-            room = right - prev.x1
-            wrapped = room < 2.2 * prev.size or room < _first_word(line) + 0.3 * prev.size
+            wrapped = right - prev.x1 < 2.2 * prev.size
             head = text[0]
             if not wrapped:
                 parts.append("\n")
@@ -127,18 +126,6 @@ def _join_lines(lines: Sequence[Line], right: float) -> str:
                 parts.append(" ")
         parts.append(text)
     return "".join(parts)
-
-
-def _first_word(line: Line) -> float:
-    """How wide the line's first unbreakable run is: a Latin word or number up to its first space
-    (Japanese breaks between any two characters, so there it is one character). A line that
-    ended with less room than that wrapped: the word did not fit (「<」 then 「« 略 »」)."""
-    chars = line.chars
-    end = 1
-    while (end < len(chars) and is_ascii(chars[end - 1].text) and is_ascii(chars[end].text)
-           and not chars[end].space and chars[end].x0 - chars[end - 1].x1 <= 0.8 * chars[end].size):
-        end += 1
-    return chars[end - 1].x1 - chars[0].x0
 
 
 def check_marks(text: str) -> str:
