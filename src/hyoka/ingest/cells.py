@@ -136,6 +136,9 @@ def _choice_text(text: str) -> str:
 
 
 def _options_of(flat: str) -> tuple[str, ...]:
+    """The numbered options ``1) … 2) …`` of a cell in one notation (:func:`_choice_text`), in their
+    number order (columns come scrambled, and an HTML extractor prints the list twice: the first
+    printing of each number is kept)."""
     parts = _OPTION_SPLIT_RE.split(flat.replace("<選択肢>", " "))
     numbered: dict[int, str] = {}
     for i in range(1, len(parts) - 1, 2):
@@ -146,12 +149,6 @@ def _options_of(flat: str) -> tuple[str, ...]:
         if option and number not in numbered:
             numbered[number] = option
     return tuple(numbered[n] for n in sorted(numbered))
-
-
-def parse_options(text: str) -> tuple[str, ...]:
-    """The numbered options ``1) … 2) …`` in their number order (columns come scrambled, and an
-    HTML extractor prints the list twice: the first printing of each number is kept)."""
-    return _options_of(_choice_text(text))
 
 
 def _option_named(text: str, options: tuple[str, ...]) -> str | None:
