@@ -527,7 +527,8 @@ def wrapped_into_rows(lines: list[str]) -> list[str]:
             skip = False
             continue
         below = lines[index + 1] if index + 1 < len(lines) else ""
-        cut = _label_cut(line, rng) if kind == "body" and below.startswith("\t") and below.strip() else None
+        below_empty_label = below.startswith("\t") and below.strip()
+        cut = _label_cut(line, rng, first_column=True) if kind == "body" and below_empty_label else None
         if cut is None:
             out.append(line)
             continue
@@ -538,13 +539,13 @@ def wrapped_into_rows(lines: list[str]) -> list[str]:
     return out
 
 
-def _label_cut(line: str, rng: random.Random) -> tuple[list[str], int, int] | None:
-    """Where a row's label (first cell, 10+ characters, not a number) may break: (cells, index
-    of the label cell, offset in it), or None."""
+def _label_cut(line: str, rng: random.Random, *, first_column: bool = False) -> tuple[list[str], int, int] | None:
+    """Where a row's label (its first filled cell, in the first column when ``first_column``,
+    10+ characters, not a number) may break: (cells, index of the label cell, offset in it)."""
     cells = line.split("\t")
     found = label_cells(line)
     first = _filled(cells)[0] if found else None
-    if first is None or found[0] != first or first != 0:
+    if first is None or found[0] != first or (first_column and first != 0):
         return None
     cell = cells[first]
     label = cell.strip(" \u3000")
@@ -563,26 +564,13 @@ def _break_labels(lines: list[str], name: str, *, value_first: bool) -> list[str
     kinds = regions(lines)
     out: list[str] = []
     for line, kind in zip(lines, kinds, strict=True):
-        cells = line.split("\t")
-        found = label_cells(line) if kind == "body" else []
-        first = _filled(cells)[0] if found else None
-        if first is None or found[0] != first:
+        cut = _label_cut(line, rng) if kind == "body" else None
+        if cut is None:
             out.append(line)
             continue
-        cell = cells[first]
-        label = cell.strip(" \u3000")
-        core = label.split("※")[0].rstrip(" \u3000")
-        if len(core) < 10 or _is_number_start(label):
-            out.append(line)
-            continue
-        cuts = [k for k in range(max(2, len(core) // 3), max(3, 2 * len(core) // 3 + 1))
-                if not core[k - 1].isspace() and not core[k].isspace()]
-        if not cuts:
-            out.append(line)
-            continue
-        at = cell.index(label) + rng.choice(cuts)
+        cells, first, at = cut
         # Both halves keep the row's leading empty cells: the label's column.
-        head, tail = [*cells[:first], cell[:at]], [*cells[:first], cell[at:]]
+        head, tail = [*cells[:first], cells[first][:at]], [*cells[:first], cells[first][at:]]
         rest = cells[first + 1 :]
         out.append("\t".join([*head, *rest] if value_first else head))
         out.append("\t".join(tail if value_first else [*tail, *rest]))
