@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from hyoka.forms import Entry
-from hyoka.forms.match import Match, key, label_of, split_label
+from hyoka.forms.match import THRESHOLD, Match, key, label_of, split_label
 from hyoka.ingest.grammar import INFER_THRESHOLD as _INFER_THRESHOLD
 from hyoka.ingest.grammar import Grammar
 from hyoka.ingest.lines import VALUE_START, Line
@@ -35,6 +35,22 @@ class LabelJoins:
 
     def _search(self, printed: str) -> Found | None:
         raise NotImplementedError
+
+    def _with_next(self, head: str, following: Line, found: Found | None) -> Found | None:
+        """The label a printed head (a key) and the next line's first cell name together, when it
+        reads better than what the head named alone (``found``) and at least as well as the next
+        cell alone (else that is a label of its own); a next cell that starts like a list item
+        ("・失効の管理") counts only near-exactly."""
+        joined = self._search(head + key(following.first))
+        if joined is None:
+            return None
+        alone = self._search(key(following.first))
+        if alone is not None and alone[0].score > joined[0].score:
+            return None
+        need = _INFER_THRESHOLD if following.first.startswith(VALUE_START) else THRESHOLD
+        if joined[0].score < need or (found is not None and joined[0].score <= found[0].score):
+            return None
+        return joined
 
     def _spaced_label(self, cells: tuple[str, ...], found: Found | None,
                       following: Line | None) -> tuple[Found, str, tuple[str, ...]] | None:

@@ -18,7 +18,7 @@ import re
 
 from hyoka.errors import InputError
 from hyoka.forms import Catalogue, Entry
-from hyoka.forms.match import THRESHOLD, Match, best, key, label_of, prefix, split_after, split_label
+from hyoka.forms.match import Match, best, key, label_of, prefix, split_after, split_label
 from hyoka.ingest.grammar import INFER_THRESHOLD as _INFER_THRESHOLD
 from hyoka.ingest.grammar import grammar
 from hyoka.ingest.heads import mend_head
@@ -543,17 +543,9 @@ class Placer(NumberedHeadings, LabelJoins):
             # A label wrapped in its cell while the value fitted on the first line: the row's
             # first line is the label's first half and the value, the next line starts with the
             # label's second half ("③対象となる本人の | 市内に…" / "範囲 ※"); what follows it there
-            # is a line of its own (the value's next line, or the next row). A second half
-            # that starts like a list item ("・失効の管理") counts only near-exactly.
-            joined = self._search(key(as_printed[0]) + key(following.first))
-            alone = self._search(key(following.first)) if joined is not None else None
-            need = _INFER_THRESHOLD if following.first.startswith(VALUE_START) else THRESHOLD
-            if (
-                joined is not None
-                and joined[0].score >= need
-                and (found is None or joined[0].score > found[0].score)
-                and (alone is None or alone[0].score <= joined[0].score)
-            ):
+            # is a line of its own (the value's next line, or the next row).
+            joined = self._with_next(key(as_printed[0]), following, found)
+            if joined is not None:
                 found, consumed, leftover = joined, 1, following.cells[1:]
                 first = f"{as_printed[0]}{following.first}"
                 cells = (first, *as_printed[1:])
@@ -568,14 +560,10 @@ class Placer(NumberedHeadings, LabelJoins):
         ):
             # A label broken over two lines, its value after the second half (which may start
             # like a list item, "・失効の管理": then only a near-exact label counts).
-            joined = self._search(printed + key(following.first))
-            need = _INFER_THRESHOLD if following.first.startswith(VALUE_START) else THRESHOLD
-            alone = self._search(key(following.first)) if joined is not None else None
-            if alone is not None and joined is not None and alone[0].score > joined[0].score:
-                joined = None  # the next line is a label of its own, not the rest of this one
+            joined = self._with_next(printed, following, found)
             if spaced is not None and joined is not None and joined[0].score <= spaced[0][0].score:
                 joined = None  # "委託契約書中の特定個人情報ファイルの [定めている]": a value inside it
-            if joined is not None and joined[0].score >= need and (found is None or joined[0].score > found[0].score):
+            if joined is not None:
                 found, consumed = joined, 1
                 first = f"{first}{following.first}"
                 cells = (first, *following.cells[1:])
