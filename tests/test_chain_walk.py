@@ -196,8 +196,8 @@ def test_a_payload_stored_in_another_spelling_still_verifies(long_chain: str) ->
 
 
 def test_verify_walks_the_long_chain_and_names_a_late_break(long_chain: str) -> None:
-    from hyoka.audit.verify import Broken, _CommitEvents
     from hyoka.store.events import at_converter, event_id_finder
+    from hyoka.store.integrity import Broken, _CommitEvents
 
     with Store(long_chain) as store, store.reading() as session:
         seen: list[int] = []

@@ -89,28 +89,27 @@ def read_anchor(path: Path) -> list[AnchorEntry]:
     return entries
 
 
-def check_anchor(store: Store, entries: list[AnchorEntry]) -> None:
+def check_anchor(store: Store, entries: list[AnchorEntry]) -> str | None:
     """Each anchored version and event must still exist with the anchored hash.
 
-    Raises verify's ``Broken`` naming the first report whose heads differ: a missing row
-    means the history was cut short, a different hash that it was rebuilt.
+    Returns the problem with the first report whose heads differ (None when all hold): a missing
+    row means the history was cut short, a different hash that it was rebuilt.
     """
-    from hyoka.audit.verify import Broken
-
     for entry in entries:
         where = f"評価書 {entry.report} (アンカー {entry.line()})"
         exists, version_hash, event_hash = store.stored_hashes(entry.report, entry.version, entry.event_seq)
         if not exists:
-            raise Broken(f"{where}: 評価書がありません / anchored report deleted")
+            return f"{where}: 評価書がありません / anchored report deleted"
         if entry.version > 0:
             if version_hash is None:
-                raise Broken(f"{where}: 第{entry.version}版がありません (切り詰め) / anchored version truncated")
+                return f"{where}: 第{entry.version}版がありません (切り詰め) / anchored version truncated"
             if not version_hash.startswith(entry.version_hash):
-                raise Broken(f"{where}: 第{entry.version}版のハッシュが違います (再計算) "
-                             f"/ anchored version hash differs: chain recomputed")
+                return (f"{where}: 第{entry.version}版のハッシュが違います (再計算) "
+                        f"/ anchored version hash differs: chain recomputed")
         if entry.event_seq > 0:
             if event_hash is None:
-                raise Broken(f"{where}: 監査記録 #{entry.event_seq} がありません (切り詰め) / anchored event truncated")
+                return f"{where}: 監査記録 #{entry.event_seq} がありません (切り詰め) / anchored event truncated"
             if not event_hash.startswith(entry.event_hash):
-                raise Broken(f"{where}: 監査記録 #{entry.event_seq} のハッシュが違います (再計算) "
-                             f"/ anchored event hash differs: chain recomputed")
+                return (f"{where}: 監査記録 #{entry.event_seq} のハッシュが違います (再計算) "
+                        f"/ anchored event hash differs: chain recomputed")
+    return None

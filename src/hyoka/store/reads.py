@@ -8,8 +8,9 @@ itself, so a command that only commits (:mod:`hyoka.store.sql`) never imports SQ
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session, sessionmaker
@@ -32,6 +33,9 @@ from hyoka.store.queries import StoreQueries
 from hyoka.store.repository import VersionInfo, info
 from hyoka.store.schema import Blob, ItemRecord, ReportRecord, VersionRecord
 
+if TYPE_CHECKING:
+    from hyoka.store.integrity import IntegrityResult
+
 
 class StoreReads(StoreQueries):
     """Read-only sessions on the store's engine, and the reads that need them."""
@@ -42,9 +46,19 @@ class StoreReads(StoreQueries):
 
     @contextmanager
     def reading(self) -> Iterator[Session]:
-        """A read-only session for queries that live outside this class (audit, verify)."""
+        """A read-only session for the store's own walks that live outside this class (its
+        benchmarks and tests); everything outside the store goes through the methods here."""
         with self._read() as session:
             yield session
+
+    def check_integrity(self, progress: Callable[[str], None] | None = None,
+                        after: Callable[[], str | None] | None = None) -> IntegrityResult:
+        """Recompute every hash and chain in one read transaction (:mod:`hyoka.store.integrity`);
+        ``after`` adds a check of the caller's in the same transaction (the anchor)."""
+        from hyoka.store.integrity import check_integrity
+
+        with self._read() as session:
+            return check_integrity(session, progress, after)
 
     def require_report(self, report_id: str) -> None:
         """Raise UnknownReport unless the report exists (versions or not)."""
