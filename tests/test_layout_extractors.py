@@ -1,5 +1,6 @@
 """Layouts of other extractors than the seeds': columns as runs of spaces (pdftotext -layout) or
-full-width spaces, markdown tables, circled numbers printed as "(3)", section numerals as digits.
+full-width spaces, markdown tables, every cell on a line of its own, circled numbers printed as
+"(3)", section numerals as digits.
 
 Each variant changes only how cells are delimited or numbers printed, so the reading must give
 the same item paths and values and `diff` no row. Seed 001 runs only where the variant cannot
@@ -43,6 +44,16 @@ def markdown_table(text: str) -> str:
     return "\n".join(f"| {line.replace(chr(9), ' | ')} |" if "\t" in line else line for line in text.split("\n"))
 
 
+def one_cell_per_line(text: str) -> str:
+    """Every filled cell of a row on a line of its own, empty cells dropped, as a PDF viewer's copy,
+    pdfminer without layout or a Word table saved as text prints a table: no line says which
+    column it is ("再委託" then "④再委託の有無 ※" then "[再委託しない]")."""
+    lines: list[str] = []
+    for line in text.split("\n"):
+        lines.extend((cell for cell in line.split("\t") if cell.strip()) if "\t" in line else (line,))
+    return "\n".join(lines)
+
+
 def paren_circled(text: str) -> str:
     """A circled number starting a row prints as "(3)"."""
     return "\n".join(
@@ -60,11 +71,12 @@ VARIANTS: dict[str, Callable[[str], str]] = {
     "space_columns": space_columns,
     "ideographic_columns": ideographic_columns,
     "markdown_table": markdown_table,
+    "one_cell_per_line": one_cell_per_line,
     "paren_circled": paren_circled,
     "digit_sections": digit_sections,
 }
 CLEAN = [*sorted(p for p in SEEDS.glob("*.txt") if not p.stem.startswith("001")),
-         *sorted((SAMPLES / "sakuragawa").glob("v*.txt"))]
+         *sorted((SAMPLES / "sakuragawa").glob("v*.txt")), *sorted((SAMPLES / "midori").glob("v*.txt"))]
 OCR = sorted(SEEDS.glob("001_*.txt"))
 CASES = [(p, name) for p in CLEAN for name in VARIANTS] + [
     (p, name) for p in OCR for name in ("markdown_table", "digit_sections")
@@ -84,3 +96,31 @@ def test_other_extractor_layouts_read_the_same(path: Path, name: str) -> None:
     changes = align(before, after)
     assert [(c.change, str(c.path)) for c in changes][:5] == []
     assert _rows(original) == _rows(variant)
+
+
+# The 変更箇所 table one cell per line: what a row printed, read back from the order of its cells
+# (hyoka.ingest.appendix_stacked). Two kinds of cell cannot come back, and the seeds have both:
+# a lone "-" (記載なし) is debris to the table reader, and a row whose only text between 項目 and
+# 提出時期 is one cell reads it as the 変更後 (a new item), though 002 prints one with a blank
+# 変更後 (text taken out). Those cells are named here; every other field of every row must match.
+STACKED_APPENDIX = {
+    "v4.txt": 0,  # sakuragawa: 15 rows
+    "004_cbd4026a17bd0163.txt": 0,  # 53 rows, every 変更日 blank (a draft)
+    "002_d96ab8c3580b4465.txt": 3,  # two "-" 変更前, one blank 変更後
+}
+
+
+@pytest.mark.parametrize("name", sorted(STACKED_APPENDIX))
+def test_a_change_table_printed_one_cell_per_line_reads_row_by_row(name: str) -> None:
+    path = next(p for p in [*SEEDS.glob("*.txt"), SAMPLES / "sakuragawa" / name] if p.name == name)
+    original = parse_text(path.read_text(encoding="utf-8")).appendix
+    stacked = parse_text(one_cell_per_line(path.read_text(encoding="utf-8"))).appendix
+    assert len(original) >= 15
+    assert [(r.date, r.item, r.timing, r.reason) for r in stacked] == [
+        (r.date, r.item, r.timing, r.reason) for r in original]
+    differing = [(a, b) for a, b in zip(original, stacked, strict=True) if (a.before, a.after) != (b.before, b.after)]
+    assert len(differing) == STACKED_APPENDIX[name]
+    for old, new in differing:  # only the two documented losses
+        assert (old.before, new.before, old.after) == ("-", "", new.after) or (
+            old.after == "" and new.before == "" and new.after == old.before)
+

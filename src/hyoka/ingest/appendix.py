@@ -34,6 +34,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from hyoka.ingest.appendix_stacked import is_stacked, stacked_rows
 from hyoka.model import ChangeRow
 from hyoka.normalize import collapse_space
 
@@ -491,7 +492,7 @@ def _parse_appendix(lines: tuple[str, ...]) -> tuple[ChangeRow, ...]:
     above", which is where that knowledge belongs. ChangeRow records the row
     as the body printed it.
     """
-    rows = [_Row(junk=True)]
+    table: list[list[str]] = []
     after_header = False
     for line in _physical_lines(lines):
         kind, cells = _table_line(line)
@@ -501,6 +502,11 @@ def _parse_appendix(lines: tuple[str, ...]) -> tuple[ChangeRow, ...]:
         if after_header and _is_header_fragment(cells):
             continue
         after_header = False
+        table.append(cells)
+    if is_stacked(table, timing_of):  # one cell per line: no column to read (appendix_stacked)
+        return stacked_rows([next(cell for cell in cells if cell) for cells in table], timing_of, date_text)
+    rows = [_Row(junk=True)]
+    for cells in table:
         _feed(rows, cells)
     return tuple(to_change_row(row.cells()) for row in rows[1:])
 
@@ -513,7 +519,11 @@ def _line_kind(line: object) -> str:
         return "heading"
     cells = split_cells(line)
     if cells is None:
-        return "header" if "変更" in line and _is_header(line.split("\t")) else "other"
+        if "変更" in line and _is_header(line.split("\t")):
+            return "header"
+        # The header printed one column name per line (an extraction that puts each cell on a
+        # line of its own): its first name alone opens it, as no table of contents prints it.
+        return "header" if _compact(line) == HEADER_NAMES[0] else "other"
     return "row" if len(cells) > 1 and _opens_table(cells) else "other"
 
 

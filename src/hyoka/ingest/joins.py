@@ -15,8 +15,8 @@ from hyoka.forms.match import THRESHOLD, Match, key, label_of, split_label
 from hyoka.ingest.grammar import INFER_THRESHOLD as _INFER_THRESHOLD
 from hyoka.ingest.grammar import Grammar
 from hyoka.ingest.lines import VALUE_START, Line
-from hyoka.ingest.tree import Frame
-from hyoka.numbering import CIRCLED, starts_circled
+from hyoka.ingest.tree import Frame, Node
+from hyoka.numbering import CIRCLED, split_circled, starts_circled
 
 ROW_HEADER_MAX = 12
 # "再委託 ④再委託の有無 …": a short row header, a space, then a circled label (one cell).
@@ -32,19 +32,49 @@ class LabelJoins:
 
     chain: list[Frame]
     grammar: Grammar
+    nodes: list[Node]
 
     def _search(self, printed: str) -> Found | None:
         raise NotImplementedError
+
+    def _row_header_alone(self, line: Line, following: Line | None) -> bool:
+        """A row header on a line of its own, above the label it heads ("再委託", then "④再委託の
+        有無 ※"), as an extraction that puts every cell on its own line prints it: form text, not
+        the open item's value (in a row it is dropped by :meth:`_after_row_header`). Only a short
+        word that starts the next line's circled label, which must name a label of the form."""
+        if following is None or not following.cells or line.rest:
+            return False
+        head, printed = key(line.first), key(following.first)
+        if not head or len(head) > ROW_HEADER_MAX or not starts_circled(printed):
+            return False
+        label = split_circled(printed)[1]
+        if len(label) <= len(head) or not label.startswith(head):
+            return False
+        return self._search(printed) is not None or self._search_prefix(printed, following.first)[0] is not None
+
+    def _own_label_unread(self, line: Line) -> bool:
+        """The open section's title alone on a line where the section has a label of that very name
+        not read yet (様式2 "Ⅲ しきい値判断結果", whose one label is しきい値判断結果): that label,
+        its value on the next line, not the section again (a cell per line prints it so)."""
+        section = self.chain[0]
+        found = self.grammar.best(key(line.first), section.entry.path)
+        if found is None or not found.exact:
+            return False
+        return all(node.segments != (section.segment, found.entry.segment) for node in self.nodes)
 
     def _with_next(self, head: str, following: Line, found: Found | None) -> Found | None:
         """The label a printed head (a key) and the next line's first cell name together, when it
         reads better than what the head named alone (``found``) and at least as well as the next
         cell alone (else that is a label of its own); a next cell that starts like a list item
-        ("・失効の管理") counts only near-exactly."""
-        joined = self._search(head + key(following.first))
+        ("・失効の管理") counts only near-exactly. A head or next cell that adds nothing to the key
+        (the value "—" on its own line: keys drop dashes) is no part of a label."""
+        tail = key(following.first)
+        if not head or not tail:
+            return None
+        joined = self._search(head + tail)
         if joined is None:
             return None
-        alone = self._search(key(following.first))
+        alone = self._search(tail)
         if alone is not None and alone[0].score > joined[0].score:
             return None
         need = _INFER_THRESHOLD if following.first.startswith(VALUE_START) else THRESHOLD

@@ -113,6 +113,8 @@ class Placer(NumberedHeadings, LabelJoins):
         if entry is current and len(self.chain) > 1 and self.grammar.bare_heading(
                 current.path, self.chain[1].entry.segment, key(line.first.replace("※", " ").strip())) is not None:
             return False  # "その他のリスク対策" in IV: its heading IV 3., not IV again
+        if entry is current and not remainder and self._own_label_unread(line):
+            return False
         self.open_section(entry, printed, remainder, line.number)
         return True
 
@@ -305,6 +307,8 @@ class Placer(NumberedHeadings, LabelJoins):
         """Text of the open item; recorded as unplaced when it looks like a label row. A form
         label broken over this line and the next is joined again even where it cannot be placed,
         so how the extractor broke the line does not change the text."""
+        if self._row_header_alone(line, following):
+            return 0
         consumed = 0
         text = line.joined
         if (
