@@ -1,5 +1,5 @@
 """Layouts of other extractors than the seeds': columns as runs of spaces (pdftotext -layout) or
-full-width spaces, markdown tables, every cell on a line of its own, circled numbers printed as
+full-width spaces, markdown tables and bold, every cell on a line of its own, circled numbers printed as
 "(3)", section numerals as digits.
 
 Each variant changes only how cells are delimited or numbers printed, so the reading must give
@@ -44,6 +44,19 @@ def markdown_table(text: str) -> str:
     return "\n".join(f"| {line.replace(chr(9), ' | ')} |" if "\t" in line else line for line in text.split("\n"))
 
 
+def markdown_bold(text: str) -> str:
+    """Every line's first cell (labels, headings, cover fields) in markdown bold, as PDF-to-markdown
+    converters print a table's label column and a document's headings: "**①事務の名称**"."""
+    lines: list[str] = []
+    for line in text.split("\n"):
+        cells = line.split("\t")
+        first = next((k for k, cell in enumerate(cells) if cell.strip()), None)
+        if first is not None and len(cells[first]) < 60 and "<" not in cells[first] and "#" not in cells[first]:
+            cells[first] = f"**{cells[first].strip()}**"
+        lines.append("\t".join(cells))
+    return "\n".join(lines)
+
+
 def one_cell_per_line(text: str) -> str:
     """Every filled cell of a row on a line of its own, empty cells dropped, as a PDF viewer's copy,
     pdfminer without layout or a Word table saved as text prints a table: no line says which
@@ -72,6 +85,7 @@ VARIANTS: dict[str, Callable[[str], str]] = {
     "ideographic_columns": ideographic_columns,
     "markdown_table": markdown_table,
     "one_cell_per_line": one_cell_per_line,
+    "markdown_bold": markdown_bold,
     "paren_circled": paren_circled,
     "digit_sections": digit_sections,
 }
@@ -124,3 +138,11 @@ def test_a_change_table_printed_one_cell_per_line_reads_row_by_row(name: str) ->
         assert (old.before, new.before, old.after) == ("-", "", new.after) or (
             old.after == "" and new.before == "" and new.after == old.before)
 
+
+
+@pytest.mark.parametrize("path", CLEAN, ids=lambda p: p.stem[:10])
+def test_markdown_bold_keeps_the_cover_and_the_change_table(path: Path) -> None:
+    original = path.read_text(encoding="utf-8")
+    plain, bold = parse_text(original), parse_text(markdown_bold(original))
+    assert "**" in markdown_bold(original)
+    assert (bold.meta, bold.appendix) == (plain.meta, plain.appendix)

@@ -35,6 +35,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from hyoka.ingest.appendix_stacked import is_stacked, stacked_rows
+from hyoka.ingest.lines import MARKDOWN_BOLD_RE
 from hyoka.model import ChangeRow
 from hyoka.normalize import collapse_space
 
@@ -195,6 +196,8 @@ def clean_cell(raw: str) -> str:
         text = _BLOCK_TAG_RE.sub("\n", text)
         text = _INLINE_TAG_RE.sub("", text)
     text = html.unescape(text).replace("\r", "")
+    if "**" in text:
+        text = MARKDOWN_BOLD_RE.sub(r"\1", text)
     lines = (collapse_space(line.replace("\u200b", "")) for line in text.split("\n"))
     return "\n".join(line for line in lines if line)
 

@@ -18,6 +18,9 @@ from hyoka.numbering import join_circled
 
 _MARKDOWN_RE = re.compile(r"^#{1,6}\s*")
 _INLINE_NOISE_RE = re.compile(r"</?(?:b|strong|em|i|u|span)\b[^>]*>", re.IGNORECASE)
+# Markdown emphasis around a cell's text ("**①事務の名称**"), as PDF-to-markdown converters print
+# labels and headers: markup, like <b>. Only paired **, never a lone * (an OCR'd ※).
+MARKDOWN_BOLD_RE = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*")
 _COLUMN_GAP_RE = re.compile(r"(?: {2,}|\u3000+)")
 _APPENDIX_RE = re.compile(r"^[(（]\s*別添\s*(\d)\s*[)）]\s*(.*)$")
 # Page numbers and table rules; a lone dash is not one: it is the value "-" (none) of a label
@@ -86,6 +89,8 @@ def split_cells(raw: str) -> tuple[str, ...]:
         raw = _MARKDOWN_RE.sub("", raw)
     if "<" in raw:
         raw = _INLINE_NOISE_RE.sub("", raw)
+    if "**" in raw:
+        raw = MARKDOWN_BOLD_RE.sub(r"\1", raw)
     raw = join_circled(raw)  # "① 入手元": layout, not text (labels and values alike)
     if raw.startswith("|") and raw.count("|") >= 2:
         # A markdown table row ("| ①入手元 ※ | [○] 本人 |"): the pipes are the cell borders.
