@@ -22,7 +22,8 @@ Chromium (``tests/pdf_fixtures.py`` holds that layout; the PDF reader's tests us
 printed by LibreOffice (``soffice --headless --convert-to pdf``), as a body publishes its Excel
 or Word form: rulings drawn at page breaks, rows cut by them, autospace between Japanese and
 digits. ``--office-pdf`` regenerates them (needs LibreOffice; Debian: libreoffice-calc,
-libreoffice-writer).
+libreoffice-writer); ``--office-html`` writes ``printed/vN.excel.html`` and ``.word.html``, the
+same saved as a web page (``--convert-to html``).
 """
 
 from __future__ import annotations
@@ -456,8 +457,9 @@ def write_pdf_samples(folder: Path = SAMPLES, out: Path | None = None, driver: o
 OFFICE_PRINTED = ("v2", "v3")
 
 
-def write_office_pdf_samples(folder: Path = SAMPLES) -> list[Path]:
-    """printed/vN.excel.pdf and printed/vN.word.pdf: vN.xlsx and vN.docx printed by LibreOffice."""
+def write_office_pdf_samples(folder: Path = SAMPLES, to: str = "pdf") -> list[Path]:
+    """printed/vN.excel.pdf and printed/vN.word.pdf: vN.xlsx and vN.docx printed by LibreOffice
+    (with ``to="html"``, printed/vN.excel.html and .word.html: the same saved as a web page)."""
     import shutil
     import subprocess
 
@@ -472,12 +474,12 @@ def write_office_pdf_samples(folder: Path = SAMPLES) -> list[Path]:
             for suffix, kind in ((".xlsx", "excel"), (".docx", "word")):
                 source = folder / f"{stem}{suffix}"
                 subprocess.run(
-                    [soffice, f"-env:UserInstallation=file://{work}/profile", "--headless", "--convert-to", "pdf",
+                    [soffice, f"-env:UserInstallation=file://{work}/profile", "--headless", "--convert-to", to,
                      "--outdir", work, str(source)],
                     check=True, capture_output=True, timeout=300,
                 )
-                target = out / f"{stem}.{kind}.pdf"
-                shutil.move(str(Path(work) / f"{stem}.pdf"), target)
+                target = out / f"{stem}.{kind}.{to}"
+                shutil.move(str(Path(work) / f"{stem}.{to}"), target)
                 written.append(target)
     return written
 
@@ -491,6 +493,8 @@ def main() -> None:
         paths += write_pdf_samples()
     if "--office-pdf" in only:
         paths += write_office_pdf_samples()
+    if "--office-html" in only:
+        paths += write_office_pdf_samples(to="html")
     for path in paths:
         print(path.relative_to(REPO))
 

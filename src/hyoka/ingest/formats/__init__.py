@@ -20,10 +20,11 @@ from typing import Literal
 from hyoka.errors import InputError
 
 Rows = list[list[str]]
-Kind = Literal["pdf", "xlsx", "docx", "xls", "zip", "utf16", "text"]
+Kind = Literal["pdf", "xlsx", "docx", "xls", "zip", "utf16", "html", "text"]
 
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-_NAMES = {"pdf": "PDF", "xlsx": "Excel (xlsx)", "docx": "Word (docx)", "xls": "Excel 97-2003 (xls)"}
+_NAMES = {"pdf": "PDF", "xlsx": "Excel (xlsx)", "docx": "Word (docx)", "xls": "Excel 97-2003 (xls)",
+          "html": "Web ページ (HTML)"}
 
 
 def sniff(data: bytes) -> Kind:
@@ -44,6 +45,10 @@ def sniff(data: bytes) -> Kind:
         if "word/document.xml" in names:
             return "docx"
         return "zip"
+    from hyoka.ingest.formats.html import is_html
+
+    if is_html(data):
+        return "html"
     return "text"
 
 
@@ -94,6 +99,10 @@ def _reader(kind: Kind) -> Callable[[bytes, str], Rows] | None:
         from hyoka.ingest.formats.office import xls_rows
 
         return xls_rows
+    if kind == "html":
+        from hyoka.ingest.formats.html import html_rows
+
+        return html_rows
     return None
 
 

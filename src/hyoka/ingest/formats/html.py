@@ -1,0 +1,189 @@
+"""A report saved as a web page (Word's 「Web ページ」, a browser's 「名前を付けて保存」): its
+tables' rows as rows of cells, and the text between tables as lines of one cell.
+
+The official forms are tables; saved as HTML, each printed row is a ``<tr>`` and each cell a
+``<td>``. Only the outermost tables give rows: a table inside a cell (the options of a choice,
+laid out in columns) is that cell's text, one line per row. Inside a cell, ``<br>`` and the end
+of a paragraph, list item or block break the line (kept as a line break, as the other formats
+keep a cell's lines); a checkbox or radio button is a printed box, ``[○]`` when checked (a radio
+button too, as the text reader reads one: extractors draw a printed ○ so) and ``[ ]`` when not,
+once even where the page prints it inside brackets (``[<input …>]``). Scripts, styles and
+comments (Word's conditional ones too) carry no text.
+
+LibreOffice Calc heads an exported workbook with an "Overview" of links to its sheets
+(``<a href="#table0">``) and each sheet with "Sheet N: name": export furniture, not the report's
+text, and skipped.
+
+The page's bytes are decoded by the charset it declares (Word saves Shift_JIS pages), else as
+UTF-8, else Shift_JIS; a page that decodes as none is refused as text would be.
+"""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+
+from hyoka.errors import InputError
+
+Rows = list[list[str]]
+
+_BLOCKS = frozenset({"p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "dt", "dd", "pre", "blockquote",
+                     "section", "article", "header", "footer", "caption", "title"})
+_SKIPPED = frozenset({"script", "style", "head"})
+_CALC_FURNITURE_RE = re.compile(r"^(?:Overview|Sheet \d+: .*)$")  # LibreOffice Calc's sheet headings
+_CHARSET_RE = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.IGNORECASE)
+_SPACES_RE = re.compile(r"[ \t\u00a0\r\f\v]+")
+_BRACKETED_BOX_RE = re.compile(r"[\[［]\s*\[(○| )\]\s*[\]］]")  # "[<input>]": the page's brackets around the box
+
+
+def is_html(data: bytes) -> bool:
+    """Whether ``data`` is a web page: it opens with a doctype or an ``<html>`` element."""
+    head = data[:4096].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if head.startswith(b"<?xml"):
+        head = head[head.find(b"?>") + 2 :].lstrip()
+    while head.startswith(b"<!--"):  # a comment before the doctype
+        end = head.find(b"-->")
+        if end < 0:
+            return False
+        head = head[end + 3 :].lstrip()
+    return head.startswith((b"<!doctype html", b"<html"))
+
+
+def decode_page(data: bytes, name: str) -> str:
+    """The page's text, by the charset it declares, else UTF-8, else Shift_JIS (CP932)."""
+    declared = _CHARSET_RE.search(data[:8192])
+    candidates = [declared.group(1).decode("ascii").lower()] if declared else []
+    candidates += ["utf-8", "cp932"]
+    for encoding in candidates:
+        encoding = {"shift_jis": "cp932", "shift-jis": "cp932", "x-sjis": "cp932", "sjis": "cp932"}.get(
+            encoding, encoding)
+        try:
+            return data.decode(encoding).lstrip("\ufeff")
+        except (UnicodeDecodeError, LookupError):
+            continue
+    raise InputError(f"{name}: 文字コードを判別できません (Web ページ) / undecodable web page")
+
+
+class _Page(HTMLParser):
+    """Collects rows while the parser walks the page (see the module docstring)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.rows: Rows = []
+        self.depth = 0  # how many tables are open
+        self.skip = 0  # inside script/style/head
+        self.row: list[str] | None = None  # the outermost table's open row
+        self.cell: list[str] | None = None  # the open cell's text pieces
+        self.line: list[str] = []  # text outside any table
+        self.link = False  # inside LibreOffice Calc's link to a sheet (<a href="#tableN">)
+
+    # -- text sinks ----------------------------------------------------------------
+    def _put(self, text: str) -> None:
+        if self.cell is not None:
+            self.cell.append(text)
+        elif self.depth == 0:
+            self.line.append(text)
+
+    def _end_line(self) -> None:
+        if self.depth == 0 and self.cell is None:
+            text = _clean("".join(self.line))
+            if text and not _CALC_FURNITURE_RE.match(text):
+                self.rows.extend([[part] for part in text.split("\n")])
+            self.line = []
+        else:
+            self._put("\n")
+
+    # -- parser callbacks ---------------------------------------------------------
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _SKIPPED:
+            self.skip += 1
+            return
+        if self.skip:
+            return
+        if tag == "table":
+            if self.depth == 0:
+                self._end_line()
+            self.depth += 1
+        elif tag == "tr":
+            if self.depth == 1:
+                self._close_row()
+                self.row = []
+            elif self.cell is not None:
+                self._put("\n")
+        elif tag in ("td", "th"):
+            if self.depth == 1:
+                self._close_cell()
+                if self.row is None:
+                    self.row = []
+                self.cell = []
+            elif self.cell is not None:
+                self._put(" ")
+        elif tag == "br" or tag in _BLOCKS:
+            self._end_line()
+        elif tag == "a":
+            self.link = bool(re.fullmatch(r"#table\d+", dict(attrs).get("href") or ""))
+        elif tag == "input":
+            values = dict(attrs)
+            kind = (values.get("type") or "").lower()
+            if kind in ("checkbox", "radio"):
+                self._put(" [○] " if "checked" in values or kind == "radio" else " [ ] ")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _SKIPPED:
+            self.skip = max(0, self.skip - 1)
+            return
+        if self.skip:
+            return
+        if tag == "table" and self.depth:
+            if self.depth == 1:
+                self._close_row()
+            self.depth -= 1
+            if self.cell is not None:
+                self._put("\n")
+        elif tag in ("td", "th") and self.depth == 1:
+            self._close_cell()
+        elif tag == "tr" and self.depth == 1:
+            self._close_row()
+        elif tag == "a":
+            self.link = False
+        elif tag in _BLOCKS:
+            self._end_line()
+
+    def handle_data(self, data: str) -> None:
+        if not self.skip and not self.link:
+            self._put(data.replace("\n", " "))
+
+    # -- closing ------------------------------------------------------------------------
+    def _close_cell(self) -> None:
+        if self.cell is not None and self.row is not None:
+            self.row.append(_clean("".join(self.cell)))
+        self.cell = None
+
+    def _close_row(self) -> None:
+        self._close_cell()
+        if self.row is not None and any(self.row):
+            self.rows.append(self.row)
+        self.row = None
+
+    def finish(self) -> Rows:
+        self.close()
+        self._close_row()
+        self.depth = 0
+        self._end_line()
+        return self.rows
+
+
+def _clean(text: str) -> str:
+    """One space per gap on each line, no blank lines (a cell's line breaks are kept)."""
+    lines = (_BRACKETED_BOX_RE.sub(r"[\1]", _SPACES_RE.sub(" ", line)).strip() for line in text.split("\n"))
+    return "\n".join(line for line in lines if line)
+
+
+def html_rows(data: bytes, name: str) -> Rows:
+    """The page's rows: each outermost table row's cells, and each line of text between tables."""
+    page = _Page()
+    page.feed(decode_page(data, name))
+    rows = page.finish()
+    if not rows:
+        raise InputError(f"{name}: Web ページに本文がありません / web page without text")
+    return rows
