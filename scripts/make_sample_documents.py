@@ -23,7 +23,8 @@ printed by LibreOffice (``soffice --headless --convert-to pdf``), as a body publ
 or Word form: rulings drawn at page breaks, rows cut by them, autospace between Japanese and
 digits. ``--office-pdf`` regenerates them (needs LibreOffice; Debian: libreoffice-calc,
 libreoffice-writer); ``--office-html`` writes ``printed/vN.excel.html`` and ``.word.html``, the
-same saved as a web page (``--convert-to html``).
+same saved as a web page (``--convert-to html``); ``--pandoc`` writes ``printed/vN.pandoc.gfm.md``
+and ``.pandoc.html``, vN.docx converted by pandoc (Debian: pandoc).
 """
 
 from __future__ import annotations
@@ -484,6 +485,33 @@ def write_office_pdf_samples(folder: Path = SAMPLES, to: str = "pdf") -> list[Pa
     return written
 
 
+# pandoc's own markdown (its default) is left out: its multiline tables set cells by column
+# position, and CJK text that cannot wrap runs past its column (docs/formats.md).
+PANDOC_OUTPUTS = (("gfm", "pandoc.gfm.md"), ("html", "pandoc.html"))
+
+
+def write_pandoc_samples(folder: Path = SAMPLES) -> list[Path]:
+    """printed/vN.pandoc.gfm.md and .pandoc.html: vN.docx converted by pandoc, as a clerk turns the
+    Word form into markdown or an HTML fragment; pandoc wraps paragraphs, escapes markdown's
+    characters and writes a table with merged cells as HTML."""
+    import shutil
+    import subprocess
+
+    pandoc = shutil.which("pandoc")
+    if pandoc is None:
+        raise SystemExit("pandoc が見つかりません / install pandoc")
+    out = folder / "printed"
+    out.mkdir(exist_ok=True)
+    written = []
+    for stem in OFFICE_PRINTED:
+        for to, suffix in PANDOC_OUTPUTS:
+            target = out / f"{stem}.{suffix}"
+            subprocess.run([pandoc, "-f", "docx", "-t", to, str(folder / f"{stem}.docx"), "-o", str(target)],
+                           check=True, capture_output=True, timeout=300)
+            written.append(target)
+    return written
+
+
 def main() -> None:
     only = set(sys.argv[1:])
     paths = []
@@ -495,6 +523,8 @@ def main() -> None:
         paths += write_office_pdf_samples()
     if "--office-html" in only:
         paths += write_office_pdf_samples(to="html")
+    if "--pandoc" in only:
+        paths += write_pandoc_samples()
     for path in paths:
         print(path.relative_to(REPO))
 

@@ -36,8 +36,15 @@ _SPACES_RE = re.compile(r"[ \t\u00a0\r\f\v]+")
 _BRACKETED_BOX_RE = re.compile(r"[\[［]\s*\[(○| )\]\s*[\]］]")  # "[<input>]": the page's brackets around the box
 
 
+# A page written without its <html> (pandoc -t html, a fragment saved to a file) opens with a block.
+_FRAGMENT_STARTS = (b"<p>", b"<p ", b"<h1", b"<h2", b"<h3", b"<table", b"<div", b"<body", b"<section", b"<article")
+_FRAGMENT_ENDS = (b"</p>", b"</table>", b"</div>")
+
+
 def is_html(data: bytes) -> bool:
-    """Whether ``data`` is a web page: it opens with a doctype or an ``<html>`` element."""
+    """Whether ``data`` is a web page: it opens with a doctype or an ``<html>`` element, or is a
+    fragment that opens with a block element and closes one (``<p>…</p>``); a text whose cells hold
+    HTML (the seeds) opens with text."""
     head = data[:4096].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if head.startswith(b"<?xml"):
         head = head[head.find(b"?>") + 2 :].lstrip()
@@ -46,7 +53,9 @@ def is_html(data: bytes) -> bool:
         if end < 0:
             return False
         head = head[end + 3 :].lstrip()
-    return head.startswith((b"<!doctype html", b"<html"))
+    if head.startswith((b"<!doctype html", b"<html")):
+        return True
+    return head.startswith(_FRAGMENT_STARTS) and any(end in data[:65536].lower() for end in _FRAGMENT_ENDS)
 
 
 def decode_page(data: bytes, name: str) -> str:
@@ -187,3 +196,37 @@ def html_rows(data: bytes, name: str) -> Rows:
     if not rows:
         raise InputError(f"{name}: Web ページに本文がありません / web page without text")
     return rows
+
+
+# An HTML table that starts a line of a text file: pandoc writes a Word table with merged cells so
+# in markdown (gfm), and other converters fall back to it. A table after a tab is a cell's value.
+_TABLE_START_RE = re.compile(r"^[ \u3000]*<table\b", re.IGNORECASE | re.MULTILINE)
+_TABLE_TAG_RE = re.compile(r"<(/?)table\b[^>]*>", re.IGNORECASE)
+
+
+def tables_as_rows(text: str) -> str:
+    """``text`` with each HTML table that starts a line (to its matching ``</table>``) written as
+    the tab-separated rows the text reader reads, a cell's line breaks in its column; text
+    without one comes back as it is."""
+    from hyoka.ingest.formats import rows_to_text
+
+    if "<table" not in text and "<TABLE" not in text:
+        return text
+    out: list[str] = []
+    position = 0
+    while (start := _TABLE_START_RE.search(text, position)) is not None:
+        depth, end = 0, None
+        for tag in _TABLE_TAG_RE.finditer(text, start.start()):
+            depth += -1 if tag.group(1) else 1
+            if depth == 0:
+                end = tag.end()
+                break
+        if end is None:  # never closed: left as text
+            break
+        page = _Page()
+        page.feed(text[start.start() : end])
+        out += [text[position : start.start()], rows_to_text(page.finish())]
+        position = end
+    out.append(text[position:])
+    return "".join(out)
+
