@@ -36,7 +36,9 @@ _BLOCK_START_RE = re.compile(r"^[ \t]*(?:[-*+・•][ \t]|#|\||<|>|\d+[.)][ \t]|
 
 def is_markdown(text: str) -> bool:
     """Whether ``text`` has a pipe table's rule line (what converters' markdown of a form has)."""
-    return "---" in text and _RULE_RE.search(text) is not None
+    if "---" not in text or not any(pipe in text for pipe in ("-|", "|-", "- |", "| -", "-:|", "|:-")):
+        return False  # checked in C before the regex runs over the whole text
+    return _RULE_RE.search(text) is not None
 
 
 def markdown_as_text(text: str) -> str:

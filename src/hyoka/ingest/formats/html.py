@@ -200,7 +200,7 @@ def html_rows(data: bytes, name: str) -> Rows:
 
 # An HTML table that starts a line of a text file: pandoc writes a Word table with merged cells so
 # in markdown (gfm), and other converters fall back to it. A table after a tab is a cell's value.
-_TABLE_START_RE = re.compile(r"^[ \u3000]*<table\b", re.IGNORECASE | re.MULTILINE)
+_TABLE_OPEN_RE = re.compile(r"<table\b", re.IGNORECASE)
 _TABLE_TAG_RE = re.compile(r"<(/?)table\b[^>]*>", re.IGNORECASE)
 
 
@@ -214,9 +214,9 @@ def tables_as_rows(text: str) -> str:
         return text
     out: list[str] = []
     position = 0
-    while (start := _TABLE_START_RE.search(text, position)) is not None:
+    while (start := _line_table(text, position)) is not None:
         depth, end = 0, None
-        for tag in _TABLE_TAG_RE.finditer(text, start.start()):
+        for tag in _TABLE_TAG_RE.finditer(text, start):
             depth += -1 if tag.group(1) else 1
             if depth == 0:
                 end = tag.end()
@@ -224,9 +224,19 @@ def tables_as_rows(text: str) -> str:
         if end is None:  # never closed: left as text
             break
         page = _Page()
-        page.feed(text[start.start() : end])
-        out += [text[position : start.start()], rows_to_text(page.finish())]
+        page.feed(text[start:end])
+        out += [text[position:start], rows_to_text(page.finish())]
         position = end
     out.append(text[position:])
     return "".join(out)
+
+
+def _line_table(text: str, position: int) -> int | None:
+    """Where the next ``<table`` at or after ``position`` that starts its line (blanks before it
+    allowed) begins; a text holds few tables, so each one found is checked (no regex over lines)."""
+    for found in _TABLE_OPEN_RE.finditer(text, position):
+        line_start = text.rfind("\n", 0, found.start()) + 1
+        if not text[line_start : found.start()].strip(" \u3000"):
+            return line_start
+    return None
 
