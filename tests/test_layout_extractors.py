@@ -93,11 +93,20 @@ def one_cell_per_line(text: str) -> str:
 
 
 def paren_circled(text: str) -> str:
-    """A circled number starting a row prints as "(3)"."""
-    return "\n".join(
-        re.sub(f"^([{CIRCLED}])", lambda m: f"({CIRCLED.index(m.group(1)) + 1})", line) if "\t" in line else line
-        for line in text.split("\n")
-    )
+    """A circled number starting a cell prints as "(3)", or in full width as "（３）" (Word's
+    numbered lists): the label of a row, and the label after a row header ("再委託\t（４）再委託の有無")."""
+
+    def bracketed(match: re.Match[str]) -> str:
+        number = CIRCLED.index(match.group(2)) + 1
+        if number % 2:
+            return f"{match.group(1)}({number})"
+        return f"{match.group(1)}（{str(number).translate(_FULL_WIDTH)}）"
+
+    return "\n".join(re.sub(f"(^|\t)([{CIRCLED}])", bracketed, line) if "\t" in line else line
+                     for line in text.split("\n"))
+
+
+_FULL_WIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
 
 
 def digit_sections(text: str) -> str:

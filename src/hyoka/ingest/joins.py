@@ -16,11 +16,13 @@ from hyoka.ingest.grammar import INFER_THRESHOLD as _INFER_THRESHOLD
 from hyoka.ingest.grammar import Grammar
 from hyoka.ingest.lines import VALUE_START, Line
 from hyoka.ingest.tree import Frame, Node
-from hyoka.numbering import CIRCLED, split_circled, starts_circled
+from hyoka.numbering import CIRCLED, paren_to_circled, split_circled, starts_circled
 
 ROW_HEADER_MAX = 12
 # "再委託 ④再委託の有無 …": a short row header, a space, then a circled label (one cell).
-_ROW_HEADER_RE = re.compile(rf"^[ \u3000]*[^\s{CIRCLED}]{{1,{ROW_HEADER_MAX}}}[ \u3000]+(?=[{CIRCLED}])")
+# The label may print its circled number in brackets ("再委託 （４）再委託の有無"), as Word lists do.
+_ROW_HEADER_RE = re.compile(
+    rf"^[ \u3000]*[^\s{CIRCLED}]{{1,{ROW_HEADER_MAX}}}[ \u3000]+(?=[{CIRCLED}]|[(（][0-9０-９]{{1,2}}[)）])")
 _LABEL_GAP_RE = re.compile(r"[ \u3000]+")  # the first gap in a cell: where a run-on value may start
 
 Found = tuple[Match, int, Entry | None]
@@ -118,12 +120,14 @@ class LabelJoins:
         """A short row header before a circled label whose value is run on: "再委託 | ④再委託の有無
         ※：[再委託しない]", or all in one cell when the extractor turned tabs into spaces.
         Returns the cells from the label on, with the value cut off the label, and the match."""
-        if len(cells) >= 2 and len(key(cells[0])) <= ROW_HEADER_MAX and starts_circled(cells[1].lstrip(" \u3000")):
+        if len(cells) >= 2 and len(key(cells[0])) <= ROW_HEADER_MAX and (
+                starts_circled(cells[1].lstrip(" \u3000")) or paren_to_circled(cells[1]) is not None):
             candidate, rest = cells[1], cells[2:]
         elif (head := _ROW_HEADER_RE.match(cells[0])) is not None:
             candidate, rest = cells[0][head.end() :], cells[1:]
         else:
             return None
+        candidate = paren_to_circled(candidate) or candidate  # "(4)再委託の有無": ④, as a label alone reads
         printed = key(candidate)
         found = self._search(printed)
         if found is not None:
