@@ -181,3 +181,12 @@ def test_markdown_keeps_the_cover_and_the_change_table(path: Path, name: str) ->
     original = path.read_text(encoding="utf-8")
     plain, marked = parse_text(original), parse_text(VARIANTS[name](original))
     assert (marked.meta, marked.appendix) == (plain.meta, plain.appendix)
+
+
+@pytest.mark.parametrize("path", CLEAN, ids=lambda p: p.stem[:10])
+def test_the_cover_printed_one_cell_per_line_gives_the_same_number_and_title(path: Path) -> None:
+    """"評価書番号" / "評価書名" / "12" / "…評価書" read as the header row over its values."""
+    original = path.read_text(encoding="utf-8")
+    plain = parse_text(original).meta
+    assert plain.number and plain.title
+    assert parse_text(one_cell_per_line(original)).meta == plain

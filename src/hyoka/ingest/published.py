@@ -178,8 +178,7 @@ def _cover(lines: Sequence[str]) -> tuple[dict[str, str], list[Item]]:
         text = nfkc_keep_circled(line.joined)
         following = cells[idx + 1] if idx + 1 < len(cells) else None
         if text.startswith("評価書番号") and following is not None:
-            meta["number"] = following.first
-            meta["title"] = " ".join(following.cells[1:])
+            meta["number"], meta["title"] = _number_and_title(line, cells[idx + 1 : idx + 4])
             open_block = None
         elif "保護の宣言" in text:
             open_block = "宣言"
@@ -203,6 +202,18 @@ def _cover(lines: Sequence[str]) -> tuple[dict[str, str], list[Item]]:
         for key, parts in blocks.items()
     ]
     return meta, items
+
+
+def _number_and_title(header: Line, after: Sequence[Line]) -> tuple[str, str]:
+    """(評価書番号, 評価書名) under the cover's "評価書番号 | 評価書名" header row: the next row's
+    cells; or, with every cell on a line of its own ("評価書番号" / "評価書名" / "12" / title), the
+    two lines after the second name (a short one without spaces first is the number)."""
+    if len(header.cells) > 1 or not after or nfkc_keep_circled(after[0].joined) != "評価書名":
+        return after[0].first, " ".join(after[0].cells[1:])
+    values = [line.joined for line in after[1:]]
+    if len(values) == 2 and len(values[0]) <= 12 and " " not in values[0]:
+        return values[0], values[1]
+    return "", values[0] if values else ""
 
 
 def _rename_file_sections(nodes: list[Node]) -> tuple[list[str], dict[str, str]]:

@@ -232,11 +232,17 @@ def tables_as_rows(text: str) -> str:
 
 
 def _line_table(text: str, position: int) -> int | None:
-    """Where the next ``<table`` at or after ``position`` that starts its line (blanks before it
-    allowed) begins; a text holds few tables, so each one found is checked (no regex over lines)."""
+    """Where the next ``<table`` at or after ``position`` that starts a paragraph begins: alone at
+    the start of its line (blanks before it allowed), after a blank line or the text's start, as
+    markdown writes a block of HTML. A table on the line after a label is that label's value,
+    printed one cell per line (the seeds' option tables). A text holds few tables, so each one
+    found is checked (no regex over lines)."""
     for found in _TABLE_OPEN_RE.finditer(text, position):
         line_start = text.rfind("\n", 0, found.start()) + 1
-        if not text[line_start : found.start()].strip(" \u3000"):
+        if text[line_start : found.start()].strip(" \u3000"):
+            continue
+        previous = text.rfind("\n", 0, max(line_start - 1, 0)) + 1
+        if line_start == 0 or not text[previous : line_start].strip():
             return line_start
     return None
 
