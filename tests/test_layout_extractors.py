@@ -190,3 +190,27 @@ def test_the_cover_printed_one_cell_per_line_gives_the_same_number_and_title(pat
     plain = parse_text(original).meta
     assert plain.number and plain.title
     assert parse_text(one_cell_per_line(original)).meta == plain
+
+
+# The layout variants of tests/layout_variants.py, then every cell on a line of its own: what a
+# PDF viewer's copy of a damaged printing gives. Left out are the variants whose damage one cell
+# per line makes unreadable in principle: a label wrapped beside its value (its halves and the
+# value become three lines, in an order that no longer says which is which), a label cell in a
+# colon-joined row, and an instance header repeated over a page break (its name, on the next
+# line, cannot be told from the value above).
+_STACKED_EXCLUDED = {"combined", "wrapped_labels", "wrapped_into_rows", "wrapped_labels+single_spaces",
+                     "colon_labels", "repeated_headings"}
+
+
+def _layout_variants() -> dict[str, Callable[[str], str]]:
+    from layout_variants import VARIANTS as LAYOUT
+
+    return {name: func for name, func in LAYOUT.items() if name not in _STACKED_EXCLUDED}
+
+
+@pytest.mark.parametrize("name", sorted(_layout_variants()))
+def test_layout_variants_printed_one_cell_per_line_read_the_same(name: str) -> None:
+    variant = _layout_variants()[name]
+    for path in CLEAN:
+        damaged = variant(path.read_text(encoding="utf-8"))
+        assert _rows(one_cell_per_line(damaged)) == _rows(damaged), f"{path.name} {name}"

@@ -592,7 +592,7 @@ class Placer(NumberedHeadings, LabelJoins):
             # When the cell has its value in the next cells and reads fuzzily as a whole label,
             # a split inside it needs a visible boundary ("②所属長ノ役職名 | 税務課長" is one
             # OCR'd label, not "②所属長" + "ノ役職名").
-            run_on, value = self._search_prefix(printed, first, strict=found is not None and bool(rest))
+            run_on, value = self._search_prefix(printed, first, strict=found is not None and (bool(rest) or following is not None))
             if run_on is not None:
                 found = run_on
                 rest = (value, *rest) if value else rest
