@@ -24,8 +24,6 @@ from __future__ import annotations
 
 import re
 
-from hyoka.ingest.formats.html import tables_as_rows
-
 # "|---|:--:|", "| --- | --- |": the rule under a pipe table's first row.
 _RULE_RE = re.compile(r"^[ \t]*\|?(?:[ \t]*:?-{3,}:?[ \t]*\|)+(?:[ \t]*:?-{3,}:?[ \t]*)?[ \t]*$", re.MULTILINE)
 _ESCAPE_RE = re.compile(r"\\([!-/:-@\[-`{-~])")
@@ -44,7 +42,12 @@ def is_markdown(text: str) -> bool:
 def markdown_as_text(text: str) -> str:
     """The lines the text reader reads, from markdown (see the module docstring); HTML tables are
     turned into rows last, so that a cell's lines are never taken for a wrapped paragraph."""
-    return tables_as_rows(_markdown_lines(text) if is_markdown(text) else text)
+    text = _markdown_lines(text) if is_markdown(text) else text
+    if "<table" not in text and "<TABLE" not in text:
+        return text  # most texts: the HTML parser is not even imported
+    from hyoka.ingest.formats.html import tables_as_rows
+
+    return tables_as_rows(text)
 
 
 def _markdown_lines(text: str) -> str:

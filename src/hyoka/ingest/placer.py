@@ -316,8 +316,8 @@ class Placer(NumberedHeadings, LabelJoins):
             and following.cells
             and len(key(text)) <= _UNPLACED_LABEL_MAX
             and not line.first.startswith(VALUE_START)
-            and self._names_a_label(key(text + following.first))
-            and not self._names_a_label(key(following.first))
+            and self.grammar.names_a_label(key(text + following.first))
+            and not self.grammar.names_a_label(key(following.first))
         ):
             text, consumed = f"{text}{following.joined}", 1
             line = Line(line.number, (f"{line.joined}{following.first}", *following.cells[1:]))
@@ -327,10 +327,6 @@ class Placer(NumberedHeadings, LabelJoins):
         if self.current is None or self._label_like(line):
             self.unplaced.append(Unplaced(line.number, text[:200], attached))
         return consumed
-
-    def _names_a_label(self, printed: str) -> bool:
-        """Whether the printed key is (nearly exactly) some label of the form, wherever it is."""
-        return self.grammar.names_a_label(printed)
 
     @staticmethod
     def _label_like(line: Line) -> bool:
@@ -589,10 +585,10 @@ class Placer(NumberedHeadings, LabelJoins):
             first, rest = label_of(first, len(found[0].name)), (tail[0], *rest)
         if (found is None or not found[0].exact) and len(printed) >= 4:
             # A label with its value run on in the same cell beats a fuzzy reading of the whole.
-            # When the cell has its value in the next cells and reads fuzzily as a whole label,
-            # a split inside it needs a visible boundary ("②所属長ノ役職名 | 税務課長" is one
-            # OCR'd label, not "②所属長" + "ノ役職名").
-            run_on, value = self._search_prefix(printed, first, strict=found is not None and (bool(rest) or following is not None))
+            # When the cell has its value beside it or below it and reads fuzzily as a whole label, a
+            # split needs a visible boundary ("②所属長ノ役職名 | 税務課長" is one OCR'd label).
+            strict = found is not None and (bool(rest) or following is not None)
+            run_on, value = self._search_prefix(printed, first, strict=strict)
             if run_on is not None:
                 found = run_on
                 rest = (value, *rest) if value else rest

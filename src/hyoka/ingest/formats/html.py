@@ -36,28 +36,6 @@ _SPACES_RE = re.compile(r"[ \t\u00a0\r\f\v]+")
 _BRACKETED_BOX_RE = re.compile(r"[\[［]\s*\[(○| )\]\s*[\]］]")  # "[<input>]": the page's brackets around the box
 
 
-# A page written without its <html> (pandoc -t html, a fragment saved to a file) opens with a block.
-_FRAGMENT_STARTS = (b"<p>", b"<p ", b"<h1", b"<h2", b"<h3", b"<table", b"<div", b"<body", b"<section", b"<article")
-_FRAGMENT_ENDS = (b"</p>", b"</table>", b"</div>")
-
-
-def is_html(data: bytes) -> bool:
-    """Whether ``data`` is a web page: it opens with a doctype or an ``<html>`` element, or is a
-    fragment that opens with a block element and closes one (``<p>…</p>``); a text whose cells hold
-    HTML (the seeds) opens with text."""
-    head = data[:4096].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
-    if head.startswith(b"<?xml"):
-        head = head[head.find(b"?>") + 2 :].lstrip()
-    while head.startswith(b"<!--"):  # a comment before the doctype
-        end = head.find(b"-->")
-        if end < 0:
-            return False
-        head = head[end + 3 :].lstrip()
-    if head.startswith((b"<!doctype html", b"<html")):
-        return True
-    return head.startswith(_FRAGMENT_STARTS) and any(end in data[:65536].lower() for end in _FRAGMENT_ENDS)
-
-
 def decode_page(data: bytes, name: str) -> str:
     """The page's text, by the charset it declares, else UTF-8, else Shift_JIS (CP932)."""
     declared = _CHARSET_RE.search(data[:8192])
