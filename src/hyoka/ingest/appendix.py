@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from hyoka.ingest.appendix_stacked import is_stacked, stacked_rows
-from hyoka.ingest.lines import MARKDOWN_BOLD_RE
+from hyoka.ingest.lines import COLUMN_GAP_RE, MARKDOWN_BOLD_RE
 from hyoka.model import ChangeRow
 from hyoka.normalize import collapse_space
 
@@ -318,7 +318,7 @@ def _table_text(line: str) -> tuple[str, tuple[str, ...]]:
     text = line.replace("\r", "").rstrip(" \n")  # keep trailing tabs: they count the cells
     if not text.strip() or _MARKDOWN_RE.match(text) or _is_heading(text):
         return "skip", ()
-    cells = [clean_cell(cell) for cell in text.split("\t")]
+    cells = [clean_cell(cell) for cell in _columns(text)]
     while len(cells) > NCOLS and not cells[-1]:
         cells.pop()
     if _is_header(cells) or _is_header_piece(cells):
@@ -326,6 +326,19 @@ def _table_text(line: str) -> tuple[str, tuple[str, ...]]:
     if _is_noise(cells):
         return "skip", ()
     return "cells", tuple(cells)
+
+
+def _columns(text: str) -> list[str]:
+    """A table line's cells: between tabs; in a line without tabs, between the pipes of a markdown
+    row (empty cells kept, so a continuation line keeps its column) or at runs of two or more
+    spaces or of full-width spaces, as the body's lines are split (``pdftotext -layout``). There
+    a continuation line's indent is one empty cell, whatever column it continues."""
+    if "\t" in text:
+        return text.split("\t")
+    stripped = text.strip()
+    if stripped.startswith("|") and stripped.endswith("|") and stripped.count("|") >= 3:
+        return [cell.strip() for cell in stripped[1:-1].split("|")]
+    return COLUMN_GAP_RE.sub("\t", text.rstrip()).split("\t")
 
 
 def split_cells(line: object) -> list[str] | None:

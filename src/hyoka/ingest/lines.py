@@ -21,7 +21,7 @@ _INLINE_NOISE_RE = re.compile(r"</?(?:b|strong|em|i|u|span)\b[^>]*>", re.IGNOREC
 # Markdown emphasis around a cell's text ("**①事務の名称**"), as PDF-to-markdown converters print
 # labels and headers: markup, like <b>. Only paired **, never a lone * (an OCR'd ※).
 MARKDOWN_BOLD_RE = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*")
-_COLUMN_GAP_RE = re.compile(r"(?: {2,}|\u3000+)")
+COLUMN_GAP_RE = re.compile(r"(?: {2,}|\u3000+)")
 _APPENDIX_RE = re.compile(r"^[(（]\s*別添\s*(\d)\s*[)）]\s*(.*)$")
 # Page numbers and table rules; a lone dash is not one: it is the value "-" (none) of a label
 # whose value an extractor put on the next line.
@@ -97,7 +97,7 @@ def split_cells(raw: str) -> tuple[str, ...]:
         raw = raw.strip("|").replace("|", "\t")
     elif "\t" not in raw:
         # Layout-preserving extractors (pdftotext -layout) separate columns by runs of spaces.
-        raw = _COLUMN_GAP_RE.sub("\t", raw)
+        raw = COLUMN_GAP_RE.sub("\t", raw)
     cells = [collapse_space(c) for c in raw.split("\t")]
     while cells and not cells[0]:
         cells.pop(0)

@@ -13,8 +13,11 @@ read as markdown first:
   rule lines go; an HTML table that starts a line becomes rows (:func:`tables_as_rows`);
 - a backslash before ASCII punctuation is dropped (CommonMark's escapes; a ``\\`` before any other
   character, as in ``C:\\Users``, stays);
-- the lines of one paragraph are one line, joined by a space (a converter wraps only at a space);
-  a line that starts a list item, heading, table, HTML block or quote starts its own.
+- a paragraph's line wrapped by the converter is joined to the next by a space: a line no wider
+  than a wrap (80 columns, CJK counting 2, as pandoc counts) that the next line's first word would
+  have taken past 60 columns (pandoc wraps at 72, at spaces only); a line that starts a list item,
+  heading, table, HTML block or quote starts its own. Two short lines ("評価実施機関名" then
+  "高岡市長", as an extractor prints a label above its value) stay two.
 
 Text without a pipe-table rule is returned as it is (except its HTML tables, which
 :func:`tables_as_rows` turns into rows whatever the text).
@@ -23,6 +26,7 @@ Text without a pipe-table rule is returned as it is (except its HTML tables, whi
 from __future__ import annotations
 
 import re
+import unicodedata
 
 # "|---|:--:|", "| --- | --- |": the rule under a pipe table's first row.
 _RULE_RE = re.compile(r"^[ \t]*\|?(?:[ \t]*:?-{3,}:?[ \t]*\|)+(?:[ \t]*:?-{3,}:?[ \t]*)?[ \t]*$", re.MULTILINE)
@@ -68,12 +72,26 @@ def _markdown_lines(text: str) -> str:
             lines.append(_unescape(line))
             paragraph = False
             continue
-        if paragraph and not _BLOCK_START_RE.match(line):
+        if paragraph and not _BLOCK_START_RE.match(line) and _wrapped(lines[-1], stripped):
             lines[-1] = f"{lines[-1]} {_unescape(stripped)}"
             continue
         lines.append(_unescape(line))
         paragraph = True
     return "\n".join(lines)
+
+
+WRAP_MAX, WRAP_MIN = 80, 60
+
+
+def _width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _wrapped(line: str, following: str) -> bool:
+    """Whether a converter wrapped ``line`` before ``following``: it fits a wrap width, and the
+    next line's first word would not have (see the module docstring)."""
+    width = _width(line)
+    return width <= WRAP_MAX and width + 1 + _width(following.split(" ", 1)[0]) > WRAP_MIN
 
 
 def _unescape(text: str) -> str:
