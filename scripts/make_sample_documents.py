@@ -458,17 +458,26 @@ def write_pdf_samples(folder: Path = SAMPLES, out: Path | None = None, driver: o
 OFFICE_PRINTED = ("v2", "v3")
 
 
+def _tool_and_folder(command: str, missing: str, folder: Path) -> tuple[str, Path]:
+    """The converter's path (or exit with what to install) and the printed/ folder, made if new."""
+    import shutil
+
+    path = shutil.which(command)
+    if path is None:
+        raise SystemExit(missing)
+    out = folder / "printed"
+    out.mkdir(exist_ok=True)
+    return path, out
+
+
 def write_office_pdf_samples(folder: Path = SAMPLES, to: str = "pdf") -> list[Path]:
     """printed/vN.excel.pdf and printed/vN.word.pdf: vN.xlsx and vN.docx printed by LibreOffice
     (with ``to="html"``, printed/vN.excel.html and .word.html: the same saved as a web page)."""
     import shutil
     import subprocess
 
-    soffice = shutil.which("soffice")
-    if soffice is None:
-        raise SystemExit("LibreOffice (soffice) が見つかりません / install libreoffice-calc and libreoffice-writer")
-    out = folder / "printed"
-    out.mkdir(exist_ok=True)
+    soffice, out = _tool_and_folder(
+        "soffice", "LibreOffice (soffice) が見つかりません / install libreoffice-calc and libreoffice-writer", folder)
     written = []
     with TemporaryDirectory() as work:
         for stem in OFFICE_PRINTED:
@@ -494,14 +503,9 @@ def write_pandoc_samples(folder: Path = SAMPLES) -> list[Path]:
     """printed/vN.pandoc.gfm.md and .pandoc.html: vN.docx converted by pandoc, as a clerk turns the
     Word form into markdown or an HTML fragment; pandoc wraps paragraphs, escapes markdown's
     characters and writes a table with merged cells as HTML."""
-    import shutil
     import subprocess
 
-    pandoc = shutil.which("pandoc")
-    if pandoc is None:
-        raise SystemExit("pandoc が見つかりません / install pandoc")
-    out = folder / "printed"
-    out.mkdir(exist_ok=True)
+    pandoc, out = _tool_and_folder("pandoc", "pandoc が見つかりません / install pandoc", folder)
     written = []
     for stem in OFFICE_PRINTED:
         for to, suffix in PANDOC_OUTPUTS:
