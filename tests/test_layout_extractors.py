@@ -201,11 +201,10 @@ def test_the_cover_printed_one_cell_per_line_gives_the_same_number_and_title(pat
 # The layout variants of tests/layout_variants.py, then every cell on a line of its own: what a
 # PDF viewer's copy of a damaged printing gives. Left out are the variants whose damage one cell
 # per line makes unreadable in principle: a label wrapped beside its value (its halves and the
-# value become three lines, in an order that no longer says which is which), a label cell in a
-# colon-joined row, and an instance header repeated over a page break (its name, on the next
-# line, cannot be told from the value above).
+# value become three lines, in an order that no longer says which is which) and an instance header
+# repeated over a page break (its name, on the next line, cannot be told from the value above).
 _STACKED_EXCLUDED = {"combined", "wrapped_labels", "wrapped_into_rows", "wrapped_labels+single_spaces",
-                     "colon_labels", "repeated_headings"}
+                     "repeated_headings"}
 
 
 def _layout_variants() -> dict[str, Callable[[str], str]]:

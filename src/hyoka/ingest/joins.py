@@ -24,6 +24,7 @@ ROW_HEADER_MAX = 12
 _ROW_HEADER_RE = re.compile(
     rf"^[ \u3000]*[^\s{CIRCLED}]{{1,{ROW_HEADER_MAX}}}[ \u3000]+(?=[{CIRCLED}]|[(（][0-9０-９]{{1,2}}[)）])")
 _LABEL_GAP_RE = re.compile(r"[ \u3000]+")  # the first gap in a cell: where a run-on value may start
+_COLON_RE = re.compile(r"^[ \u3000]*([^:：\s]{2,3})[ \u3000]*[:：]")  # a short label and its colon
 
 Found = tuple[Match, int, Entry | None]
 
@@ -142,9 +143,17 @@ class LabelJoins:
                        ) -> tuple[Found | None, str]:
         """A label with its value run on in the same cell: accepted when the value starts like
         one (bracket, mark, list item) or the label is circled (unless ``strict``: then only a
-        space, ※ or such a value start separates them), never inside running text."""
+        space, ※ or such a value start separates them), never inside running text. A label
+        shorter than four characters counts only with a colon after it ("期間：[20年以上]", as
+        Word-made reports print a sub-label and its value in one cell)."""
+        colon = _COLON_RE.match(first)
         for depth in range(len(self.chain), 0, -1):
-            found = self.grammar.prefix(printed, self.chain[depth - 1].entry.path)
+            path = self.chain[depth - 1].entry.path
+            found = self.grammar.prefix(printed, path)
+            if found is None and colon is not None:
+                found = self.grammar.prefix(printed, path, min_length=2)
+                if found is not None and len(found.name) != len(key(colon.group(1))):
+                    found = None
             if found is None:
                 continue
             value, boundary = split_label(first, len(found.name))
