@@ -24,7 +24,8 @@ or Word form: rulings drawn at page breaks, rows cut by them, autospace between 
 digits. ``--office-pdf`` regenerates them (needs LibreOffice; Debian: libreoffice-calc,
 libreoffice-writer); ``--office-html`` writes ``printed/vN.excel.html`` and ``.word.html``, the
 same saved as a web page (``--convert-to html``); ``--pandoc`` writes ``printed/vN.pandoc.gfm.md``
-and ``.pandoc.html``, vN.docx converted by pandoc (Debian: pandoc).
+and ``.pandoc.html``, vN.docx converted by pandoc (Debian: pandoc); ``--pdftotext`` writes
+``printed/v2.pdftotext.txt``, v2.pdf through poppler's pdftotext in its default mode.
 """
 
 from __future__ import annotations
@@ -516,6 +517,18 @@ def write_pandoc_samples(folder: Path = SAMPLES) -> list[Path]:
     return written
 
 
+def write_pdftotext_samples(folder: Path = SAMPLES) -> list[Path]:
+    """printed/v2.pdftotext.txt: v2.pdf through ``pdftotext`` in its default mode (no -layout), as a
+    clerk extracts a PDF's text: a table row's cells joined by single spaces, wrapped cell lines
+    interleaved. hyoka warns that its 変更箇所 table gives no row (tests/test_check.py)."""
+    import subprocess
+
+    pdftotext, out = _tool_and_folder("pdftotext", "pdftotext が見つかりません / install poppler-utils", folder)
+    target = out / "v2.pdftotext.txt"
+    subprocess.run([pdftotext, str(folder / "v2.pdf"), str(target)], check=True, capture_output=True, timeout=300)
+    return [target]
+
+
 def main() -> None:
     only = set(sys.argv[1:])
     paths = []
@@ -529,6 +542,8 @@ def main() -> None:
         paths += write_office_pdf_samples(to="html")
     if "--pandoc" in only:
         paths += write_pandoc_samples()
+    if "--pdftotext" in only:
+        paths += write_pdftotext_samples()
     for path in paths:
         print(path.relative_to(REPO))
 

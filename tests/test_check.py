@@ -82,3 +82,32 @@ def test_check_on_a_file_that_is_not_a_report_exits_2(tmp_path: Path) -> None:
     result = runner.invoke(app, ["check", str(path)])
     assert result.exit_code == 2
     assert "特定個人情報保護評価書として読めません" in result.output
+
+
+PDFTOTEXT = ROOT / "samples" / "sakuragawa" / "printed" / "v2.pdftotext.txt"
+
+
+def test_a_change_table_that_gives_no_row_is_named_by_check_diff_and_commit(tmp_path: Path) -> None:
+    """``pdftotext`` without -layout joins a table row's cells with single spaces and interleaves
+    wrapped lines (the fixture is v2.pdf so extracted): the 変更箇所 table gives no row. That must
+    not pass in silence: check names the heading's line, and diff and commit warn."""
+    heading = next(i for i, line in enumerate(PDFTOTEXT.read_text("utf-8").split("\n"), 1)
+                   if line.startswith("(別添2) 変更箇所"))
+    reading = read_file(PDFTOTEXT)
+    assert reading.report.appendix == () and reading.diagnostics.appendix_unread == heading
+    data = json.loads(runner.invoke(app, ["check", str(PDFTOTEXT), "--format", "json"]).stdout)
+    assert data["appendix_unread"] == heading
+    shown = runner.invoke(app, ["check", str(PDFTOTEXT)]).stdout
+    assert f"{heading} 行目からの変更箇所の表が 1 行も読めません" in shown
+    diffed = runner.invoke(app, ["diff", str(SAMPLE), str(PDFTOTEXT)])
+    assert diffed.exit_code == 0 and "変更箇所の表が 1 行も読めません" in diffed.stderr
+    db = f"sqlite:///{tmp_path / 'h.db'}"
+    assert runner.invoke(app, ["init", "--db", db]).exit_code == 0
+    committed = runner.invoke(app, ["commit", str(PDFTOTEXT), "-r", "x", "-a", "山田", "--db", db])
+    assert committed.exit_code == 0 and "変更箇所の表が 1 行も読めません" in committed.stderr
+
+
+@pytest.mark.parametrize("path", [*SEEDS.glob("*.txt"), *(ROOT / "samples").glob("*/v*.txt")],
+                         ids=lambda p: f"{p.parent.name}-{p.stem[:10]}")
+def test_tables_read_whole_or_absent_raise_no_table_warning(path: Path) -> None:
+    assert read_file(path).diagnostics.appendix_unread is None

@@ -39,6 +39,7 @@ class CheckResult:
     unplaced: tuple[Unplaced, ...]
     inferred_sections: tuple[str, ...]
     contents_lines: tuple[int, ...]
+    appendix_unread: int | None = None
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), ensure_ascii=False, indent=2)
@@ -68,6 +69,7 @@ def check_reading(reading: Reading, name: str) -> CheckResult:
         unplaced=diagnostics.unplaced,
         inferred_sections=diagnostics.inferred_sections,
         contents_lines=diagnostics.contents_lines,
+        appendix_unread=diagnostics.appendix_unread,
     )
 
 
@@ -89,15 +91,24 @@ def _missing(catalogue: Catalogue, paths: list[ItemPath]) -> tuple[str, ...]:
 
 
 def warning_line(diagnostics: Diagnostics, name: str) -> str | None:
-    """The one-line warning `commit` and `diff` print when a reading left lines unplaced."""
-    if not diagnostics.unplaced:
-        return None
-    first = diagnostics.unplaced[0]
-    return (
-        f"警告: {name}: 様式の項目に当てはまらない行が {len(diagnostics.unplaced)} 行あります "
-        f"(最初は {first.line} 行目、{first.attached_to or '先頭'} に含めました)。"
-        f"詳しくは hyoka check {name}"
-    )
+    """The warnings `commit` and `diff` print, a line each: lines left unplaced, and a 変更箇所
+    table that gave no row."""
+    lines = []
+    if diagnostics.unplaced:
+        first = diagnostics.unplaced[0]
+        lines.append(
+            f"警告: {name}: 様式の項目に当てはまらない行が {len(diagnostics.unplaced)} 行あります "
+            f"(最初は {first.line} 行目、{first.attached_to or '先頭'} に含めました)。"
+            f"詳しくは hyoka check {name}"
+        )
+    if diagnostics.appendix_unread is not None:
+        lines.append(_unread_table_line(name, diagnostics.appendix_unread))
+    return "\n".join(lines) or None
+
+
+def _unread_table_line(name: str, line: int) -> str:
+    return (f"警告: {name}: {line} 行目からの変更箇所の表が 1 行も読めません (列の区切りが失われた抽出です)。"
+            f"PDF は PDF のまま、Word/Excel はそのまま渡すか、表をタブ区切りで抽出してください")
 
 
 def check_text(result: CheckResult) -> str:
@@ -119,5 +130,7 @@ def check_text(result: CheckResult) -> str:
     lines.append(f"見出しがなく推定した節: {', '.join(result.inferred_sections) or 'なし'}")
     if result.contents_lines:
         lines.append(f"項目一覧として読み飛ばした行: {len(result.contents_lines)}")
+    if result.appendix_unread is not None:
+        lines.append(_unread_table_line(result.file, result.appendix_unread))
     return "\n".join(lines)
 

@@ -315,9 +315,23 @@ def _read_published(text: str, name: str) -> Reading:
         fuzzy=tuple(replace(f, path=_renamed(f.path, renamed)) for f in placer.fuzzy),
         inferred_sections=tuple(_renamed(path, renamed) for path in placer.inferred),
         contents_lines=tuple(sorted(i + 1 for i in contents)),
+        appendix_unread=_unread_table(raw_lines, appendix_at, rows),
     )
     report = Report(report_meta, (*cover_items, *items), tuple(rows), reader=CATALOGUE_READER)
     return Reading(report, diagnostics)
+
+
+# A 変更箇所 table this many lines long (header and blanks aside) holds at least one row.
+_TABLE_MIN_LINES = 6
+
+
+def _unread_table(raw_lines: Sequence[str], appendix_at: int | None, rows: Sequence[object]) -> int | None:
+    """The 変更箇所 heading's line number when its table has text but gave no row (see
+    :class:`Diagnostics`), else None."""
+    if appendix_at is None or rows:
+        return None
+    filled = sum(1 for line in raw_lines[appendix_at + 1 :] if line.strip())
+    return appendix_at + 1 if filled >= _TABLE_MIN_LINES else None
 
 
 @lru_cache(maxsize=16_384)

@@ -44,6 +44,9 @@ class Diagnostics:
     fuzzy: tuple[FuzzyLabel, ...] = ()
     inferred_sections: tuple[str, ...] = ()
     contents_lines: tuple[int, ...] = ()
+    # The line of a 変更箇所 heading whose table holds text but gave no row: an extraction that
+    # lost the table's columns (pdftotext without -layout). None when rows were read, or no table.
+    appendix_unread: int | None = None
 
 
 @dataclass(frozen=True)
