@@ -72,7 +72,6 @@ def is_html(data: bytes) -> bool:
     return head.startswith(_FRAGMENT_STARTS) and any(end in data[:65536].lower() for end in _FRAGMENT_ENDS)
 
 
-
 def printed_lines(rows: Rows) -> Rows:
     """Rows as printed lines: a cell whose text breaks over lines (Alt+Enter in Excel, paragraphs
     in a Word cell, lines of a PDF cell that end before its right edge) continues on the next
