@@ -219,3 +219,11 @@ def test_layout_variants_printed_one_cell_per_line_read_the_same(name: str) -> N
     for path in CLEAN:
         damaged = variant(path.read_text(encoding="utf-8"))
         assert _rows(one_cell_per_line(damaged)) == _rows(damaged), f"{path.name} {name}"
+
+
+def test_bracketed_label_numbers_printed_one_cell_per_line_read_the_same() -> None:
+    """"再委託" on its line above "（４）再委託の有無": the row header is form text whether the label's
+    number is circled or bracketed, on the label's line or above it (one rule, joins.circled_label)."""
+    for path in CLEAN:
+        bracketed = paren_circled(path.read_text(encoding="utf-8"))
+        assert _rows(one_cell_per_line(bracketed)) == _rows(bracketed), path.name

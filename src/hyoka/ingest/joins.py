@@ -29,6 +29,14 @@ _COLON_RE = re.compile(r"^[ \u3000]*([^:：\s]{2,3})[ \u3000]*[:：]")  # a shor
 Found = tuple[Match, int, Entry | None]
 
 
+def circled_label(cell: str) -> str | None:
+    """The cell as a circled label ("④再委託の有無"), whether printed with its circled number or
+    in brackets ("(4)再委託の有無", "（４）…", Word's numbered lists); None when it starts otherwise.
+    What a row header may stand before, on the label's line or the line above it."""
+    cell = cell.lstrip(" \u3000")
+    return cell if starts_circled(cell) else paren_to_circled(cell)
+
+
 class LabelJoins:
     """The placer's joining of broken and run-on labels (a mixin of
     :class:`hyoka.ingest.placer.Placer`, which owns the open levels and the search)."""
@@ -47,13 +55,14 @@ class LabelJoins:
         word that starts the next line's circled label, which must name a label of the form."""
         if following is None or not following.cells or line.rest:
             return False
-        head, printed = key(line.first), key(following.first)
-        if not head or len(head) > ROW_HEADER_MAX or not starts_circled(printed):
+        head, label_cell = key(line.first), circled_label(following.first)
+        if not head or len(head) > ROW_HEADER_MAX or label_cell is None:
             return False
+        printed = key(label_cell)
         label = split_circled(printed)[1]
         if len(label) <= len(head) or not label.startswith(head):
             return False
-        return self._search(printed) is not None or self._search_prefix(printed, following.first)[0] is not None
+        return self._search(printed) is not None or self._search_prefix(printed, label_cell)[0] is not None
 
     def _own_label_unread(self, line: Line) -> bool:
         """The open section's title alone on a line where the section has a label of that very name
@@ -121,14 +130,13 @@ class LabelJoins:
         """A short row header before a circled label whose value is run on: "再委託 | ④再委託の有無
         ※：[再委託しない]", or all in one cell when the extractor turned tabs into spaces.
         Returns the cells from the label on, with the value cut off the label, and the match."""
-        if len(cells) >= 2 and len(key(cells[0])) <= ROW_HEADER_MAX and (
-                starts_circled(cells[1].lstrip(" \u3000")) or paren_to_circled(cells[1]) is not None):
+        if len(cells) >= 2 and len(key(cells[0])) <= ROW_HEADER_MAX and circled_label(cells[1]) is not None:
             candidate, rest = cells[1], cells[2:]
         elif (head := _ROW_HEADER_RE.match(cells[0])) is not None:
             candidate, rest = cells[0][head.end() :], cells[1:]
         else:
             return None
-        candidate = paren_to_circled(candidate) or candidate  # "(4)再委託の有無": ④, as a label alone reads
+        candidate = circled_label(candidate) or candidate  # "(4)再委託の有無": ④, as a label alone reads
         printed = key(candidate)
         found = self._search(printed)
         if found is not None:
