@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from hyoka.ingest.appendix_stacked import is_stacked, stacked_rows
-from hyoka.ingest.lines import COLUMN_GAP_RE, MARKDOWN_BOLD_RE
+from hyoka.ingest.lines import MARKDOWN_BOLD_RE, tab_separated
 from hyoka.model import ChangeRow
 from hyoka.normalize import collapse_space
 
@@ -329,16 +329,9 @@ def _table_text(line: str) -> tuple[str, tuple[str, ...]]:
 
 
 def _columns(text: str) -> list[str]:
-    """A table line's cells: between tabs; in a line without tabs, between the pipes of a markdown
-    row (empty cells kept, so a continuation line keeps its column) or at runs of two or more
-    spaces or of full-width spaces, as the body's lines are split (``pdftotext -layout``). There
-    a continuation line's indent is one empty cell, whatever column it continues."""
-    if "\t" in text:
-        return text.split("\t")
-    stripped = text.strip()
-    if stripped.startswith("|") and stripped.endswith("|") and stripped.count("|") >= 3:
-        return [cell.strip() for cell in stripped[1:-1].split("|")]
-    return COLUMN_GAP_RE.sub("\t", text.rstrip()).split("\t")
+    """A table line's cells: between tabs (leading ones kept: they say which column a continuation
+    line is in), else as the body's lines are split (:func:`~hyoka.ingest.lines.tab_separated`)."""
+    return (text if "\t" in text else tab_separated(text.rstrip())).split("\t")
 
 
 def split_cells(line: object) -> list[str] | None:

@@ -21,7 +21,7 @@ _INLINE_NOISE_RE = re.compile(r"</?(?:b|strong|em|i|u|span)\b[^>]*>", re.IGNOREC
 # Markdown emphasis around a cell's text ("**①事務の名称**"), as PDF-to-markdown converters print
 # labels and headers: markup, like <b>. Only paired **, never a lone * (an OCR'd ※).
 MARKDOWN_BOLD_RE = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*")
-COLUMN_GAP_RE = re.compile(r"(?: {2,}|\u3000+)")
+_COLUMN_GAP_RE = re.compile(r"(?: {2,}|\u3000+)")
 _APPENDIX_RE = re.compile(r"^[(（]\s*別添\s*(\d)\s*[)）]\s*(.*)$")
 # Page numbers and table rules; a lone dash is not one: it is the value "-" (none) of a label
 # whose value an extractor put on the next line.
@@ -92,18 +92,23 @@ def split_cells(raw: str) -> tuple[str, ...]:
     if "**" in raw:
         raw = MARKDOWN_BOLD_RE.sub(r"\1", raw)
     raw = join_circled(raw)  # "① 入手元": layout, not text (labels and values alike)
-    if raw.startswith("|") and raw.count("|") >= 2:
-        # A markdown table row ("| ①入手元 ※ | [○] 本人 |"): the pipes are the cell borders.
-        raw = raw.strip("|").replace("|", "\t")
-    elif "\t" not in raw:
-        # Layout-preserving extractors (pdftotext -layout) separate columns by runs of spaces.
-        raw = COLUMN_GAP_RE.sub("\t", raw)
-    cells = [collapse_space(c) for c in raw.split("\t")]
+    cells = [collapse_space(c) for c in tab_separated(raw).split("\t")]
     while cells and not cells[0]:
         cells.pop(0)
     while cells and not cells[-1]:
         cells.pop()
     return tuple(cells)
+
+
+def tab_separated(raw: str) -> str:
+    """A printed line with its cells separated by tabs, whatever separated them: the pipes of a
+    markdown table row ("| ①入手元 ※ | [○] 本人 |", empty cells kept) or, in a line without tabs,
+    runs of two or more spaces or of full-width spaces (pdftotext -layout; an indent stays one
+    empty cell). Shared by the body's lines and the 変更箇所 table's."""
+    stripped = raw.strip(" \u3000")
+    if stripped.startswith("|") and stripped.count("|") >= 2:
+        return stripped.strip("|").replace("|", "\t")
+    return raw if "\t" in raw else _COLUMN_GAP_RE.sub("\t", raw)
 
 
 def is_noise(line: Line) -> bool:
