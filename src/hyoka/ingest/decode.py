@@ -31,14 +31,15 @@ def decode_bytes(data: bytes, name: str = "入力") -> str:
         return other.replace("\r\n", "\n").replace("\r", "\n")
     if b"\x00" in data[:65536]:
         raise InputError(f"{name}: バイナリファイルは読めません / binary file")
-    text = _decode(data, name)
+    text = decode_text(data, name)
     controls = len(_CONTROL_RE.findall(text, 0, 65536))
     if controls > max(8, len(text[:65536]) // 100):
         raise InputError(f"{name}: 制御文字が多く、テキストではありません / not a text file")
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def _decode(data: bytes, name: str) -> str:
+def decode_text(data: bytes, name: str) -> str:
+    """UTF-8 (BOM or not), else Shift_JIS/CP932 with no stray byte; InputError otherwise."""
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     try:

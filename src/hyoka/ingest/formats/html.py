@@ -24,6 +24,7 @@ import re
 from html.parser import HTMLParser
 
 from hyoka.errors import InputError
+from hyoka.ingest.decode import decode_text
 
 Rows = list[list[str]]
 
@@ -36,19 +37,20 @@ _SPACES_RE = re.compile(r"[ \t\u00a0\r\f\v]+")
 _BRACKETED_BOX_RE = re.compile(r"[\[［]\s*\[(○| )\]\s*[\]］]")  # "[<input>]": the page's brackets around the box
 
 
+_SHIFT_JIS_NAMES = {"shift_jis": "cp932", "shift-jis": "cp932", "x-sjis": "cp932", "sjis": "cp932"}
+
+
 def decode_page(data: bytes, name: str) -> str:
-    """The page's text, by the charset it declares, else UTF-8, else Shift_JIS (CP932)."""
+    """The page's text, by the charset it declares, else as a text file is decoded (UTF-8, else
+    Shift_JIS: :func:`hyoka.ingest.decode.decode_text`)."""
     declared = _CHARSET_RE.search(data[:8192])
-    candidates = [declared.group(1).decode("ascii").lower()] if declared else []
-    candidates += ["utf-8", "cp932"]
-    for encoding in candidates:
-        encoding = {"shift_jis": "cp932", "shift-jis": "cp932", "x-sjis": "cp932", "sjis": "cp932"}.get(
-            encoding, encoding)
+    if declared is not None:
+        encoding = declared.group(1).decode("ascii").lower()
         try:
-            return data.decode(encoding).lstrip("\ufeff")
+            return data.decode(_SHIFT_JIS_NAMES.get(encoding, encoding)).lstrip("\ufeff")
         except (UnicodeDecodeError, LookupError):
-            continue
-    raise InputError(f"{name}: 文字コードを判別できません (Web ページ) / undecodable web page")
+            pass
+    return decode_text(data, name).lstrip("\ufeff")
 
 
 class _Page(HTMLParser):
