@@ -14,7 +14,7 @@ LibreOffice Calc heads an exported workbook with an "Overview" of links to its s
 (``<a href="#table0">``) and each sheet with "Sheet N: name": export furniture, not the report's
 text, and skipped.
 
-The page's bytes are decoded by the charset it declares (Word saves Shift_JIS pages), else as
+The page's bytes are decoded by the charset it declares (Shift_JIS pages included), else as
 UTF-8, else Shift_JIS; a page that decodes as none is refused as text would be.
 """
 
