@@ -5,6 +5,9 @@ a band is flagged as a しきい値判断 change."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
+
+import pytest
 
 from typer.testing import CliRunner
 
@@ -24,6 +27,22 @@ def test_the_kiso_sample_reads_onto_form_2() -> None:
     paths = {str(item.path) for item in read_file(KISO / "v1.txt").report.items}
     assert {"II/1/評価対象の事務の対象人数は何人か", "III/しきい値判断結果", "I/4/①実施の有無"} <= paths
 
+
+
+@pytest.mark.parametrize("edition", ["平成26年4月", "平成28年1月"])
+def test_a_kiso_report_of_an_earlier_edition_reads_with_that_edition(tmp_path: Path, edition: str) -> None:
+    """Published 基礎項目評価書 print [平成26年4月 様式2] and [平成28年1月 様式2] on their cover: the
+    catalogue is asked for that edition (not the newest), and the same items are read."""
+    text = (KISO / "v1.txt").read_text("utf-8")
+    assert "[平成29年5月 様式2]" in text
+    older = tmp_path / "older.txt"
+    older.write_text(text.replace("[平成29年5月 様式2]", f"[{edition} 様式2]"), "utf-8")
+    result = CliRunner().invoke(app, ["check", str(older), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert (data["edition"], data["edition_used"]) == (edition, edition)
+    assert data["unplaced"] == []
+    assert read_file(older).report.items == read_file(KISO / "v1.txt").report.items
 
 def test_a_band_crossing_in_the_kiso_sample_is_flagged() -> None:
     result = CliRunner().invoke(app, ["diff", str(KISO / "v1.txt"), str(KISO / "v2.txt"), "--format", "json"])
