@@ -25,7 +25,8 @@ digits. ``--office-pdf`` regenerates them (needs LibreOffice; Debian: libreoffic
 libreoffice-writer); ``--office-html`` writes ``printed/vN.excel.html`` and ``.word.html``, the
 same saved as a web page (``--convert-to html``); ``--pandoc`` writes ``printed/vN.pandoc.gfm.md``
 and ``.pandoc.html``, vN.docx converted by pandoc (Debian: pandoc); ``--pdftotext`` writes
-``printed/v2.pdftotext.txt``, v2.pdf through poppler's pdftotext in its default mode.
+``printed/v2.pdftotext.txt``, v2.pdf through poppler's pdftotext in its default mode; ``--csv``
+writes ``printed/vN.excel.csv``, vN.xlsx saved as CSV (Shift_JIS) by LibreOffice, sheet after sheet.
 """
 
 from __future__ import annotations
@@ -529,6 +530,38 @@ def write_pdftotext_samples(folder: Path = SAMPLES) -> list[Path]:
     return [target]
 
 
+
+# LibreOffice's CSV filter options: comma, double quote, Shift_JIS (64, what Excel's
+# "CSV (コンマ区切り)" writes on Japanese Windows), from line 1, cells as shown (dates in their era
+# format), every sheet to a file of its own (-1).
+_CSV_FILTER = "csv:Text - txt - csv (StarCalc):44,34,64,1,,0,false,true,true,false,false,-1"
+
+
+def write_csv_samples(folder: Path = SAMPLES) -> list[Path]:
+    """printed/vN.excel.csv: vN.xlsx saved as CSV by LibreOffice, one file per sheet, joined in the
+    workbook's order (the hidden sheet of choice options left out), in Shift_JIS."""
+    import subprocess
+
+    from openpyxl import load_workbook
+
+    soffice, out = _tool_and_folder(
+        "soffice", "LibreOffice (soffice) が見つかりません / install libreoffice-calc", folder)
+    written = []
+    with TemporaryDirectory() as work:
+        for stem in OFFICE_PRINTED:
+            source = folder / f"{stem}.xlsx"
+            subprocess.run(
+                [soffice, f"-env:UserInstallation=file://{work}/profile", "--headless", "--convert-to", _CSV_FILTER,
+                 "--outdir", work, str(source)],
+                check=True, capture_output=True, timeout=300,
+            )
+            book = load_workbook(source, read_only=True)
+            shown = [sheet.title for sheet in book.worksheets if sheet.sheet_state == "visible"]
+            target = out / f"{stem}.excel.csv"
+            target.write_bytes(b"".join((Path(work) / f"{stem}-{title}.csv").read_bytes() for title in shown))
+            written.append(target)
+    return written
+
 def main() -> None:
     only = set(sys.argv[1:])
     paths = []
@@ -544,6 +577,8 @@ def main() -> None:
         paths += write_pandoc_samples()
     if "--pdftotext" in only:
         paths += write_pdftotext_samples()
+    if "--csv" in only:
+        paths += write_csv_samples()
     for path in paths:
         print(path.relative_to(REPO))
 

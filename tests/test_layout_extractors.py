@@ -1,6 +1,6 @@
 """Layouts of other extractors than the seeds': columns as runs of spaces (pdftotext -layout) or
 full-width spaces, markdown tables and bold, every cell on a line of its own, circled numbers printed as
-"(3)", section numerals as digits.
+"(3)", section numerals as digits, the cells saved as CSV.
 
 Each variant changes only how cells are delimited or numbers printed, so the reading must give
 the same item paths and values and `diff` no row. Seed 001 runs only where the variant cannot
@@ -10,6 +10,8 @@ that stay in values as text, and so changes that text.
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -114,6 +116,16 @@ def digit_sections(text: str) -> str:
     return "\n".join(_SECTION_RE.sub(lambda m: m.group(1) + _DIGITS[m.group(2)], line) for line in text.split("\n"))
 
 
+
+def excel_csv(text: str) -> str:
+    """The text's cells as Excel saves a sheet as CSV: every row padded with empty cells to the
+    sheet's widest row, a cell quoted only when it holds a comma, quote or line break."""
+    rows = [line.split("\t") for line in text.split("\n")]
+    width = max(len(row) for row in rows)
+    out = io.StringIO(newline="")
+    csv.writer(out, lineterminator="\r\n").writerows(row + [""] * (width - len(row)) for row in rows)
+    return out.getvalue()
+
 VARIANTS: dict[str, Callable[[str], str]] = {
     "space_columns": space_columns,
     "ideographic_columns": ideographic_columns,
@@ -123,12 +135,13 @@ VARIANTS: dict[str, Callable[[str], str]] = {
     "markdown_gfm": markdown_gfm,
     "paren_circled": paren_circled,
     "digit_sections": digit_sections,
+    "excel_csv": excel_csv,
 }
 CLEAN = [*sorted(p for p in SEEDS.glob("*.txt") if not p.stem.startswith("001")),
          *sorted((SAMPLES / "sakuragawa").glob("v*.txt")), *sorted((SAMPLES / "midori").glob("v*.txt"))]
 OCR = sorted(SEEDS.glob("001_*.txt"))
 CASES = [(p, name) for p in CLEAN for name in VARIANTS] + [
-    (p, name) for p in OCR for name in ("markdown_table", "digit_sections")
+    (p, name) for p in OCR for name in ("markdown_table", "digit_sections", "excel_csv")
 ]
 
 
@@ -178,7 +191,8 @@ def test_a_change_table_printed_one_cell_per_line_reads_row_by_row(name: str) ->
 # The cover and the 変更箇所 table of every layout that does not rewrite their text (paren_circled and
 # digit_sections reprint the table's 項目 cells; one cell per line has its own test above). Before,
 # the table was split at tabs only: space- and pipe-separated layouts read no row at all.
-_SAME_TABLE = ("space_columns", "ideographic_columns", "markdown_table", "markdown_bold", "markdown_gfm")
+_SAME_TABLE = ("space_columns", "ideographic_columns", "markdown_table", "markdown_bold", "markdown_gfm",
+               "excel_csv")
 
 
 @pytest.mark.parametrize(("path", "name"), [(p, n) for p in CLEAN for n in _SAME_TABLE],

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from hyoka.errors import HyokaError, InputError
 from hyoka.ingest.decode import decode_bytes, read_text_file
+from hyoka.ingest.delimited import csv_as_text
 from hyoka.ingest.markdown import markdown_as_text
 from hyoka.ingest.native import dumps, loads, looks_native
 from hyoka.ingest.published import read_published
@@ -55,7 +56,7 @@ def read_text(text: str, name: str = "入力") -> Reading:
     if looks_native(text):
         return Reading(loads(text))
     try:
-        return read_published(markdown_as_text(text), name)
+        return read_published(markdown_as_text(csv_as_text(text)), name)
     except HyokaError:
         raise
     except Exception as exc:
