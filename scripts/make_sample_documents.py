@@ -26,7 +26,8 @@ libreoffice-writer); ``--office-html`` writes ``printed/vN.excel.html`` and ``.w
 same saved as a web page (``--convert-to html``); ``--pandoc`` writes ``printed/vN.pandoc.gfm.md``
 and ``.pandoc.html``, vN.docx converted by pandoc (Debian: pandoc); ``--pdftotext`` writes
 ``printed/v2.pdftotext.txt``, v2.pdf through poppler's pdftotext in its default mode; ``--csv``
-writes ``printed/vN.excel.csv``, vN.xlsx saved as CSV (Shift_JIS) by LibreOffice, sheet after sheet.
+writes ``printed/vN.excel.csv``, vN.xlsx saved as CSV (Shift_JIS) by LibreOffice, sheet after sheet;
+``--odf`` writes ``printed/v2.ods`` and ``v2.odt`` (LibreOffice's own formats, refused by hyoka).
 """
 
 from __future__ import annotations
@@ -472,7 +473,8 @@ def _tool_and_folder(command: str, missing: str, folder: Path) -> tuple[str, Pat
     return path, out
 
 
-def write_office_pdf_samples(folder: Path = SAMPLES, to: str = "pdf") -> list[Path]:
+def write_office_pdf_samples(folder: Path = SAMPLES, to: str = "pdf",
+                             stems: tuple[str, ...] = OFFICE_PRINTED) -> list[Path]:
     """printed/vN.excel.pdf and printed/vN.word.pdf: vN.xlsx and vN.docx printed by LibreOffice
     (with ``to="html"``, printed/vN.excel.html and .word.html: the same saved as a web page)."""
     import shutil
@@ -482,15 +484,17 @@ def write_office_pdf_samples(folder: Path = SAMPLES, to: str = "pdf") -> list[Pa
         "soffice", "LibreOffice (soffice) が見つかりません / install libreoffice-calc and libreoffice-writer", folder)
     written = []
     with TemporaryDirectory() as work:
-        for stem in OFFICE_PRINTED:
+        for stem in stems:
             for suffix, kind in ((".xlsx", "excel"), (".docx", "word")):
+                if (to, suffix) in (("ods", ".docx"), ("odt", ".xlsx")):
+                    continue  # a spreadsheet format from the workbook, a text one from the document
                 source = folder / f"{stem}{suffix}"
                 subprocess.run(
                     [soffice, f"-env:UserInstallation=file://{work}/profile", "--headless", "--convert-to", to,
                      "--outdir", work, str(source)],
                     check=True, capture_output=True, timeout=300,
                 )
-                target = out / f"{stem}.{kind}.{to}"
+                target = out / (f"{stem}.{to}" if to in ("ods", "odt") else f"{stem}.{kind}.{to}")
                 shutil.move(str(Path(work) / f"{stem}.{to}"), target)
                 written.append(target)
     return written
@@ -562,6 +566,12 @@ def write_csv_samples(folder: Path = SAMPLES) -> list[Path]:
             written.append(target)
     return written
 
+
+def write_odf_samples(folder: Path = SAMPLES) -> list[Path]:
+    """printed/v2.ods and printed/v2.odt: v2.xlsx and v2.docx saved by LibreOffice in its own
+    OpenDocument formats, which hyoka refuses in one line (save as xlsx / docx)."""
+    return [path for to in ("ods", "odt") for path in write_office_pdf_samples(folder, to=to, stems=("v2",))]
+
 def main() -> None:
     only = set(sys.argv[1:])
     paths = []
@@ -579,6 +589,8 @@ def main() -> None:
         paths += write_pdftotext_samples()
     if "--csv" in only:
         paths += write_csv_samples()
+    if "--odf" in only:
+        paths += write_odf_samples()
     for path in paths:
         print(path.relative_to(REPO))
 

@@ -543,3 +543,15 @@ def test_excel_and_word_97_files_are_refused_with_what_to_do(tmp_path: Path, str
     with pytest.raises(InputError, match=re.escape(needle)):
         xls_rows(path.read_bytes(), str(path))
     assert needle in _refused_by_commit(tmp_path, path)
+
+
+@pytest.mark.parametrize("name", ["v2.ods", "v2.odt"])
+def test_an_opendocument_file_is_refused_with_what_to_save_it_as(tmp_path: Path, name: str) -> None:
+    """LibreOffice's own formats (a zip like xlsx/docx, named by its ``mimetype`` member) get their
+    own line saying to save as xlsx or docx, not the bare "zip archive"; nothing is written."""
+    path = SAMPLES / "sakuragawa" / "printed" / name
+    with zipfile.ZipFile(path) as archive:
+        assert archive.read("mimetype").startswith(b"application/vnd.oasis.opendocument.")
+    output = _refused_by_commit(tmp_path, path)
+    assert "OpenDocument" in output and ".xlsx" in output and ".docx" in output
+    assert "ZIP" not in output

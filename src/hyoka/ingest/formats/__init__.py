@@ -20,7 +20,7 @@ from typing import Literal
 from hyoka.errors import InputError
 
 Rows = list[list[str]]
-Kind = Literal["pdf", "xlsx", "docx", "xls", "zip", "utf16", "html", "text"]
+Kind = Literal["pdf", "xlsx", "docx", "xls", "odf", "zip", "utf16", "html", "text"]
 
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _NAMES = {"pdf": "PDF", "xlsx": "Excel (xlsx)", "docx": "Word (docx)", "xls": "Excel 97-2003 (xls)",
@@ -37,8 +37,12 @@ def sniff(data: bytes) -> Kind:
         return "xls"
     if data.startswith(b"PK\x03\x04"):
         try:
-            names = set(zipfile.ZipFile(BytesIO(data)).namelist())
-        except (zipfile.BadZipFile, ValueError, OSError):
+            archive = zipfile.ZipFile(BytesIO(data))
+            names = set(archive.namelist())
+            if "mimetype" in names and archive.getinfo("mimetype").file_size <= 256 \
+                    and archive.read("mimetype").startswith(b"application/vnd.oasis.opendocument."):
+                return "odf"
+        except (zipfile.BadZipFile, ValueError, OSError, RuntimeError, NotImplementedError):
             return "zip"
         if "xl/workbook.xml" in names:
             return "xlsx"
@@ -143,6 +147,11 @@ def file_text(data: bytes, name: str) -> str | None:
         return None
     if kind == "utf16":
         return decode_utf16(data, name).lstrip("\ufeff")
+    if kind == "odf":
+        raise InputError(
+            f"{name}: OpenDocument (ods/odt) は読めません: LibreOffice の「名前を付けて保存」で Excel 2007-365 (.xlsx)"
+            " または Word 2007-365 (.docx) として保存してください / OpenDocument: save as xlsx or docx"
+        )
     if kind == "zip":
         raise InputError(
             f"{name}: バイナリファイル (ZIP) は読めません: xlsx/docx ではありません / zip archive, not xlsx or docx"
