@@ -27,7 +27,7 @@ same saved as a web page (``--convert-to html``); ``--pandoc`` writes ``printed/
 and ``.pandoc.html``, vN.docx converted by pandoc (Debian: pandoc); ``--pdftotext`` writes
 ``printed/v2.pdftotext.txt``, v2.pdf through poppler's pdftotext in its default mode; ``--csv``
 writes ``printed/vN.excel.csv``, vN.xlsx saved as CSV (Shift_JIS) by LibreOffice, sheet after sheet;
-``--odf`` writes ``printed/v2.ods`` and ``v2.odt`` (LibreOffice's own formats, refused by hyoka).
+``--refused`` writes ``printed/v2.ods|odt|xls|doc`` (OpenDocument and Office 97-2003, refused by hyoka).
 """
 
 from __future__ import annotations
@@ -473,6 +473,10 @@ def _tool_and_folder(command: str, missing: str, folder: Path) -> tuple[str, Pat
     return path, out
 
 
+# Formats hyoka refuses, each written from the sample of its kind.
+_REFUSED = {"ods": ".xlsx", "odt": ".docx", "xls": ".xlsx", "doc": ".docx"}
+
+
 def write_office_pdf_samples(folder: Path = SAMPLES, to: str = "pdf",
                              stems: tuple[str, ...] = OFFICE_PRINTED) -> list[Path]:
     """printed/vN.excel.pdf and printed/vN.word.pdf: vN.xlsx and vN.docx printed by LibreOffice
@@ -486,7 +490,7 @@ def write_office_pdf_samples(folder: Path = SAMPLES, to: str = "pdf",
     with TemporaryDirectory() as work:
         for stem in stems:
             for suffix, kind in ((".xlsx", "excel"), (".docx", "word")):
-                if (to, suffix) in (("ods", ".docx"), ("odt", ".xlsx")):
+                if _REFUSED.get(to, suffix) != suffix:
                     continue  # a spreadsheet format from the workbook, a text one from the document
                 source = folder / f"{stem}{suffix}"
                 subprocess.run(
@@ -494,7 +498,7 @@ def write_office_pdf_samples(folder: Path = SAMPLES, to: str = "pdf",
                      "--outdir", work, str(source)],
                     check=True, capture_output=True, timeout=300,
                 )
-                target = out / (f"{stem}.{to}" if to in ("ods", "odt") else f"{stem}.{kind}.{to}")
+                target = out / (f"{stem}.{to}" if to in _REFUSED else f"{stem}.{kind}.{to}")
                 shutil.move(str(Path(work) / f"{stem}.{to}"), target)
                 written.append(target)
     return written
@@ -567,10 +571,10 @@ def write_csv_samples(folder: Path = SAMPLES) -> list[Path]:
     return written
 
 
-def write_odf_samples(folder: Path = SAMPLES) -> list[Path]:
-    """printed/v2.ods and printed/v2.odt: v2.xlsx and v2.docx saved by LibreOffice in its own
-    OpenDocument formats, which hyoka refuses in one line (save as xlsx / docx)."""
-    return [path for to in ("ods", "odt") for path in write_office_pdf_samples(folder, to=to, stems=("v2",))]
+def write_refused_samples(folder: Path = SAMPLES) -> list[Path]:
+    """printed/v2.ods|odt|xls|doc: v2.xlsx and v2.docx saved by LibreOffice in OpenDocument and in
+    Office 97-2003 formats, which hyoka refuses in one line saying what to save them as."""
+    return [path for to in _REFUSED for path in write_office_pdf_samples(folder, to=to, stems=("v2",))]
 
 def main() -> None:
     only = set(sys.argv[1:])
@@ -589,8 +593,8 @@ def main() -> None:
         paths += write_pdftotext_samples()
     if "--csv" in only:
         paths += write_csv_samples()
-    if "--odf" in only:
-        paths += write_odf_samples()
+    if "--refused" in only:
+        paths += write_refused_samples()
     for path in paths:
         print(path.relative_to(REPO))
 

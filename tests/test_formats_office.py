@@ -534,10 +534,11 @@ OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504
 
 
 @pytest.mark.parametrize(
-    ("stream", "needle"), [("Workbook", "Excel ブック (*.xlsx)"), ("WordDocument", "Word 文書 (*.docx)")]
+    ("stream", "needle"), [("Workbook", "Excel ブック (*.xlsx)"), ("WordDocument", "Word 文書 (*.docx)"),
+                           ("DocumentText", "一太郎"), ("PowerPoint Document", "一太郎")]
 )
 def test_excel_and_word_97_files_are_refused_with_what_to_do(tmp_path: Path, stream: str, needle: str) -> None:
-    path = tmp_path / "old.xls"
+    path = tmp_path / "old.xls"  # the name says nothing: the streams decide
     path.write_bytes(OLE + stream.encode("utf-16-le") + b"\x00" * 64)
     assert sniff(path.read_bytes()) == "xls"
     with pytest.raises(InputError, match=re.escape(needle)):
@@ -555,3 +556,14 @@ def test_an_opendocument_file_is_refused_with_what_to_save_it_as(tmp_path: Path,
     output = _refused_by_commit(tmp_path, path)
     assert "OpenDocument" in output and ".xlsx" in output and ".docx" in output
     assert "ZIP" not in output
+
+
+
+@pytest.mark.parametrize(("suffix", "needle"), [(".xls", "Excel ブック (*.xlsx)"), (".doc", "Word 文書 (*.docx)")])
+def test_office_97_files_written_by_libreoffice_are_refused_with_what_to_do(
+        tmp_path: Path, suffix: str, needle: str) -> None:
+    """The sample saved by LibreOffice as Excel 97-2003 / Word 97-2003 (a .doc also holds a "Book"
+    stream name, so Word is asked first)."""
+    path = SAMPLES / "sakuragawa" / "printed" / f"v2{suffix}"
+    assert sniff(path.read_bytes()) == "xls"
+    assert needle in _refused_by_commit(tmp_path, path)

@@ -626,7 +626,7 @@ def docx_rows(data: bytes, name: str) -> Rows:
 
 
 def xls_rows(data: bytes, name: str) -> Rows:
-    """Excel 97-2003 (and Word 97-2003) files are refused with what to do instead: their binary
+    """Excel 97-2003 (and Word 97-2003, 一太郎 and other OLE) files are refused with what to do instead: their binary
     formats need a reader of their own (xlrd reads values and merges but no drop-downs, so a choice
     would read differently than from the xlsx), and Excel or Word saves them as xlsx/docx in one
     step."""
@@ -634,6 +634,13 @@ def xls_rows(data: bytes, name: str) -> Rows:
         raise InputError(
             f"{name}: Word 97-2003 (doc) 形式は読めません。Word で「名前を付けて保存」から Word 文書 (*.docx) "
             "として保存してください / doc not supported: save as docx"
+        )
+    if not any(stream.encode("utf-16-le") in data for stream in ("Workbook", "Book")):
+        # The same container holds 一太郎 (.jtd), PowerPoint 97-2003 and other documents: no Excel
+        # stream, so "save as xlsx" would mislead.
+        raise InputError(
+            f"{name}: この複合文書形式 (一太郎・PowerPoint 97-2003 など) は読めません。評価書を PDF、Word 文書 (*.docx)"
+            " または Excel ブック (*.xlsx) として保存してください / OLE document not supported"
         )
     raise InputError(
         f"{name}: Excel 97-2003 (xls) 形式は読めません。Excel で「名前を付けて保存」から Excel ブック (*.xlsx) "
