@@ -27,7 +27,8 @@ same saved as a web page (``--convert-to html``); ``--pandoc`` writes ``printed/
 and ``.pandoc.html``, vN.docx converted by pandoc (Debian: pandoc); ``--pdftotext`` writes
 ``printed/v2.pdftotext.txt``, v2.pdf through poppler's pdftotext in its default mode; ``--csv``
 writes ``printed/vN.excel.csv``, vN.xlsx saved as CSV (Shift_JIS) by LibreOffice, sheet after sheet;
-``--refused`` writes ``printed/v2.ods|odt|xls|doc`` (OpenDocument and Office 97-2003, refused by hyoka).
+``--refused`` writes ``printed/v2.ods|odt|xls|doc`` (OpenDocument and Office 97-2003, refused by hyoka);
+``--markitdown`` writes ``printed/v2.markitdown.xlsx|docx|pdf.md`` (Microsoft's markitdown).
 """
 
 from __future__ import annotations
@@ -576,6 +577,24 @@ def write_refused_samples(folder: Path = SAMPLES) -> list[Path]:
     Office 97-2003 formats, which hyoka refuses in one line saying what to save them as."""
     return [path for to in _REFUSED for path in write_office_pdf_samples(folder, to=to, stems=("v2",))]
 
+
+def write_markitdown_samples(folder: Path = SAMPLES) -> list[Path]:
+    """printed/v2.markitdown.xlsx.md, .docx.md and .pdf.md: v2.xlsx, v2.docx and v2.pdf converted by
+    Microsoft's markitdown (``pip install 'markitdown[docx,xlsx,pdf]'``), as a clerk turns a file
+    into text for other tools: a workbook as pandas tables (NaN, Unnamed: 1, dates as
+    2016-01-01 00:00:00), a PDF as pdfminer's lines (kanji as Kangxi radicals)."""
+    import subprocess
+
+    markitdown, out = _tool_and_folder(
+        "markitdown", "markitdown が見つかりません / pip install 'markitdown[docx,xlsx,pdf]'", folder)
+    written = []
+    for suffix in ("xlsx", "docx", "pdf"):
+        target = out / f"v2.markitdown.{suffix}.md"
+        done = subprocess.run([markitdown, str(folder / f"v2.{suffix}")], check=True, capture_output=True, timeout=300)
+        target.write_bytes(done.stdout)
+        written.append(target)
+    return written
+
 def main() -> None:
     only = set(sys.argv[1:])
     paths = []
@@ -595,6 +614,8 @@ def main() -> None:
         paths += write_csv_samples()
     if "--refused" in only:
         paths += write_refused_samples()
+    if "--markitdown" in only:
+        paths += write_markitdown_samples()
     for path in paths:
         print(path.relative_to(REPO))
 

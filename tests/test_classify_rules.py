@@ -42,6 +42,26 @@ def test_notation_only(before: str, after: str) -> None:
     assert decide_on(before, after).rule == "notation_only"
 
 
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [("平成28年1月1日", "2016-01-01 00:00:00"), ("令和6年3月1日", "2024/03/01"), ("令和元年5月1日", "2019-05-01")],
+)
+def test_the_same_day_printed_another_way_is_notation_only(before: str, after: str) -> None:
+    """A date cell as a workbook's exports print it (pandas: 2016-01-01 00:00:00) names the same day."""
+    d = decide_on(before, after, path="II/2/⑤保有開始日")
+    assert (d.rule, d.important, d.timing) == ("notation_only", False, "事後")
+    assert "同じ日付" in d.evidence
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [("平成28年1月1日", "2016-01-02 00:00:00"), ("平成28年1月1日", "平成28年1月1日から使用する"),
+     ("2016-01-01 09:30:00", "平成28年1月1日")],
+)
+def test_another_day_or_a_date_in_a_sentence_is_not_a_notation(before: str, after: str) -> None:
+    assert decide_on(before, after, path="II/2/⑤保有開始日").rule != "notation_only"
+
 def test_typo_inside_a_word_is_formal() -> None:
     d = decide_on("収納管理シテスムで管理する。", "収納管理システムで管理する。")
     assert (d.rule, d.timing) == ("typo", "事後")

@@ -31,7 +31,8 @@ from hyoka.diff.align import align
 from hyoka.errors import InputError
 from hyoka.ingest import parse_text
 from hyoka.ingest.formats import rows_to_text, sniff
-from hyoka.ingest.formats.pdf import _SHARED_GLYPHS, pdf_rows, unradical
+from hyoka.ingest.formats.pdf import pdf_rows
+from hyoka.ingest.radicals import _SHARED_GLYPHS, unradical
 from hyoka.model import Report, value_display
 from pdf_fixtures import CHROMEDRIVER, CHROMIUM, NO_CHROMIUM, chromium, layout_rows, print_html, report_layout
 

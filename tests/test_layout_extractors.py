@@ -1,6 +1,6 @@
 """Layouts of other extractors than the seeds': columns as runs of spaces (pdftotext -layout) or
 full-width spaces, markdown tables and bold, every cell on a line of its own, circled numbers printed as
-"(3)", section numerals as digits, the cells saved as CSV.
+"(3)", section numerals as digits, the cells saved as CSV, kanji as Kangxi radicals.
 
 Each variant changes only how cells are delimited or numbers printed, so the reading must give
 the same item paths and values and `diff` no row. Seed 001 runs only where the variant cannot
@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import unicodedata
 from collections.abc import Callable
 from pathlib import Path
 
@@ -21,6 +22,7 @@ import pytest
 from conftest import SAMPLES, SEEDS
 from hyoka.diff.align import align
 from hyoka.ingest import parse_text
+from hyoka.ingest.radicals import _SHARED_GLYPHS
 from hyoka.model import value_to_json
 from hyoka.numbering import CIRCLED
 
@@ -126,6 +128,17 @@ def excel_csv(text: str) -> str:
     csv.writer(out, lineterminator="\r\n").writerows(row + [""] * (width - len(row)) for row in rows)
     return out.getvalue()
 
+
+# Each kanji a Kangxi radical folds to (NFKC), written as that radical, and 「・」 as 「‧」: what a text
+# layer that stores a glyph's lowest code point gives to pdfminer, pdftotext or a viewer's copy.
+_AS_RADICAL = str.maketrans({**{unicodedata.normalize("NFKC", chr(code)): chr(code) for code in range(0x2F00, 0x2FD6)
+                               if chr(code) not in _SHARED_GLYPHS}, "・": "\u2027"})
+
+
+def kangxi_radicals(text: str) -> str:
+    """Kanji written as the Kangxi radicals that share their glyph (「個⼈情報」, 「⽇付」)."""
+    return text.translate(_AS_RADICAL)
+
 VARIANTS: dict[str, Callable[[str], str]] = {
     "space_columns": space_columns,
     "ideographic_columns": ideographic_columns,
@@ -136,12 +149,13 @@ VARIANTS: dict[str, Callable[[str], str]] = {
     "paren_circled": paren_circled,
     "digit_sections": digit_sections,
     "excel_csv": excel_csv,
+    "kangxi_radicals": kangxi_radicals,
 }
 CLEAN = [*sorted(p for p in SEEDS.glob("*.txt") if not p.stem.startswith("001")),
          *sorted((SAMPLES / "sakuragawa").glob("v*.txt")), *sorted((SAMPLES / "midori").glob("v*.txt"))]
 OCR = sorted(SEEDS.glob("001_*.txt"))
 CASES = [(p, name) for p in CLEAN for name in VARIANTS] + [
-    (p, name) for p in OCR for name in ("markdown_table", "digit_sections", "excel_csv")
+    (p, name) for p in OCR for name in ("markdown_table", "digit_sections", "excel_csv", "kangxi_radicals")
 ]
 
 
@@ -192,7 +206,7 @@ def test_a_change_table_printed_one_cell_per_line_reads_row_by_row(name: str) ->
 # digit_sections reprint the table's 項目 cells; one cell per line has its own test above). Before,
 # the table was split at tabs only: space- and pipe-separated layouts read no row at all.
 _SAME_TABLE = ("space_columns", "ideographic_columns", "markdown_table", "markdown_bold", "markdown_gfm",
-               "excel_csv")
+               "excel_csv", "kangxi_radicals")
 
 
 @pytest.mark.parametrize(("path", "name"), [(p, n) for p in CLEAN for n in _SAME_TABLE],

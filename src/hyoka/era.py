@@ -27,6 +27,18 @@ _ABBREVIATED_RE = re.compile(
 )
 _LETTER_ERAS = {"R": "令和", "H": "平成", "S": "昭和"}
 
+# A cell that is a date and nothing else: era or ISO-like, the ISO one perhaps with the midnight
+# time pandas and some exporters print for a date cell ("2016-01-01 00:00:00").
+_WHOLE_DATE_RE = re.compile(
+    r"^(?:(?:令和|平成|昭和)\s*(?:元|\d{1,2})\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日"
+    r"|\d{4}\s*[/.-]\s*\d{1,2}\s*[/.-]\s*\d{1,2}(?:[ T]00:00(?::00)?)?)$"
+)
+
+
+def whole_date(text: str) -> dt.date | None:
+    """The date a text is, when it is a date and nothing else (a date cell); None otherwise."""
+    return parse_date(text) if _WHOLE_DATE_RE.match(text) else None
+
 
 def parse_date(text: str) -> dt.date | None:
     """The date printed in ``text`` (era or ISO-like), or None if there is none."""

@@ -14,6 +14,7 @@ from typing import Literal
 
 from hyoka.classify.policy import ALWAYS_ON, Policy
 from hyoka.diff.text import Span
+from hyoka.era import whole_date
 from hyoka.model import FormKind
 from hyoka.normalize import notation_key, script_of
 
@@ -164,10 +165,17 @@ def choice_made(inp: RuleInput, policy: Policy) -> Decision | None:
 
 def notation_only(inp: RuleInput, policy: Policy) -> Decision | None:
     """Only notation differs (width, spacing, line breaks, list markers, punctuation, 〜/～,
-    サーバ/サーバー): the meaning is untouched, so the change is formal (DOMAIN §2 rule 2)."""
-    if inp.change != "modified" or notation_key(inp.before) != notation_key(inp.after):
+    サーバ/サーバー), or a date cell names the same day another way (平成28年1月1日 / 2016/01/01, as
+    a workbook and its exports print one cell): the meaning is untouched, so the change is formal
+    (DOMAIN §2 rule 2)."""
+    if inp.change != "modified":
         return None
-    return _formal("notation_only", policy, "表記のみの差異")
+    if notation_key(inp.before) == notation_key(inp.after):
+        return _formal("notation_only", policy, "表記のみの差異")
+    day = whole_date(inp.before.strip())
+    if day is not None and whole_date(inp.after.strip()) == day:
+        return _formal("notation_only", policy, f"表記のみの差異 (同じ日付 {day.isoformat()})")
+    return None
 
 
 # Characters that turn a statement into its opposite or its scope into another: one of them

@@ -16,6 +16,7 @@ from hyoka.ingest.delimited import csv_as_text
 from hyoka.ingest.markdown import markdown_as_text
 from hyoka.ingest.native import dumps, loads, looks_native
 from hyoka.ingest.published import read_published
+from hyoka.ingest.radicals import unradical
 from hyoka.ingest.reading import Reading
 from hyoka.model import Report
 
@@ -56,7 +57,7 @@ def read_text(text: str, name: str = "入力") -> Reading:
     if looks_native(text):
         return Reading(loads(text))
     try:
-        return read_published(markdown_as_text(csv_as_text(text)), name)
+        return read_published(markdown_as_text(csv_as_text(unradical(text))), name)
     except HyokaError:
         raise
     except Exception as exc:

@@ -13,7 +13,7 @@ import html
 import re
 from functools import lru_cache
 
-from hyoka.era import parse_date
+from hyoka.era import whole_date
 from hyoka.model import Check, Checks, Choice, Count, Date, Text, Value
 from hyoka.normalize import collapse_space
 
@@ -53,9 +53,6 @@ _TEXT_MARK_RE = re.compile(
 )
 _GLYPH_RE = re.compile(f"[{_TICKED_GLYPHS}{_EMPTY_GLYPHS}]")
 _OTHER_RE = re.compile(r"^その他\s*[(（]\s*(.*?)\s*[)）]?\s*$")
-_DATE_ONLY_RE = re.compile(
-    r"^(?:(?:令和|平成|昭和)\s*(?:元|\d{1,2})\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|\d{4}\s*[/.-]\s*\d{1,2}\s*[/.-]\s*\d{1,2})$"
-)
 
 
 def _input_mark(match: re.Match[str]) -> str:
@@ -256,7 +253,7 @@ def parse_value(cell: str) -> Value:
     text = strip_markup(cell)
     if not text:
         return Text("")
-    if _DATE_ONLY_RE.match(text) and parse_date(text):
+    if whole_date(text) is not None:
         return Date(text)
     choice = parse_choice(text)
     if choice is not None:

@@ -26,7 +26,8 @@ What the rows are (:mod:`hyoka.ingest.formats` turns them into the text reader's
 - a row cut by a page break (no ruling above the first row of the next page) is joined to the
   row it continues, cell by cell;
 - kanji that the text layer maps to Kangxi radicals or CJK radicals supplement code points
-  (``⽇`` for 日, ``⻑`` for 長) are mapped back (:func:`unradical`).
+  (``⽇`` for 日, ``⻑`` for 長) are mapped back (:func:`hyoka.ingest.radicals.unradical`, which text
+  extracted by other tools goes through too).
 
 Refused in one line (InputError, exit 2): a PDF that needs a user password, a PDF without a text
 layer (scanned; no OCR here), a damaged or truncated PDF, one with more than ``MAX_PAGES`` pages.
@@ -40,7 +41,6 @@ from __future__ import annotations
 import ctypes
 import dataclasses
 import re
-import unicodedata
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -61,6 +61,7 @@ from hyoka.ingest.formats.pdf_layout import (
     is_ascii,
     text_lines,
 )
+from hyoka.ingest.radicals import unradical
 from hyoka.normalize import JAPANESE_SCRIPTS, script_of
 
 Rows = list[list[str]]
@@ -73,50 +74,11 @@ _MARGIN = 0.12  # top/bottom share of the page where headers, footers and page n
 # two thirds of the font size; LibreOffice sets 11 pt text 1.6 of those apart, browsers less).
 _LINE_PITCH = 1.8
 
-# Kangxi radicals (U+2F00–U+2FDF) fold to their kanji by NFKC except where Japanese fonts draw
-# another kanji; the CJK radicals supplement (U+2E80–U+2EFF) is left alone by NFKC but for two.
-# These are the code points that share a glyph with an ordinary character in Noto Sans CJK JP
-# (read from its cmap): a PDF producer that writes the lowest code point of a glyph into the
-# text layer writes these for the kanji and punctuation in the right-hand column.
-_SHARED_GLYPHS = {
-    "\u2e82": "乛", "\u2e83": "乚", "\u2e85": "亻", "\u2e89": "刂", "\u2e8e": "兀", "\u2e8f": "尣",
-    "\u2e90": "尢", "\u2e92": "巳", "\u2e93": "幺", "\u2e94": "彑", "\u2e96": "忄", "\u2e98": "扌",
-    "\u2e99": "攵", "\u2e9b": "旡", "\u2e9e": "歺", "\u2e9f": "母", "\u2ea0": "民", "\u2ea1": "氵",
-    "\u2ea3": "灬", "\u2ea6": "丬", "\u2ea8": "犭", "\u2eab": "罒", "\u2ead": "礻", "\u2eaf": "糹",
-    "\u2eb0": "纟", "\u2eb1": "罓", "\u2eb2": "罒", "\u2eb9": "耂", "\u2eba": "肀", "\u2ebe": "艹",
-    "\u2ec2": "衤", "\u2ec3": "覀", "\u2ec4": "西", "\u2ec5": "见", "\u2ec8": "讠", "\u2ec9": "贝",
-    "\u2ecb": "车", "\u2ecd": "辶", "\u2ed0": "钅", "\u2ed1": "長", "\u2ed2": "镸", "\u2ed3": "长",
-    "\u2ed6": "阝", "\u2ed8": "青", "\u2ed9": "韦", "\u2eda": "页", "\u2edb": "风", "\u2edc": "飞",
-    "\u2edf": "飠", "\u2ee0": "饣", "\u2ee2": "马", "\u2ee5": "鱼", "\u2ee6": "鸟", "\u2ee7": "卤",
-    "\u2ee8": "麦", "\u2ee9": "黄", "\u2eea": "黾", "\u2eeb": "斉", "\u2eec": "齐", "\u2eed": "歯",
-    "\u2eee": "齿", "\u2eef": "竜", "\u2ef0": "龙", "\u2ef2": "亀", "\u2ef3": "龟",
-    "\u2f3e": "戸",  # NFKC gives 戶; Japanese fonts draw 戸 with this glyph
-    "\u2027": "・", "\u2329": "〈", "\u232a": "〉", "\u2215": "／",
-}
-_RADICAL_RE = re.compile("[\u2e80-\u2eff\u2f00-\u2fdf\u2027\u2329\u232a\u2215]")
 
 _PAGE_NUMBER_RE = re.compile(
     r"^(?:[-‐－—–―]\s*\d{1,4}\s*[-‐－—–―]|\d{1,4}\s*/\s*\d{1,4}|\d{1,4}|[(（]\s*\d{1,4}\s*[)）]|\d{1,4}\s*ページ"
     r"|[pP]\.?\s*\d{1,4})$"
 )
-def unradical(text: str) -> str:
-    """Kangxi and supplement radicals (and glyph-sharing punctuation) back to the characters a
-    document means: ⽇ → 日, ⻑ → 長, ‧ → ・. Other characters are untouched (no NFKC of the whole
-    text, which would also turn ① into 1 and full-width letters into half-width)."""
-    if not _RADICAL_RE.search(text):
-        return text
-    return _RADICAL_RE.sub(_radical, text)
-
-
-def _radical(match: re.Match[str]) -> str:
-    ch = match.group()
-    if ch in _SHARED_GLYPHS:
-        return _SHARED_GLYPHS[ch]
-    if "\u2f00" <= ch <= "\u2fdf":
-        return unicodedata.normalize("NFKC", ch)
-    return ch
-
-
 @dataclass
 class TextLine:
     """A line outside any table, with where it stands (for headers and footers)."""
