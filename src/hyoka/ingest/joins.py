@@ -94,14 +94,16 @@ class LabelJoins:
             return None
         return joined
 
-    def _spaced_label(self, cells: tuple[str, ...], found: Found | None,
-                      following: Line | None) -> tuple[Found, str, tuple[str, ...]] | None:
+    def _spaced_label(self, cells: tuple[str, ...], found: Found | None, following: Line | None
+                      ) -> tuple[Found, str, tuple[str, ...], tuple[str, ...]] | None:
         """A wrapped label with the value one space after its first half, all in one cell (a layout
         extraction keeps one space where a column is full): "②対象となる本人 [1万人以上10万人未満]"
         then "の数". The split at the first space is a guess, so only a near-exact label counts,
-        one that neither the head nor the next line's first cell names as well alone. Returns the
-        match, the joined label and the cells (label, value); the next line's other cells are a
-        line of their own."""
+        one that neither the head nor the next line's first cell names as well alone. When the
+        value wrapped too, the next line is the label's second half, one space, and the value's
+        next line ("リスクに対す 申告書の…" then "る措置の内容 している。", as pdftotext and pdfminer
+        print a row): its first cell is cut at its first space as well. Returns the match, the
+        joined label, the cells (label, value) and what of the next line is a line of its own."""
         if (
             (found is not None and found[0].exact)
             or len(cells) != 1
@@ -111,18 +113,32 @@ class LabelJoins:
         ):
             return None
         head, value = cells[0][: space.start()], cells[0][space.end() :]
-        joined = self._search(key(head) + key(following.first))
+        spaced = self._spaced_join(head, following.first, found)
+        if spaced is not None:
+            return spaced, f"{head}{following.first}", (f"{head}{following.first}", value), following.cells[1:]
+        gap = _LABEL_GAP_RE.search(following.first)
+        if gap is None:
+            return None
+        tail, continued = following.first[: gap.start()], following.first[gap.end() :]
+        spaced = self._spaced_join(head, tail, found)
+        if spaced is None:
+            return None
+        return spaced, f"{head}{tail}", (f"{head}{tail}", value), (continued, *following.cells[1:])
+
+    def _spaced_join(self, head: str, tail: str, found: Found | None) -> Found | None:
+        """The label ``head`` and ``tail`` name together when near-exact, better than ``found`` and
+        than either names alone (see :meth:`_spaced_label`)."""
+        joined = self._search(key(head) + key(tail))
         if joined is None or joined[0].score < _INFER_THRESHOLD:
             return None
         score = joined[0].score
         if found is not None and found[0].score >= score:
             return None
-        head_alone, tail_alone = self._search(key(head)), self._search(key(following.first))
+        head_alone, tail_alone = self._search(key(head)), self._search(key(tail))
         if (head_alone is not None and head_alone[0].score >= score) or (
                 tail_alone is not None and tail_alone[0].score > score):
             return None
-        label = f"{head}{following.first}"
-        return joined, label, (label, value)
+        return joined
 
     def _after_row_header(
         self, cells: tuple[str, ...]

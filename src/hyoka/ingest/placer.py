@@ -577,7 +577,8 @@ class Placer(NumberedHeadings, LabelJoins):
                     first = label_of(text, len(run_on[0].name)) if value else text
                     cells = (first, *((value,) if value else ()), *following.cells[1:])
         if not consumed and spaced is not None:
-            found, first, cells, consumed, leftover = spaced[0], spaced[1], spaced[2], 1, following.cells[1:]
+            found, first, cells, leftover = spaced
+            consumed = 1
             printed = key(first)
         rest = cells[1:]
         if found is not None and found[0].exact and (tail := split_label(first, len(found[0].name)))[1] and tail[0]:
