@@ -61,7 +61,6 @@ def markdown_as_text(text: str) -> str:
     return tables_as_rows(text)
 
 
-
 # What pandas writes for a sheet's empty cell and a header cell it had to name (markitdown's
 # markdown of a workbook: "| 評価書番号 | Unnamed: 1 |", "| NaN | NaN |"): no report prints either.
 _PANDAS_EMPTY_RE = re.compile(r"NaN|Unnamed: \d+")
@@ -72,6 +71,7 @@ def _cell(raw: str) -> str:
     """One pipe cell's text: escapes dropped, an escaped pipe back, pandas' empty-cell words empty."""
     text = _unescape(raw.strip()).replace(_PIPE, "|")
     return "" if _PANDAS_EMPTY_RE.fullmatch(text) else text
+
 
 def _markdown_lines(text: str) -> str:
     lines: list[str] = []
@@ -116,7 +116,6 @@ def _width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
-
 def _plain(line: str) -> bool:
     """A paragraph's line: not blank, not a table row or rule, no tab."""
     stripped = line.strip()
@@ -139,6 +138,7 @@ def _converter_wrapped(raws: list[str]) -> bool:
             else:
                 others += 1
     return others * 4 <= wraps
+
 
 def _wrapped(line: str, following: str) -> bool:
     """Whether a converter wrapped ``line`` before ``following``: it fits a wrap width, and the

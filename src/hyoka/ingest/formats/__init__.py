@@ -13,6 +13,7 @@ read as a workbook, and a ``.pdf`` that is really text is read as text.
 from __future__ import annotations
 
 import zipfile
+import zlib
 from collections.abc import Callable, Sequence
 from io import BytesIO
 from typing import Literal
@@ -42,8 +43,8 @@ def sniff(data: bytes) -> Kind:
             if "mimetype" in names and archive.getinfo("mimetype").file_size <= 256 \
                     and archive.read("mimetype").startswith(b"application/vnd.oasis.opendocument."):
                 return "odf"
-        except (zipfile.BadZipFile, ValueError, OSError, RuntimeError, NotImplementedError):
-            return "zip"
+        except (zipfile.BadZipFile, ValueError, OSError, RuntimeError, NotImplementedError, EOFError, zlib.error):
+            return "zip"  # a damaged or encrypted member: the zip line says it cannot be read
         if "xl/workbook.xml" in names:
             return "xlsx"
         if "word/document.xml" in names:
