@@ -474,32 +474,35 @@ def _tool_and_folder(command: str, missing: str, folder: Path) -> tuple[str, Pat
     return path, out
 
 
-# Formats hyoka refuses, each written from the sample of its kind.
-_REFUSED = {"ods": ".xlsx", "odt": ".docx", "xls": ".xlsx", "doc": ".docx"}
+def _soffice(soffice: str, work: str, source: Path, to: str) -> None:
+    """``soffice --convert-to TO`` of ``source`` into ``work`` (a profile of its own there, so that a
+    running LibreOffice never takes the job)."""
+    import subprocess
+
+    subprocess.run(
+        [soffice, f"-env:UserInstallation=file://{work}/profile", "--headless", "--convert-to", to,
+         "--outdir", work, str(source)],
+        check=True, capture_output=True, timeout=300,
+    )
 
 
-def write_office_pdf_samples(folder: Path = SAMPLES, to: str = "pdf",
-                             stems: tuple[str, ...] = OFFICE_PRINTED) -> list[Path]:
+def _find_soffice(folder: Path) -> tuple[str, Path]:
+    return _tool_and_folder(
+        "soffice", "LibreOffice (soffice) が見つかりません / install libreoffice-calc and libreoffice-writer", folder)
+
+
+def write_office_pdf_samples(folder: Path = SAMPLES, to: str = "pdf") -> list[Path]:
     """printed/vN.excel.pdf and printed/vN.word.pdf: vN.xlsx and vN.docx printed by LibreOffice
     (with ``to="html"``, printed/vN.excel.html and .word.html: the same saved as a web page)."""
     import shutil
-    import subprocess
 
-    soffice, out = _tool_and_folder(
-        "soffice", "LibreOffice (soffice) が見つかりません / install libreoffice-calc and libreoffice-writer", folder)
+    soffice, out = _find_soffice(folder)
     written = []
     with TemporaryDirectory() as work:
-        for stem in stems:
+        for stem in OFFICE_PRINTED:
             for suffix, kind in ((".xlsx", "excel"), (".docx", "word")):
-                if _REFUSED.get(to, suffix) != suffix:
-                    continue  # a spreadsheet format from the workbook, a text one from the document
-                source = folder / f"{stem}{suffix}"
-                subprocess.run(
-                    [soffice, f"-env:UserInstallation=file://{work}/profile", "--headless", "--convert-to", to,
-                     "--outdir", work, str(source)],
-                    check=True, capture_output=True, timeout=300,
-                )
-                target = out / (f"{stem}.{to}" if to in _REFUSED else f"{stem}.{kind}.{to}")
+                _soffice(soffice, work, folder / f"{stem}{suffix}", to)
+                target = out / f"{stem}.{kind}.{to}"
                 shutil.move(str(Path(work) / f"{stem}.{to}"), target)
                 written.append(target)
     return written
@@ -549,21 +552,14 @@ _CSV_FILTER = "csv:Text - txt - csv (StarCalc):44,34,64,1,,0,false,true,true,fal
 def write_csv_samples(folder: Path = SAMPLES) -> list[Path]:
     """printed/vN.excel.csv: vN.xlsx saved as CSV by LibreOffice, one file per sheet, joined in the
     workbook's order (the hidden sheet of choice options left out), in Shift_JIS."""
-    import subprocess
-
     from openpyxl import load_workbook
 
-    soffice, out = _tool_and_folder(
-        "soffice", "LibreOffice (soffice) が見つかりません / install libreoffice-calc", folder)
+    soffice, out = _find_soffice(folder)
     written = []
     with TemporaryDirectory() as work:
         for stem in OFFICE_PRINTED:
             source = folder / f"{stem}.xlsx"
-            subprocess.run(
-                [soffice, f"-env:UserInstallation=file://{work}/profile", "--headless", "--convert-to", _CSV_FILTER,
-                 "--outdir", work, str(source)],
-                check=True, capture_output=True, timeout=300,
-            )
+            _soffice(soffice, work, source, _CSV_FILTER)
             book = load_workbook(source, read_only=True)
             shown = [sheet.title for sheet in book.worksheets if sheet.sheet_state == "visible"]
             target = out / f"{stem}.excel.csv"
@@ -572,10 +568,24 @@ def write_csv_samples(folder: Path = SAMPLES) -> list[Path]:
     return written
 
 
+# Formats hyoka refuses, each written from the sample of its kind.
+_REFUSED = {"ods": "v2.xlsx", "odt": "v2.docx", "xls": "v2.xlsx", "doc": "v2.docx"}
+
+
 def write_refused_samples(folder: Path = SAMPLES) -> list[Path]:
     """printed/v2.ods|odt|xls|doc: v2.xlsx and v2.docx saved by LibreOffice in OpenDocument and in
     Office 97-2003 formats, which hyoka refuses in one line saying what to save them as."""
-    return [path for to in _REFUSED for path in write_office_pdf_samples(folder, to=to, stems=("v2",))]
+    import shutil
+
+    soffice, out = _find_soffice(folder)
+    written = []
+    with TemporaryDirectory() as work:
+        for to, source in _REFUSED.items():
+            _soffice(soffice, work, folder / source, to)
+            target = out / f"v2.{to}"
+            shutil.move(str(Path(work) / f"v2.{to}"), target)
+            written.append(target)
+    return written
 
 
 def write_markitdown_samples(folder: Path = SAMPLES) -> list[Path]:
@@ -594,6 +604,7 @@ def write_markitdown_samples(folder: Path = SAMPLES) -> list[Path]:
         target.write_bytes(done.stdout)
         written.append(target)
     return written
+
 
 def main() -> None:
     only = set(sys.argv[1:])
