@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import csv
 import io
+from itertools import islice
 
 from hyoka.ingest.formats import rows_to_text
 
@@ -28,10 +29,11 @@ _SAMPLE_ROWS = 400
 _MIN_ROWS = 5
 
 
-def _rows(text: str) -> list[list[str]] | None:
-    """The CSV rows of ``text``, or None when the csv module rejects it (an unclosed quote at the end)."""
+def _rows(text: str, limit: int | None = None) -> list[list[str]] | None:
+    """The CSV rows of ``text`` (the first ``limit`` only: the reader is lazy), or None when the
+    csv module rejects them (an unclosed quote at the end)."""
     try:
-        return list(csv.reader(io.StringIO(text, newline=""), strict=True))
+        return list(islice(csv.reader(io.StringIO(text, newline=""), strict=True), limit))
     except csv.Error:
         return None
 
@@ -40,12 +42,10 @@ def is_csv(text: str) -> bool:
     """Whether ``text`` is comma-separated cells rather than printed text (see the module docstring)."""
     if "\t" in text or "," not in text:
         return False
-    head = text[: 200 * _SAMPLE_ROWS]
-    cut = head.rfind("\n")
-    rows = _rows(head[: cut + 1] if 0 < cut < len(head) - 1 else head)
+    rows = _rows(text, _SAMPLE_ROWS)
     if rows is None:
         return False
-    filled = [row for row in rows[:_SAMPLE_ROWS] if any(cell.strip() for cell in row)]
+    filled = [row for row in rows if any(cell.strip() for cell in row)]
     if len(filled) < _MIN_ROWS:
         return False
     return sum(1 for row in filled if len(row) >= 2) >= _MULTI_CELL_SHARE * len(filled)

@@ -63,8 +63,9 @@ def markdown_as_text(text: str) -> str:
 
 # What pandas writes for a sheet's empty cell and a header cell it had to name (markitdown's
 # markdown of a workbook: "| 評価書番号 | Unnamed: 1 |", "| NaN | NaN |"): no report prints either.
-_PANDAS_EMPTY_RE = re.compile(r"NaN|Unnamed: \d+")
-_PANDAS_CELL_RE = re.compile(r"\|[ \t]*(?:NaN|Unnamed: \d+)[ \t]*\|")
+_PANDAS_EMPTY = r"NaN|Unnamed: \d+"
+_PANDAS_EMPTY_RE = re.compile(_PANDAS_EMPTY)
+_PANDAS_CELL_RE = re.compile(rf"\|[ \t]*(?:{_PANDAS_EMPTY})[ \t]*\|")
 
 
 def _cell(raw: str) -> str:
