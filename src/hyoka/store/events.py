@@ -20,6 +20,7 @@ from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
 from hyoka.model import canonical_json, sha256_text
+from hyoka.store.change_texts import store_shared
 from hyoka.store.sql import Tx
 
 if TYPE_CHECKING:
@@ -98,10 +99,12 @@ def append_events(tx: Tx, report_id: str, events: Sequence[NewEvent]) -> None:
     """Append to the report's chain inside the caller's transaction, in one executemany.
 
     (report_id, seq) is unique, so two writers racing for the same place fail
-    instead of forking the chain.
+    instead of forking the chain. A change event's long texts are stored as the blobs they
+    equal and named by hash (:mod:`hyoka.store.change_texts`).
     """
     if not events:
         return
+    events = store_shared(tx, events)
     last = tx.rows("SELECT seq, hash FROM events WHERE report_id = :report ORDER BY seq DESC LIMIT 1",
                    {"report": report_id})
     last_seq, last_hash = (0, GENESIS) if not last else (last[0][0], last[0][1])

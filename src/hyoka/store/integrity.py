@@ -37,6 +37,7 @@ from sqlalchemy import Boolean, DateTime, Integer, LargeBinary, String, Text, se
 from sqlalchemy.orm import Session, aliased
 
 from hyoka.model import sha256_text
+from hyoka.store.change_texts import TEXT_KIND, named_blobs
 from hyoka.store.events import (
     CHAIN_COLUMNS,
     EVENT_KINDS,
@@ -48,7 +49,7 @@ from hyoka.store.events import (
     walk_report_chain,
 )
 from hyoka.store.hashing import VersionHasher, _count_changes, refs_by_path
-from hyoka.store.items import decode_body
+from hyoka.store.items import chunks, decode_body
 from hyoka.store.repository import version_hash
 from hyoka.store.schema import (
     APPENDIX_KIND,
@@ -287,6 +288,7 @@ class _CommitEvents:
         self.commits: set[int] = set()
         self.last_commit = 0
         self.problem: str | None = None
+        self.named: set[str] = set()  # blobs change payloads name for their texts (hyoka.store.change_texts)
 
     def see(self, rows: Sequence[Sequence[Any]]) -> None:
         """A batch of raw event rows (:data:`CHAIN_COLUMNS`), in seq order."""
@@ -296,7 +298,11 @@ class _CommitEvents:
         for row in rows:
             kind, version = row[_KIND], row[_VERSION]
             if kind in _OTHER_KINDS and version in commits:
-                json.loads(row[_PAYLOAD])  # all a later event of a committed version needs: a readable payload
+                # All a later event of a committed version needs: a readable payload, and the texts a
+                # change names by hash (checked once the walk is over).
+                payload = json.loads(row[_PAYLOAD])
+                if kind == "change":
+                    self.named.update(named_blobs(payload))
                 continue
             try:
                 self._see(row_record(row, self.convert))
@@ -315,6 +321,8 @@ class _CommitEvents:
         if version is None:
             raise Broken(f"記録された第{event.version}版が見つかりません / event names a missing version")
         payload = json.loads(event.payload)
+        if event.kind == "change":
+            self.named.update(named_blobs(payload))
         if event.kind == "commit":
             if event.version in commits:
                 raise Broken(f"第{event.version}版の commit 記録が二つあります / duplicate commit event")
@@ -359,7 +367,23 @@ def _check_report(session: Session, report: ReportRecord, values: EncodedValues)
     if broken is not None:
         raise Broken(str(broken))
     commits.finish()
+    _check_named_texts(session, report.id, commits.named)
     return len(versions), count
+
+
+def _check_named_texts(session: Session, report_id: str, named: set[str]) -> None:
+    """Every blob a change event names for its old or new text is stored, and is a text."""
+    wanted = sorted(named)
+    for chunk in chunks(wanted):
+        query = select(Blob.hash, Blob.kind).where(Blob.hash.in_(chunk))
+        kinds = {digest: kind for digest, kind in session.execute(query)}
+        for digest in chunk:
+            if digest not in kinds:
+                raise Broken(f"評価書 {report_id}: 変更記録が指す本文 (値 {digest[:12]}…) がありません "
+                             f"/ change text blob missing")
+            if kinds[digest] != TEXT_KIND:
+                raise Broken(f"評価書 {report_id}: 変更記録が指す値 {digest[:12]}… が本文ではありません "
+                             f"({kinds[digest]}) / change text blob is not a text")
 
 
 def check_integrity(session: Session, progress: Callable[[str], None] | None = None,

@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 import zlib
 from bisect import bisect_left
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -60,6 +60,46 @@ def decode_body(body: bytes) -> str:
             raise ValueError("blob body is not exactly one zlib stream")
         return raw.decode("utf-8")
     return body.decode("utf-8")
+
+
+def chunks(values: Sequence[str], size: int = CHUNK) -> Iterator[Sequence[str]]:
+    """``values`` a chunk at a time, for IN lists a database accepts."""
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
+def insert_blobs(tx: Tx, rows: list[dict[str, object]]) -> None:
+    """Insert blob rows (hash, kind, body) the caller found missing."""
+    # Blobs are shared by all reports, and writers of different reports do not queue
+    # on PostgreSQL: a blob another writer has just inserted is simply already there.
+    conflict = " ON CONFLICT (hash) DO NOTHING" if tx.dialect == "postgresql" else ""
+    tx.run(f"INSERT INTO blobs (hash, kind, body) VALUES (:hash, :kind, :body){conflict}", rows)
+
+
+def blob_bodies(tx: Tx, hashes: Sequence[str]) -> dict[str, bytes]:
+    """The stored bodies of those of ``hashes`` the database holds."""
+    bodies: dict[str, bytes] = {}
+    for chunk in chunks(hashes):
+        placeholders, params = in_list("h", chunk)
+        bodies.update(tx.rows(f"SELECT hash, body FROM blobs WHERE hash IN {placeholders}", params))
+    return bodies
+
+
+def insert_missing_blobs(tx: Tx, documents: dict[str, tuple[str, str]]) -> int:
+    """Insert the blobs of ``documents`` ({hash: (kind, canonical text)}) the database lacks,
+    found with chunked IN queries; returns how many were inserted."""
+    wanted = sorted(documents)
+    existing: set[str] = set()
+    for chunk in chunks(wanted):
+        placeholders, params = in_list("h", chunk)
+        existing.update(hash_ for (hash_,) in tx.rows(f"SELECT hash FROM blobs WHERE hash IN {placeholders}", params))
+    rows: list[dict[str, object]] = [
+        {"hash": hash_, "kind": documents[hash_][0], "body": encode_body(documents[hash_][1])}
+        for hash_ in wanted if hash_ not in existing
+    ]
+    if rows:
+        insert_blobs(tx, rows)
+    return len(rows)
 
 
 # -- names -------------------------------------------------------------------------------------

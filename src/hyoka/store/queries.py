@@ -19,8 +19,10 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
 from hyoka.model import Report, canonical_json, meta_to_json
+from hyoka.store.change_texts import expand
 from hyoka.store.events import GENESIS
-from hyoka.store.schema import EventRecord, ReportRecord, VersionRecord
+from hyoka.store.items import chunks
+from hyoka.store.schema import Blob, EventRecord, ReportRecord, VersionRecord
 
 _WILDCARD_RE = re.compile(r"[*?\[]")
 HIGH = "\uffff"
@@ -121,18 +123,28 @@ class StoreQueries:
     def decision_events(self, report_id: str, number: int) -> list[tuple[Any, ...]]:
         """The ``change`` and ``override`` events of ``report_id@number`` in trail order, as
         (kind, change_index, path, important, timing, category, rule, actor, at, payload text);
-        UnknownReport / UnknownVersion when the version does not exist."""
+        UnknownReport / UnknownVersion when the version does not exist. A payload holds its old
+        and new text whole, however they are stored (:mod:`hyoka.store.change_texts`)."""
         with self._read() as session:
             self._find(session, report_id, number)
-            rows = session.execute(
+            rows = [tuple(row) for row in session.execute(
                 select(EventRecord.kind, EventRecord.change_index, EventRecord.path, EventRecord.important,
                        EventRecord.timing, EventRecord.category, EventRecord.rule, EventRecord.actor,
                        EventRecord.at, EventRecord.payload)
                 .where(EventRecord.report_id == report_id, EventRecord.version == number,
                        EventRecord.kind.in_(("change", "override")))
                 .order_by(EventRecord.seq)
-            )
-            return [tuple(row) for row in rows]
+            )]
+
+            def fetch(hashes: list[str]) -> list[tuple[str, bytes]]:
+                found: list[tuple[str, bytes]] = []
+                for chunk in chunks(hashes):
+                    query = select(Blob.hash, Blob.body).where(Blob.hash.in_(chunk))
+                    found += [(digest, body) for digest, body in session.execute(query)]
+                return found
+
+            payloads = expand([row[-1] for row in rows], fetch)
+            return [(*row[:-1], payload) for row, payload in zip(rows, payloads, strict=True)]
 
     def same_shape(self, report_id: str, report: Report, before: int) -> list[int]:
         """Numbers of the versions before ``before`` with ``report``'s cover and item count, newest

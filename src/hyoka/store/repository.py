@@ -51,7 +51,17 @@ from hyoka.store.hashing import (
     content_hash,
     version_hash,
 )
-from hyoka.store.items import ItemRef, OpenRow, decode_body, encode_body, head_rows, write_items
+from hyoka.store.items import (
+    ItemRef,
+    OpenRow,
+    blob_bodies,
+    decode_body,
+    encode_body,
+    head_rows,
+    insert_blobs,
+    insert_missing_blobs,
+    write_items,
+)
 from hyoka.store.migrate import (
     HEAD_REVISION,
     VERSION_TABLE,
@@ -66,7 +76,6 @@ from hyoka.store.sql import (
     REPORT_ID_LENGTH,
     AlchemyTx,
     Tx,
-    in_list,
     sqlite_connect,
     sqlite_tx,
     unique_taken,
@@ -140,11 +149,6 @@ class HeadRow:
 _HEAD_COLUMNS = ", ".join(HeadRow.__dataclass_fields__)
 
 
-def _chunks(values: Sequence[str], size: int = CHUNK) -> Iterator[Sequence[str]]:
-    for start in range(0, len(values), size):
-        yield values[start : start + size]
-
-
 def check_report_id(report_id: str) -> None:
     """Report ids appear in refs like `id@2` and in file names: one visible word, no '@'."""
     bad = (
@@ -190,21 +194,6 @@ def _head(tx: Tx, report_id: str) -> HeadRow | None:
 def _require_report(tx: Tx, report_id: str) -> None:
     if not tx.rows("SELECT 1 FROM reports WHERE id = :report", {"report": report_id}):
         raise UnknownReport(f"評価書 '{report_id}' は登録されていません / unknown report: {report_id}")
-
-
-def _insert_blobs(tx: Tx, rows: list[dict[str, object]]) -> None:
-    # Blobs are shared by all reports, and writers of different reports do not queue
-    # on PostgreSQL: a blob another writer has just inserted is simply already there.
-    conflict = " ON CONFLICT (hash) DO NOTHING" if tx.dialect == "postgresql" else ""
-    tx.run(f"INSERT INTO blobs (hash, kind, body) VALUES (:hash, :kind, :body){conflict}", rows)
-
-
-def _blob_bodies(tx: Tx, hashes: Sequence[str]) -> dict[str, bytes]:
-    bodies: dict[str, bytes] = {}
-    for chunk in _chunks(hashes):
-        placeholders, params = in_list("h", chunk)
-        bodies.update(tx.rows(f"SELECT hash, body FROM blobs WHERE hash IN {placeholders}", params))
-    return bodies
 
 
 class Store(_Reads):
@@ -439,25 +428,10 @@ class Store(_Reads):
 
     @staticmethod
     def _insert_missing_blobs(tx: Tx, values: dict[str, Value], appendix_hash: str, appendix: str) -> int:
-        """Insert the blobs the database lacks, found with chunked IN queries; returns how many."""
-        wanted = sorted({*values, appendix_hash})
-        existing: set[str] = set()
-        for chunk in _chunks(wanted):
-            placeholders, params = in_list("h", chunk)
-            existing.update(hash_ for (hash_,) in tx.rows(f"SELECT hash FROM blobs WHERE hash IN {placeholders}",
-                                                          params))
-        rows: list[dict[str, object]] = []
-        for hash_ in wanted:
-            if hash_ in existing:
-                continue
-            if hash_ == appendix_hash:
-                rows.append({"hash": hash_, "kind": APPENDIX_KIND, "body": encode_body(appendix)})
-            else:
-                value = values[hash_]
-                rows.append({"hash": hash_, "kind": value.kind, "body": encode_body(value_canonical(value))})
-        if rows:
-            _insert_blobs(tx, rows)
-        return len(rows)
+        """Insert the value and appendix blobs the database lacks; returns how many."""
+        documents = {hash_: (value.kind, value_canonical(value)) for hash_, value in values.items()}
+        documents[appendix_hash] = (APPENDIX_KIND, appendix)
+        return insert_missing_blobs(tx, documents)
 
     def append(self, report_id: str, events: Sequence[NewEvent]) -> None:
         """Append events (overrides, generated tables) to an existing report's trail."""
@@ -491,8 +465,8 @@ class Store(_Reads):
         with self._tx(write=True) as tx:
             _lock_report(tx, report_id)
             _require_report(tx, report_id)
-            if tx.dialect == "postgresql" or not _blob_bodies(tx, [digest]):
-                _insert_blobs(tx, [{"hash": digest, "kind": "policy", "body": encode_body(body)}])
+            if tx.dialect == "postgresql" or not blob_bodies(tx, [digest]):
+                insert_blobs(tx, [{"hash": digest, "kind": "policy", "body": encode_body(body)}])
             append_events(tx, report_id, [event])
 
     def adopted_policy(self, report_id: str, kind: str) -> tuple[str, str] | None:
@@ -553,7 +527,7 @@ def _head_report(tx: Tx, head: HeadRow, rows: Sequence[OpenRow], report: Report,
     known = dict(values)
     missing = sorted({row.ref[3] for row in rows} - known.keys())
     wanted = missing if head.appendix_hash == appendix_hash else [*missing, head.appendix_hash]
-    bodies = _blob_bodies(tx, wanted)
+    bodies = blob_bodies(tx, wanted)
     if len(bodies) < len(wanted):
         raise StoreError(f"値が見つかりません / blobs missing in {head.report_id}@{head.number}")
     for hash_ in missing:
