@@ -404,22 +404,12 @@ def publish(
     db: DbOption = None,
 ) -> None:
     """版を公表したことを監査記録に残す (公表日)."""
-    from datetime import UTC, datetime
+    from hyoka.audit.record import record_publication
 
-    from hyoka.era import parse_date, to_era
-    from hyoka.store.events import NewEvent
-
-    day = parse_date(date)
-    if day is None:
-        raise InputError(f"日付が読めません / cannot read date: {date}")
-    _require_by(by, "--by")
     report_id, number = parse_ref(ref)
     with _store(db) as store:
-        info = store.version(report_id, number)
-        event = NewEvent(kind="publish", actor=by, at=datetime.now(UTC), version=info.number,
-                         payload={"published": day.isoformat(), "printed": to_era(day), "hash": info.hash})
-        store.append(report_id, [event])
-    typer.echo(f"{report_id}@{info.number} を {to_era(day)} に公表したと記録しました")
+        published, printed = record_publication(store, report_id, number, date, by)
+    typer.echo(f"{report_id}@{published} を {printed} に公表したと記録しました")
 
 
 class AuditFormat(StrEnum):

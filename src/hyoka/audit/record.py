@@ -268,3 +268,21 @@ def change_counts(old: Report, new: Report) -> tuple[int, int, int]:
     changes = align(old, new)
     kinds = [c.change for c in changes]
     return kinds.count("added"), kinds.count("removed"), kinds.count("modified")
+
+
+def record_publication(store: Store, report_id: str, number: int, date: str, by: str) -> tuple[int, str]:
+    """Record that ``report_id@number`` was published on ``date`` (西暦 or 和暦, as the CLI takes
+    it): a ``publish`` event quoting the version's hash, which verify checks. Returns (the
+    version's number, the date as 和暦); InputError on an unreadable date or an empty ``by``."""
+    from hyoka.era import parse_date, to_era
+
+    day = parse_date(date)
+    if day is None:
+        raise InputError(f"日付が読めません / cannot read date: {date}")
+    actor = require_author(by, "--by")
+    info = store.version(report_id, number)
+    printed = to_era(day)
+    event = NewEvent(kind="publish", actor=actor, at=datetime.now(UTC), version=info.number,
+                     payload={"published": day.isoformat(), "printed": printed, "hash": info.hash})
+    store.append(report_id, [event])
+    return info.number, printed
