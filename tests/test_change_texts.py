@@ -19,8 +19,7 @@ from hyoka.classify import ChangeRecord, compare_reports
 from hyoka.classify.policy import Policy
 from hyoka.ingest import read_report
 from hyoka.model import Text, sha256_text, value_canonical
-from hyoka.store import Store
-from hyoka.store import change_texts
+from hyoka.store import Store, change_texts
 from hyoka.store.change_texts import SHARED_KEYS, SHARED_MIN
 
 VERSIONS = [SAMPLES / "sakuragawa" / f"v{n}.txt" for n in (1, 2, 3)]
