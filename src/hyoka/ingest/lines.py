@@ -8,10 +8,8 @@ splits a raw line into cells and says whether it carries anything at all.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
-from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, Generic, TypeVar
+from typing import Any
 
 from hyoka.normalize import collapse_space, nfkc_keep_circled
 from hyoka.numbering import join_circled
@@ -30,48 +28,57 @@ _PAGE_NOISE_RE = re.compile(r"^(?!\s*[-－―‐]\s*$)(?:-\s*\d{1,3}\s*-|\d{1,3}
 VALUE_START = tuple("・･-‐•<＜〈[［【「『(（{※*＊■□☑☒☐○〇●◯→")
 
 
-T = TypeVar("T")
+_UNSET: Any = object()
 
 
-class _once(Generic[T]):
-    """functools.cached_property without its lock (Python 3.11 takes one on every first
-    access, which cost a reading ~1 µs a line): the value goes into the instance's __dict__,
-    so later reads never reach the descriptor. Lines are made and read by one thread."""
-
-    def __init__(self, func: Callable[[Any], T]) -> None:
-        self.func = func
-        self.name = func.__name__
-
-    def __get__(self, obj: Any, owner: type | None = None) -> T:
-        value = obj.__dict__[self.name] = self.func(obj)
-        return value
-
-
-@dataclass(frozen=True)
 class Line:
-    """A body line split into stripped cells, leading empty cells dropped."""
+    """A body line split into stripped cells, leading empty cells dropped.
 
-    number: int
-    cells: tuple[str, ...]
+    A plain class with slots, not a frozen dataclass: a reading makes one for every line and
+    asks most of them for their first cell, the cells after it, their joined text and whether
+    they are noise, several times each; a frozen dataclass's __init__ (object.__setattr__ per
+    field) and computed properties cost a reading ~1 ms. The last three are computed on first
+    use and kept. Lines compare and hash by number and cells; nothing may change them."""
+
+    __slots__ = ("_joined", "_noise", "_rest", "cells", "first", "number")
+
+    def __init__(self, number: int, cells: tuple[str, ...]) -> None:
+        self.number = number
+        self.cells = cells
+        self.first = cells[0] if cells else ""
+        self._rest = self._joined = self._noise = _UNSET
+
+    def __repr__(self) -> str:
+        return f"Line(number={self.number!r}, cells={self.cells!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Line):
+            return NotImplemented
+        return self.number == other.number and self.cells == other.cells
+
+    def __hash__(self) -> int:
+        return hash((self.number, self.cells))
 
     @property
-    def first(self) -> str:
-        return self.cells[0] if self.cells else ""
-
-    # Computed once per line (the reader asks several times); _once writes the instance's
-    # __dict__ directly, so it works on a frozen dataclass and leaves eq/hash alone.
-    @_once
     def rest(self) -> tuple[str, ...]:
-        return tuple(c for c in self.cells[1:] if c)
+        """The cells after the first, empty ones dropped."""
+        if self._rest is _UNSET:
+            self._rest = tuple(c for c in self.cells[1:] if c)
+        return self._rest  # type: ignore[no-any-return]
 
-    @_once
+    @property
     def joined(self) -> str:
-        return " ".join(c for c in self.cells if c)
+        """The non-empty cells, one space apart."""
+        if self._joined is _UNSET:
+            self._joined = " ".join(c for c in self.cells if c)
+        return self._joined  # type: ignore[no-any-return]
 
-    @_once
+    @property
     def noise(self) -> bool:
         """See :func:`is_noise` (the reader asks about most lines twice)."""
-        return not self.cells or bool(_PAGE_NOISE_RE.match(self.joined))
+        if self._noise is _UNSET:
+            self._noise = not self.cells or bool(_PAGE_NOISE_RE.match(self.joined))
+        return self._noise  # type: ignore[no-any-return]
 
 
 def split_line(number: int, raw: str) -> Line:
