@@ -11,6 +11,7 @@ catalogue keeps them for every reading in the process. Each table is bounded: wh
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Hashable
 from functools import lru_cache
 from typing import TypeVar
@@ -81,6 +82,10 @@ class Grammar:
         self._heading_heads = frozenset(
             key(e.title)[:BARE_MIN_KEY] for e in catalogue.entries if e.segment.isdigit() and e.title)
         self.heading_starts = frozenset(head[:1] for head in self._heading_heads if head)
+        # The same test as one search in C (every line of a reading is asked): a head of
+        # BARE_MIN_KEY characters anywhere in the line's first _BARE_HEAD.
+        whole = sorted(h for h in self._heading_heads if len(h) == BARE_MIN_KEY)
+        self._heading_head_re = re.compile("|".join(map(re.escape, whole)) if whole else "(?!)")
         self.all_names = sorted(
             {n for e in catalogue.entries if not e.segment.isdigit() and not e.segment.endswith("N") for n in names(e)}
         )
@@ -101,21 +106,32 @@ class Grammar:
         """A reader's answer that depends only on the catalogue and ``key_`` (a line's cells and
         the open levels, say), remembered like the lookups here; ``key_`` starts with the kind
         of answer, so that kinds never share an entry."""
-        return _remember(self._decisions, key_, compute)  # type: ignore[arg-type]
+        found = self._decisions.get(key_, _MISSING)  # the hit, most of the time, without a call
+        return _remember(self._decisions, key_, compute) if found is _MISSING else found  # type: ignore[arg-type,return-value]
 
     def label_children(self, parent: tuple[str, ...]) -> list[Entry]:
         """The children of ``parent`` a label line may name (numbered headings and group
         instances have lines of their own)."""
+        found = self._labelled.get(parent)
+        if found is not None:
+            return found
         return _remember(self._labelled, parent, lambda: [
             e for e in self.cat.children(parent) if not e.segment.isdigit() and not e.segment.endswith("N")
         ])
 
     def best(self, printed: str, parent: tuple[str, ...]) -> Match | None:
         """:func:`best` among the label children of ``parent``: forms repeat labels."""
-        return _remember(self._best, (printed, parent), lambda: best_in(printed, self.name_table(parent)))
+        key_ = (printed, parent)
+        found = self._best.get(key_, _MISSING)
+        if found is not _MISSING:
+            return found  # type: ignore[return-value]
+        return _remember(self._best, key_, lambda: best_in(printed, self.name_table(parent)))
 
     def name_table(self, parent: tuple[str, ...]) -> tuple[NameRow, ...]:
         """The names of the label children of ``parent``, split once (:func:`name_table`)."""
+        found = self._names.get(parent)
+        if found is not None:
+            return found
         return _remember(self._names, parent, lambda: name_table(self.label_children(parent)))
 
     def prefix(self, printed: str, parent: tuple[str, ...], min_length: int = 4) -> Match | None:
@@ -148,8 +164,7 @@ class Grammar:
         """Whether a line's key can begin with some numbered heading's title, give or take a word of
         an older name ("特定個人情報保護委員会の承認"): its first characters hold the start of one.
         What :meth:`bare_heading` asks first; most value lines fail it, cheaply."""
-        head = title_key[:_BARE_HEAD]
-        return any(head[i : i + BARE_MIN_KEY] in self._heading_heads for i in range(len(head) - BARE_MIN_KEY + 1))
+        return self._heading_head_re.search(title_key, 0, _BARE_HEAD) is not None
 
     def bare_heading(self, section: tuple[str, ...], after: str | None,
                      title_key: str) -> tuple[Entry, float, int] | None:
@@ -187,7 +202,11 @@ class Grammar:
 
         Failing that, a child of a heading printed *after* an open one whose own line was lost
         (a missing "2. 基本情報" or "リスク2：…" line): (match, depth, that heading)."""
-        return _remember(self._found, (printed, parents), lambda: self._find(printed, parents))
+        key_ = (printed, parents)
+        found = self._found.get(key_, _MISSING)
+        if found is not _MISSING:
+            return found  # type: ignore[return-value]
+        return _remember(self._found, key_, lambda: self._find(printed, parents))
 
     def _find(self, printed: str, parents: tuple[tuple[str, ...], ...]) -> Found | None:
         for depth in range(len(parents), 0, -1):
@@ -220,6 +239,9 @@ class Grammar:
         """The section heading ``text`` would be, and whether it lacks its numeral.
 
         The title decides (printed numerals are garbled by OCR)."""
+        found = self._headings.get(text, _MISSING)
+        if found is not _MISSING:
+            return found  # type: ignore[return-value]
         return _remember(self._headings, text, lambda: self._section_heading(text))
 
     def _section_heading(self, text: str) -> SectionHeading | None:
