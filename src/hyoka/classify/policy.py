@@ -7,7 +7,6 @@ data the organisation owns, so it lives in a policy file, not in the rules.
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -244,6 +243,8 @@ def read_policy_text(path: Path) -> str:
 
 def policy_from_text(text: str, source: str) -> Policy:
     """A policy from its TOML text (a file's, or one stored with a report), with its content hash."""
+    import tomllib  # here, not at the top: most commands never read a policy file
+
     try:
         data = tomllib.loads(text)
     except (tomllib.TOMLDecodeError, RecursionError) as exc:
