@@ -260,8 +260,10 @@ def title_score(printed: str, title: str) -> tuple[float, int]:
     if len(printed) >= 6 and title.startswith(printed):
         return 95.0, len(printed)
     whole = fuzz.ratio(printed, title)
-    pairs = zip(printed, title, strict=False)
-    common = next((i for i, (a, b) in enumerate(pairs) if a != b), min(len(printed), len(title)))
+    # Only a common start of TITLE_COMMON_PREFIX characters or more counts, and most titles a
+    # line is scored against differ within it: one slice comparison rules those out.
+    same_start = printed[:TITLE_COMMON_PREFIX] == title[:TITLE_COMMON_PREFIX]
+    common = _common_prefix(printed, title) if same_start else 0
     if common >= TITLE_COMMON_PREFIX:
         # "4. 特定個人情報ファイル 2.10.": OCR kept the title's start and garbled the rest.
         whole = max(whole, TITLE_PREFIX_SCORE)
@@ -272,3 +274,9 @@ def title_score(printed: str, title: str) -> tuple[float, int]:
         if head > whole:
             return head, len(title)
     return whole, len(printed)
+
+
+def _common_prefix(a: str, b: str) -> int:
+    """How many leading characters ``a`` and ``b`` share."""
+    pairs = zip(a, b, strict=False)
+    return next((i for i, (x, y) in enumerate(pairs) if x != y), min(len(a), len(b)))

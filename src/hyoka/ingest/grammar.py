@@ -125,7 +125,10 @@ class Grammar:
         found = self._best.get(key_, _MISSING)
         if found is not _MISSING:
             return found  # type: ignore[return-value]
-        return _remember(self._best, key_, lambda: best_in(printed, self.name_table(parent)))
+        table = self.name_table(parent)
+        if not table:
+            return None  # most items have no label children: nothing to score or to remember
+        return _remember(self._best, key_, lambda: best_in(printed, table))
 
     def name_table(self, parent: tuple[str, ...]) -> tuple[NameRow, ...]:
         """The names of the label children of ``parent``, split once (:func:`name_table`)."""
@@ -150,10 +153,8 @@ class Grammar:
                         inferring: bool) -> tuple[Entry, float, int] | None:
         winner: tuple[Entry, float, int] | None = None
         ranked = 0.0
-        for entry in self.cat.children(section):
-            if not entry.segment.isdigit() or not entry.title:
-                continue
-            score, consumed = title_score(title_key, key(entry.title))
+        for entry, title in self._numbered_headings(section):
+            score, consumed = title_score(title_key, title)
             bonus = NUMBER_BONUS if entry.segment == number else 0.0
             need = INFER_THRESHOLD if inferring else THRESHOLD
             if score + bonus >= need and (winner is None or score + bonus > ranked):
