@@ -9,6 +9,7 @@ against them, tolerating the label variants real reports print.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import marshal
 import os
@@ -275,16 +276,17 @@ def _parsed(source: Path) -> dict[str, object]:
     import tomllib  # only on a first load: importing it costs a start ~2 ms
 
     data = tomllib.loads(raw.decode("utf-8"))
+    partial = copy.with_name(f"{copy.name}.{os.getpid()}.tmp")
     try:
         copy.parent.mkdir(exist_ok=True)
-        partial = copy.with_name(f"{copy.name}.{os.getpid()}.tmp")
         partial.write_bytes(marshal.dumps(data))
         os.replace(partial, copy)  # whole or not at all, for processes reading it meanwhile
         for stale in copy.parent.glob(f"{source.name}.*.marshal"):
             if stale != copy:
                 stale.unlink(missing_ok=True)  # made from an earlier edit of the file
     except OSError:
-        pass
+        with contextlib.suppress(OSError):
+            partial.unlink(missing_ok=True)  # no half copy left behind
     return data
 
 
