@@ -572,7 +572,10 @@ import hyoka.cli_policy  # noqa: E402,F401
 
 
 def main() -> None:
-    app()
+    """The `hyoka` program (pyproject's script): the app, ended as :mod:`hyoka.cli_exit` says."""
+    from hyoka.cli_exit import run
+
+    run(app)
 
 
 if __name__ == "__main__":
