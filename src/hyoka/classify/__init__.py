@@ -12,6 +12,7 @@ from hyoka.classify.identify import status_of_path, status_of_printed
 from hyoka.classify.policy import Policy
 from hyoka.classify.rules import NEEDS_REVIEW, Decision, RuleInput, decide
 from hyoka.classify.thresholds import ThresholdFlag, threshold_flags
+from hyoka.collector import collector_paused
 from hyoka.diff.align import ItemChange, align
 from hyoka.diff.text import Span, diff_text
 from hyoka.forms import Catalogue, load_catalogue
@@ -72,8 +73,10 @@ def _record(change: ItemChange, form: FormKind, catalogue: Catalogue, policy: Po
     )
 
 
+@collector_paused
 def compare_reports(old: Report, new: Report, policy: Policy) -> Comparison:
-    """Align, diff and classify two versions of one report."""
+    """Align, diff and classify two versions of one report (the collector paused:
+    :mod:`hyoka.collector`)."""
     form = new.meta.form
     catalogue = load_catalogue(form)
     changes = [c for c in align(old, new) if c.change == "moved" or _text(c.before) or _text(c.after)]
