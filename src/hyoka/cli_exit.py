@@ -12,8 +12,9 @@ The shortcut is taken only when it cannot lose anything:
   run last registered first), so libraries still flush what they registered to flush;
 - standard output and error are flushed first; if that fails (a closed pipe), the ordinary
   exit reports it as it always did;
-- no database module was loaded in the process (:data:`KEEPS_TEARDOWN`): a store's connections
-  are closed by the ordinary teardown, and SQLite then checkpoints its write-ahead log;
+- no database module was loaded in the process (:data:`KEEPS_TEARDOWN`): a store closes its
+  connections when its command ends, but one still open (an engine's pool) is closed by the
+  ordinary teardown, and SQLite then checkpoints its write-ahead log;
 - the app ended with an exit status (``SystemExit`` with an int or None, or by returning): an
   uncaught exception or a message to print ends the ordinary way.
 
