@@ -135,3 +135,18 @@ def test_catalogue_tree_is_well_formed() -> None:
         assert orphans == []
     # 様式2 is catalogued from the form's structure (no seed is one); it lists the しきい値 items.
     assert load_catalogue("基礎").entry(ItemPath.parse("II/1")) is not None
+
+
+@pytest.mark.parametrize("form", ["基礎", "重点", "全項目"])
+def test_requests_for_one_edition_share_one_catalogue(form: str) -> None:
+    """The reader asks for the edition a report prints, the classifier for the newest: when they
+    are the same edition it is one catalogue (built once, its lookups shared); another edition
+    is a catalogue of its own, holding only the items that edition prints."""
+    newest = load_catalogue(form)
+    assert newest.edition == newest.editions[-1]
+    assert load_catalogue(form, newest.edition) is newest
+    assert load_catalogue(form, "令和99年1月") is newest  # an edition not listed reads as the newest
+    oldest = load_catalogue(form, newest.editions[0])
+    assert oldest is not newest and oldest.edition == newest.editions[0]
+    assert load_catalogue(form, oldest.edition) is oldest
+    assert all(e.in_edition(oldest.edition) for e in oldest.entries)

@@ -306,13 +306,25 @@ def _edition_of(requested: str | None, editions: tuple[str, ...]) -> str:
 
 @cache
 def load_catalogue(form: FormKind | str, edition: str | None = None) -> Catalogue:
-    """The packaged catalogue of a form kind, filtered to an edition (None or unknown: the newest)."""
+    """The packaged catalogue of a form kind, filtered to an edition (None or unknown: the newest).
+
+    Requests that come to the same edition get the same object: a reading asks for the edition
+    its report prints, the classifier for the newest, and for a current report these are one
+    catalogue, built once, whose lookups (and the reader's :class:`~hyoka.ingest.grammar.Grammar`,
+    kept per catalogue) then serve both."""
     data = _catalogue_data(form)
     if data is None:
         return Catalogue(form, f"{form}項目評価書", ())
     raw_editions = data.get("editions", [])
     editions = tuple(str(e) for e in raw_editions) if isinstance(raw_editions, list) else ()
-    used = _edition_of(edition, editions)
+    return _catalogue_of(form, _edition_of(edition, editions), editions)
+
+
+@cache
+def _catalogue_of(form: FormKind | str, used: str, editions: tuple[str, ...]) -> Catalogue:
+    """The catalogue of ``form`` filtered to the edition ``used`` (see :func:`load_catalogue`)."""
+    data = _catalogue_data(form)
+    assert data is not None
     source = str(data["_source"])
     items = data["items"]
     assert isinstance(items, list)
@@ -322,7 +334,7 @@ def load_catalogue(form: FormKind | str, edition: str | None = None) -> Catalogu
 
 def forget() -> None:
     """Drop the loaded catalogues and their keys (a later call loads them again from the TOML)."""
-    for remembered in (load_catalogue, _catalogue_data, _key):
+    for remembered in (load_catalogue, _catalogue_of, _catalogue_data, _key):
         remembered.cache_clear()
 
 
