@@ -215,8 +215,12 @@ def main() -> None:
                   f"{p50 / max(walked, 1) * 1e6:.1f} µs/event)")
             print(f"{'peer: hashlib.sha256 over the same bytes':40s} p50 {p_peer:8.2f} s   "
                   f"ratio verify/sha256 {p50 / p_peer:.1f}x (goal ≤ 4x)")
+            # The history has events and no versions, so whole-database verify must stop at the
+            # first report for want of versions: that, and no broken chain, is what is expected.
             result = verify(store)
-            print(f"{'verify (whole database)':40s} {'ok' if result.ok else result.problem}")
+            expected = not result.ok and "版がありません" in str(result.problem)
+            verdict = "as expected (events only, no versions generated)" if expected else "UNEXPECTED"
+            print(f"{'verify (whole database)':40s} {result.problem or 'ok'} — {verdict}")
 
 
 if __name__ == "__main__":
