@@ -21,8 +21,9 @@ from sqlalchemy.sql.elements import ColumnElement
 from hyoka.model import Report, canonical_json, meta_to_json
 from hyoka.store.change_texts import expand
 from hyoka.store.events import GENESIS
-from hyoka.store.items import chunks
-from hyoka.store.schema import Blob, EventRecord, ReportRecord, VersionRecord
+from hyoka.store.items import blob_bodies
+from hyoka.store.schema import EventRecord, ReportRecord, VersionRecord
+from hyoka.store.sql import AlchemyTx
 
 _WILDCARD_RE = re.compile(r"[*?\[]")
 HIGH = "\uffff"
@@ -136,14 +137,8 @@ class StoreQueries:
                 .order_by(EventRecord.seq)
             )]
 
-            def fetch(hashes: list[str]) -> list[tuple[str, bytes]]:
-                found: list[tuple[str, bytes]] = []
-                for chunk in chunks(hashes):
-                    query = select(Blob.hash, Blob.body).where(Blob.hash.in_(chunk))
-                    found += [(digest, body) for digest, body in session.execute(query)]
-                return found
-
-            payloads = expand([row[-1] for row in rows], fetch)
+            tx = AlchemyTx(session)
+            payloads = expand([row[-1] for row in rows], lambda hashes: blob_bodies(tx, hashes).items())
             return [(*row[:-1], payload) for row, payload in zip(rows, payloads, strict=True)]
 
     def same_shape(self, report_id: str, report: Report, before: int) -> list[int]:
