@@ -11,6 +11,8 @@ a word replaced, a number changed). On the same pair, in the same run:
 - hyoka: the same with the reader's memory of the earlier rounds (a process that reads
   versions of the same report again, e.g. a server);
 - hyoka without reading: align + diff + classify of the already parsed reports;
+- hyoka, the old file alone, first reading (nothing remembered, as above): what no way of
+  reading the second file or comparing faster can take off the first case;
 - `git diff --no-index --word-diff` on the two files (a process, as users run it);
 - Python's difflib: `unified_diff` over lines, then `SequenceMatcher` on each
   changed line pair for a character view like hyoka's.
@@ -83,6 +85,7 @@ def main() -> None:
             "hyoka (初回の読込+差分+分類)": hyoka_first,
             "hyoka (読込+差分+分類)": hyoka_whole,
             "hyoka (差分+分類のみ)": lambda: compare_reports(old_report, new_report, policy),
+            "hyoka (旧版のみ・初回の読込)": lambda: read_report(old_path),
             "difflib (行+文字)": lambda: difflib_pair(old_text, new_text),
         }
         if git:
@@ -90,7 +93,8 @@ def main() -> None:
             cases["git diff --word-diff"] = lambda: subprocess.run(cmd, capture_output=True, check=False)
         # Before each first reading, nothing remembered from earlier ones: what one `hyoka diff`
         # process starts with (emptying the memory is not timed: a new process does not do it).
-        timings = alternating(cases, args.repeat, setup={"hyoka (初回の読込+差分+分類)": forget_everything})
+        timings = alternating(cases, args.repeat, setup={"hyoka (初回の読込+差分+分類)": forget_everything,
+                                                         "hyoka (旧版のみ・初回の読込)": forget_everything})
     kb = len(old_text.encode()) / 1024
     print(f"pair: {seed.name} ({kb:.0f} KB), {edits} lines edited ({args.share:.0%}), {changes} changed items")
     hyoka = timings["hyoka (差分+分類のみ)"]
@@ -104,6 +108,9 @@ def main() -> None:
     print(ratio_line("in-process read+align+diff+classify vs git diff --word-diff", first, git_seconds, 1))
     print(f"  (issue 13: ≤ 10x resolves it; the same with the files read before in this process: "
           f"{whole / git_seconds:.2f}x; diff+classify alone: {hyoka / git_seconds:.2f}x)")
+    alone = timings["hyoka (旧版のみ・初回の読込)"]
+    print(f"  (of the first case, reading the old file alone from nothing remembered: {alone * 1000:.1f} ms, "
+          f"{alone / git_seconds:.2f}x git's whole word diff, {alone / first:.0%} of the case)")
 
 if __name__ == "__main__":
     main()
