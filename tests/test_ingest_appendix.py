@@ -13,7 +13,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from hyoka.ingest.appendix import find_appendix_start, parse_appendix
@@ -597,3 +597,28 @@ def test_seed_variants_parse_like_the_original(name: str, variant: str) -> None:
     varied = VARIANTS[variant](appendix)
     assert varied != appendix
     assert _flat(parse_appendix(varied)) == _flat(parse_appendix(appendix))
+
+
+# Cells as extractors print them: text, every kind of blank, and the marks that make clean_cell
+# do more than fold spaces (tags, entities, markdown bold, zero-width spaces, line breaks).
+_CELL_PIECES = st.sampled_from(["変更", "R5", " ", "  ", "\t", "\u3000", "\u00a0", "\n", "\r", "\u200b", "<br>",
+                                "</p>", "<高岡市における措置>", "&amp;", "&", "*", "**", "①"])
+_CELL_TEXT = st.one_of(st.lists(_CELL_PIECES, max_size=12).map("".join),
+                       st.text(alphabet="変更 \t\u3000\u00a0\n\r\u200b<>br/&amp;*①", max_size=16))
+
+
+@settings(max_examples=600, deadline=None)
+@given(_CELL_TEXT)
+@example("変更 \n変更")  # a blank before a line break: each line is folded on its own
+@example("変更\n\n変更")  # a blank line is dropped
+@example("変\u200b更")
+@example("**変更**")  # markdown bold
+@example("変更<br>事後")
+@example("R5&amp;変更")
+@example("変更\r事後")
+def test_a_plain_cell_is_cleaned_as_one_with_markup_would_be(raw: str) -> None:
+    """clean_cell folds a one-line cell without markup at once (most table cells); the result
+    must be what the whole markup path gives it, and a cell with markup still takes that path."""
+    from hyoka.ingest.appendix import _clean_markup, clean_cell
+
+    assert clean_cell(raw) == _clean_markup(raw)

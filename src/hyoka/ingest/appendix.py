@@ -191,6 +191,15 @@ def clean_cell(raw: str) -> str:
     headings such as ``<高岡市における措置>`` that are content, not markup.
     Block tags become line breaks so paragraphs stay apart.
     """
+    if "\n" not in raw and "<" not in raw and "&" not in raw and "**" not in raw and "\u200b" not in raw \
+            and "\r" not in raw:
+        # One line without markup (most cells): all _clean_markup would do is fold its spaces.
+        return collapse_space(raw)
+    return _clean_markup(raw)
+
+
+def _clean_markup(raw: str) -> str:
+    """:func:`clean_cell` of a cell with markup or line breaks."""
     text = raw.replace("\r", "")
     if "<" in text:  # both tag patterns start with "<"; most cells have none
         text = _BLOCK_TAG_RE.sub("\n", text)
@@ -271,10 +280,14 @@ def _is_header(cells: Sequence[str]) -> bool:
 
 def _is_header_piece(cells: Sequence[str]) -> bool:
     """Part of a header printed one or a few column names per line ("変更日", "項目\\t変更前の記載")."""
-    names = [_compact(cell) for cell in cells if cell]
-    if not names or not all(name in HEADER_NAMES for name in names):
-        return False
-    return "変更日" in names or len(set(names)) > 1
+    names: list[str] = []
+    for cell in cells:
+        if cell:
+            name = _compact(cell)
+            if name not in HEADER_NAMES:
+                return False  # a row's first filled cell, mostly: the rest need not be compacted
+            names.append(name)
+    return bool(names) and ("変更日" in names or len(set(names)) > 1)
 
 
 def _is_header_fragment(cells: Sequence[str]) -> bool:
