@@ -56,14 +56,18 @@ Found = tuple[Match, int, Entry | None]
 SectionHeading = tuple[Entry, str, str, bool]
 
 
-def _remember(table: dict[K, V], key_: K, compute: Callable[[], V]) -> V:
-    """``table[key_]``, computed once; the table starts again when it is full."""
-    value = table.get(key_, _MISSING)  # a first reading misses often: no KeyError raised for it
-    if value is _MISSING:
-        if len(table) >= REMEMBERED:
-            table.clear()
-        value = table[key_] = compute()
-    return value  # type: ignore[return-value]
+def _kept(table: dict[K, V], key_: K, value: V) -> V:
+    """``value``, kept as ``table[key_]``; the table starts again when it is full.
+
+    Each lookup below asks its table first (``table.get(key, _MISSING)``: a first reading misses
+    often, and no KeyError is raised for it) and on a miss computes the answer in place and keeps
+    it here: no closure is made and no call is added for the hundreds of misses of a first reading.
+    An answer computed while another was being computed may be kept first; the answers are pure,
+    so which of them a full table drops changes nothing but what is computed again."""
+    if len(table) >= REMEMBERED:
+        table.clear()
+    table[key_] = value
+    return value
 
 
 class Grammar:
@@ -107,7 +111,7 @@ class Grammar:
         the open levels, say), remembered like the lookups here; ``key_`` starts with the kind
         of answer, so that kinds never share an entry."""
         found = self._decisions.get(key_, _MISSING)  # the hit, most of the time, without a call
-        return _remember(self._decisions, key_, compute) if found is _MISSING else found  # type: ignore[arg-type,return-value]
+        return _kept(self._decisions, key_, compute()) if found is _MISSING else found  # type: ignore[arg-type,return-value]
 
     def label_children(self, parent: tuple[str, ...]) -> list[Entry]:
         """The children of ``parent`` a label line may name (numbered headings and group
@@ -115,7 +119,7 @@ class Grammar:
         found = self._labelled.get(parent)
         if found is not None:
             return found
-        return _remember(self._labelled, parent, lambda: [
+        return _kept(self._labelled, parent, [
             e for e in self.cat.children(parent) if not e.segment.isdigit() and not e.segment.endswith("N")
         ])
 
@@ -128,26 +132,32 @@ class Grammar:
         table = self.name_table(parent)
         if not table:
             return None  # most items have no label children: nothing to score or to remember
-        return _remember(self._best, key_, lambda: best_in(printed, table))
+        return _kept(self._best, key_, best_in(printed, table))
 
     def name_table(self, parent: tuple[str, ...]) -> tuple[NameRow, ...]:
         """The names of the label children of ``parent``, split once (:func:`name_table`)."""
         found = self._names.get(parent)
         if found is not None:
             return found
-        return _remember(self._names, parent, lambda: name_table(self.label_children(parent)))
+        return _kept(self._names, parent, name_table(self.label_children(parent)))
 
     def prefix(self, printed: str, parent: tuple[str, ...], min_length: int = 4) -> Match | None:
         """:func:`prefix` among the label children of ``parent`` (a label with its value run on)."""
-        return _remember(self._prefix, (printed, parent, min_length),
-                         lambda: prefix_in(printed, self.name_table(parent), min_length=min_length))
+        key_ = (printed, parent, min_length)
+        found = self._prefix.get(key_, _MISSING)
+        if found is not _MISSING:
+            return found  # type: ignore[return-value]
+        return _kept(self._prefix, key_, prefix_in(printed, self.name_table(parent), min_length=min_length))
 
     def numbered_match(self, section: tuple[str, ...], number: str, title_key: str,
                        inferring: bool) -> tuple[Entry, float, int] | None:
         """(entry, score, key characters of the title consumed) of a numbered heading under
         ``section``; the printed number, often garbled, only breaks ties and lowers the bar a little."""
-        return _remember(self._numbered, (section, number, title_key, inferring),
-                         lambda: self._numbered_match(section, number, title_key, inferring))
+        key_ = (section, number, title_key, inferring)
+        found = self._numbered.get(key_, _MISSING)
+        if found is not _MISSING:
+            return found  # type: ignore[return-value]
+        return _kept(self._numbered, key_, self._numbered_match(section, number, title_key, inferring))
 
     def _numbered_match(self, section: tuple[str, ...], number: str, title_key: str,
                         inferring: bool) -> tuple[Entry, float, int] | None:
@@ -174,7 +184,11 @@ class Grammar:
         numbering, lost on extraction), among the next :data:`BARE_AHEAD` after the open one
         ``after`` (from the first when none is open). The line must begin with its title,
         nearly whole; what follows it is the caller's to judge."""
-        return _remember(self._bare, (section, after, title_key), lambda: self._bare_heading(section, after, title_key))
+        key_ = (section, after, title_key)
+        found = self._bare.get(key_, _MISSING)
+        if found is not _MISSING:
+            return found  # type: ignore[return-value]
+        return _kept(self._bare, key_, self._bare_heading(section, after, title_key))
 
     def _bare_heading(self, section: tuple[str, ...], after: str | None,
                       title_key: str) -> tuple[Entry, float, int] | None:
@@ -195,7 +209,10 @@ class Grammar:
 
     def _numbered_headings(self, section: tuple[str, ...]) -> list[tuple[Entry, str]]:
         """The numbered headings of ``section`` with their titles' keys, in print order."""
-        return _remember(self._headings_of, section, lambda: [
+        found = self._headings_of.get(section)
+        if found is not None:
+            return found
+        return _kept(self._headings_of, section, [
             (e, key(e.title)) for e in self.cat.children(section) if e.segment.isdigit() and e.title])
 
     def find(self, printed: str, parents: tuple[tuple[str, ...], ...]) -> Found | None:
@@ -207,7 +224,7 @@ class Grammar:
         found = self._found.get(key_, _MISSING)
         if found is not _MISSING:
             return found  # type: ignore[return-value]
-        return _remember(self._found, key_, lambda: self._find(printed, parents))
+        return _kept(self._found, key_, self._find(printed, parents))
 
     def _find(self, printed: str, parents: tuple[tuple[str, ...], ...]) -> Found | None:
         for depth in range(len(parents), 0, -1):
@@ -224,7 +241,10 @@ class Grammar:
         """(depth, heading) of the headings :meth:`find` tries when no open level names a label:
         the next :data:`SKIPPED_HEADINGS` after each open one, deepest first. They depend on the
         open levels alone, and most lines asked about are values that reach this far."""
-        return _remember(self._skipped, parents, lambda: self._headings_after(parents))
+        found = self._skipped.get(parents)
+        if found is not None:
+            return found
+        return _kept(self._skipped, parents, self._headings_after(parents))
 
     def _headings_after(self, parents: tuple[tuple[str, ...], ...]) -> list[tuple[int, Entry]]:
         found: list[tuple[int, Entry]] = []
@@ -243,7 +263,7 @@ class Grammar:
         found = self._headings.get(text, _MISSING)
         if found is not _MISSING:
             return found  # type: ignore[return-value]
-        return _remember(self._headings, text, lambda: self._section_heading(text))
+        return _kept(self._headings, text, self._section_heading(text))
 
     def _section_heading(self, text: str) -> SectionHeading | None:
         folded = nfkc_keep_circled(text).strip()
@@ -268,7 +288,10 @@ class Grammar:
 
     def names_a_label(self, printed: str) -> bool:
         """Whether the printed key is (nearly exactly) some label of the form, wherever it is."""
-        return _remember(self._anywhere, printed, lambda: process.extractOne(
+        found = self._anywhere.get(printed)
+        if found is not None:
+            return found
+        return _kept(self._anywhere, printed, process.extractOne(
             printed, self.all_names, scorer=fuzz.ratio, score_cutoff=INFER_THRESHOLD) is not None)
 
 
