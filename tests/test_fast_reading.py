@@ -122,3 +122,34 @@ def test_only_the_characters_themselves_fold_to_betten() -> None:
     folding = {chr(c) for c in range(sys.maxunicode + 1) if not 0xD800 <= c <= 0xDFFF
                and ("別" in unicodedata.normalize("NFKC", chr(c)) or "添" in unicodedata.normalize("NFKC", chr(c)))}
     assert folding == {"別", "添"}
+
+
+# Texts where brackets open, close, or never close (OCR reads "]" as "」"), with blanks between.
+_BRACKETY = st.text(alphabet="[]」 \u3000a選1)", max_size=24)
+
+
+@settings(max_examples=500, deadline=None)
+@given(_BRACKETY)
+def test_a_bracket_is_asked_in_c_exactly_as_the_patterns_would_read_it(text: str) -> None:
+    """parse_choice asks _closes_first before three lazy patterns that would otherwise walk a cell
+    whose bracket never closes: its answer must be what the patterns need, no more, no less."""
+    import re
+
+    from hyoka.ingest.cells import _CHOICE_RE, _NEAR_CHOICE_RE, _NEAR_LEAD, _closes_first
+
+    assert _closes_first(text, 0) == bool(re.match(r"\[\s*([^\[\]]*?)\s*\]", text))
+    assert _closes_first(text, 0) or not _CHOICE_RE.match(text)
+    opening = text.find("[", 0, _NEAR_LEAD + 1)
+    if not (opening >= 0 and _closes_first(text, opening)):
+        assert not _NEAR_CHOICE_RE.match(text)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet="変更 \u3000\u00a0\u2003\u2002\n\r\x0ba", max_size=16))
+def test_a_cell_without_a_run_of_blanks_is_only_stripped(cell: str) -> None:
+    """split_cells strips the cells of a line with no run of spaces, no full-width and no no-break
+    space instead of folding each (most lines): collapse_space must give the same there."""
+    from hyoka.normalize import collapse_space
+
+    if "  " not in cell and "\u3000" not in cell and "\u00a0" not in cell:
+        assert collapse_space(cell) == cell.strip()

@@ -32,7 +32,8 @@ _MARK_CHARS = "[{" + _TICKED_GLYPHS + _EMPTY_GLYPHS  # a mark of _MARK_RE contai
 _MARK_CHAR_RE = re.compile(f"[{re.escape(_MARK_CHARS)}]")  # one scan in C for any of them
 _OPTION_SPLIT_RE = re.compile(r"(?:(?<=\s)|^)(\d{1,2})\)\s*")
 _CHOICE_RE = re.compile(r"^\[\s*([^\[\]]*?)\s*\]")
-_NEAR_CHOICE_RE = re.compile(r"^[^\[\]\d]{0,12}\[\s*([^\[\]]*?)\s*\]")
+_NEAR_LEAD = 12  # what _NEAR_CHOICE_RE allows before its bracket
+_NEAR_CHOICE_RE = re.compile(rf"^[^\[\]\d]{{0,{_NEAR_LEAD}}}\[\s*([^\[\]]*?)\s*\]")
 _COUNT_RE = re.compile(r"^\[\s*([^\[\]]*?)\s*\]\s*[(（]\s*(\d*)\s*[)）]\s*件")
 # The count printed after the options ("2) 委託しない (5) 件"), or blank with an extractor's
 # box inside ("( [ ] ) 件").
@@ -185,6 +186,17 @@ def _selected_elsewhere(head: str, options: tuple[str, ...]) -> str | None:
     return None
 
 
+def _closes_first(text: str, opening: int) -> bool:
+    """Whether ``text[opening]`` is a "[" whose next bracket is its "]": what _CHOICE_RE, _COUNT_RE
+    and _NEAR_CHOICE_RE need of their bracket (nothing but non-brackets and blanks inside), asked
+    in C first. A cell that opens a bracket and never closes it (OCR read "]" as "」") may run on
+    as prose for thousands of characters, which each lazy pattern would walk one at a time."""
+    if not text.startswith("[", opening):
+        return False
+    closing = text.find("]", opening + 1)
+    return closing >= 0 and text.find("[", opening + 1, closing) < 0
+
+
 def parse_choice(text: str) -> Choice | Count | None:
     """A single choice (or a count) when the cell starts with ``[selected]`` and lists options,
     or lists options and names one of them in a bracket (see ``_selected_elsewhere``)."""
@@ -193,13 +205,14 @@ def parse_choice(text: str) -> Choice | Count | None:
     flat = _choice_text(text)
     captioned = "<選択肢>" in flat
     head = collapse_space(flat.replace("<選択肢>", " "))
-    count = _COUNT_RE.match(head)
+    bracketed = _closes_first(head, 0)  # what _COUNT_RE and _CHOICE_RE need at the head
+    count = _COUNT_RE.match(head) if bracketed else None
     options = _options_of(flat)
     if count:
         number = int(count.group(2)) if count.group(2) else None
         return Count(count.group(1), number, options)
     selected: str | None = None
-    choice = _CHOICE_RE.match(head)
+    choice = _CHOICE_RE.match(head) if bracketed else None
     if choice and (options or captioned):
         selected = choice.group(1) or _selected_elsewhere(head, options) or ""
     elif options and (captioned or len(options) >= 2):
@@ -207,7 +220,8 @@ def parse_choice(text: str) -> Choice | Count | None:
     if selected is None:
         # OCR often garbles the "<選択肢>" caption in front of the bracket: accept a
         # bracket near the start when numbered options follow it.
-        near = _NEAR_CHOICE_RE.match(head)
+        opening = head.find("[", 0, _NEAR_LEAD + 1)
+        near = _NEAR_CHOICE_RE.match(head) if opening >= 0 and _closes_first(head, opening) else None
         if near and len(options) >= 2:
             return Choice(near.group(1), options)
         return None

@@ -99,7 +99,11 @@ def split_cells(raw: str) -> tuple[str, ...]:
     if "**" in raw:
         raw = MARKDOWN_BOLD_RE.sub(r"\1", raw)
     raw = join_circled(raw)  # "① 入手元": layout, not text (labels and values alike)
-    cells = [collapse_space(c) for c in tab_separated(raw).split("\t")]
+    text = tab_separated(raw)
+    if "  " in text or "\u3000" in text or "\u00a0" in text:
+        cells = [collapse_space(c) for c in text.split("\t")]
+    else:  # nothing to fold in any cell (no tab is left in one): collapse_space would only strip
+        cells = [c.strip() for c in text.split("\t")]
     while cells and not cells[0]:
         cells.pop(0)
     while cells and not cells[-1]:
