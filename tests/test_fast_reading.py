@@ -147,8 +147,8 @@ def test_a_bracket_is_asked_in_c_exactly_as_the_patterns_would_read_it(text: str
 @settings(max_examples=500, deadline=None)
 @given(st.text(alphabet="変更 \u3000\u00a0\u2003\u2002\n\r\x0ba", max_size=16))
 def test_a_cell_without_a_run_of_blanks_is_only_stripped(cell: str) -> None:
-    """split_cells strips the cells of a line with no run of spaces, no full-width and no no-break
-    space instead of folding each (most lines): collapse_space must give the same there."""
+    """collapse_cells only strips the cells of a line with no run of spaces, no full-width and no
+    no-break space (most lines): collapse_space must give the same there."""
     from hyoka.normalize import collapse_space
 
     if "  " not in cell and "\u3000" not in cell and "\u00a0" not in cell:

@@ -13,8 +13,8 @@ import unicodedata
 from hyoka.numbering import CIRCLED, ROMAN_CHARS, ROMAN_VALUES, circled_number, fold, roman_value
 
 __all__ = [
-    "CIRCLED", "ROMAN_CHARS", "ROMAN_VALUES", "circled_number", "clean_cell", "collapse_space", "label_key",
-    "nfkc_keep_circled", "notation_key", "roman_value", "script_of",
+    "CIRCLED", "ROMAN_CHARS", "ROMAN_VALUES", "circled_number", "clean_cell", "collapse_cells", "collapse_space",
+    "label_key", "nfkc_keep_circled", "notation_key", "roman_value", "script_of",
 ]
 
 _WAVE = str.maketrans({"～": "〜", "~": "〜", "∼": "〜", "〰": "〜"})
@@ -39,6 +39,15 @@ def collapse_space(text: str) -> str:
     if "  " not in text and "\t" not in text and "\u3000" not in text and "\u00a0" not in text:
         return text.strip()  # nothing to fold (most cells): four scans in C beat the regex
     return _SPACE_RE.sub(" ", text).strip()
+
+
+def collapse_cells(line: str) -> list[str]:
+    """:func:`collapse_space` of each tab-separated cell of ``line``. A line without a run of
+    spaces, a full-width or a no-break space (most lines; its tabs are the separators) has
+    nothing to fold in any cell: its cells are only stripped, without a call for each."""
+    if "  " in line or "\u3000" in line or "\u00a0" in line:
+        return [collapse_space(cell) for cell in line.split("\t")]
+    return [cell.strip() for cell in line.split("\t")]
 
 
 def label_key(label: str) -> str:

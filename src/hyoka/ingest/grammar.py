@@ -62,8 +62,8 @@ def _kept(table: dict[K, V], key_: K, value: V) -> V:
     Each lookup below asks its table first (``table.get(key, _MISSING)``: a first reading misses
     often, and no KeyError is raised for it) and on a miss computes the answer in place and keeps
     it here: each of the hundreds of misses of a first reading makes no closure and one call
-    fewer. An answer computed while another was being computed may be kept first; the answers are pure,
-    so which of them a full table drops changes nothing but what is computed again."""
+    fewer. An answer computed while another was being computed may be kept first; the answers
+    are pure, so which of them a full table drops changes nothing but what is computed again."""
     if len(table) >= REMEMBERED:
         table.clear()
     table[key_] = value

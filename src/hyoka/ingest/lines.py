@@ -11,7 +11,7 @@ import re
 from functools import lru_cache
 from typing import Any
 
-from hyoka.normalize import collapse_space, nfkc_keep_circled
+from hyoka.normalize import collapse_cells, nfkc_keep_circled
 from hyoka.numbering import join_circled
 
 _MARKDOWN_RE = re.compile(r"^#{1,6}\s*")
@@ -99,11 +99,7 @@ def split_cells(raw: str) -> tuple[str, ...]:
     if "**" in raw:
         raw = MARKDOWN_BOLD_RE.sub(r"\1", raw)
     raw = join_circled(raw)  # "① 入手元": layout, not text (labels and values alike)
-    text = tab_separated(raw)
-    if "  " in text or "\u3000" in text or "\u00a0" in text:
-        cells = [collapse_space(c) for c in text.split("\t")]
-    else:  # nothing to fold in any cell (no tab is left in one): collapse_space would only strip
-        cells = [c.strip() for c in text.split("\t")]
+    cells = collapse_cells(tab_separated(raw))
     while cells and not cells[0]:
         cells.pop(0)
     while cells and not cells[-1]:
