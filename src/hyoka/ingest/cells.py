@@ -143,7 +143,10 @@ def _options_of(flat: str) -> tuple[str, ...]:
         number = int(parts[i])
         # An option ends where a bracket starts: the selected value an HTML extractor prints
         # after the list ("… 9) 20年以上 [20年以上]"), or the count "(5) 件" after the last one.
-        option = _COUNT_ANY_RE.sub("", parts[i + 1]).split("[")[0].strip()
+        # Every count ends in 件: the last option runs on to the cell's end (a long cell's
+        # prose), which the pattern need not walk when it has none.
+        part = parts[i + 1]
+        option = (_COUNT_ANY_RE.sub("", part) if "件" in part else part).partition("[")[0].strip()
         if option and number not in numbered:
             numbered[number] = option
     return tuple(numbered[n] for n in sorted(numbered))
