@@ -335,13 +335,15 @@ def _place_body(placer: Placer, lines: Sequence[Line], start: int, kinds: dict[i
                 running: frozenset[str] = frozenset()) -> None:
     """Feed the body lines to the placer: headings open sections, page headers (``running``
     and :data:`_RUNNING_RE`) are passed over, everything else is placed."""
-    idx = start
     skipped = contents | {i for i in range(start, len(lines)) if _page_header(lines[i], running)}
-    while idx < len(lines):
+    after = _carrying_after(lines, start, skipped)
+    end = len(lines)
+    idx = start
+    while idx < end:
         line = lines[idx]
         idx += 1
-        if idx - 1 in skipped or is_noise(line) or line.cells[: len(_TABLE_HEADER)] == _TABLE_HEADER:
-            continue
+        if after[idx - 1] != idx - 1 or line.cells[: len(_TABLE_HEADER)] == _TABLE_HEADER:
+            continue  # noise, a page header or the 項目一覧, or the 変更箇所 table's header row
         kind = kinds.get(idx - 1, "").partition(":")[0]
         if kind == "appendix":
             app = appendix_heading(line.joined)
@@ -353,9 +355,9 @@ def _place_body(placer: Placer, lines: Sequence[Line], start: int, kinds: dict[i
             if heading is not None:  # None: a bare title such as "基本情報" once a section is open
                 placer.open_section(*heading, line.number)
                 continue
-        following = _next_line(lines, idx, skipped)
-        if placer.place(line, following[1] if following else None) and following is not None:
-            idx = following[0] + 1
+        following = after[idx]
+        if placer.place(line, lines[following] if following < end else None) and following < end:
+            idx = following + 1
 
 
 def _running_heads(body: Sequence[Line], meta: dict[str, str]) -> frozenset[str]:
@@ -376,16 +378,19 @@ def _page_header(line: Line, running: frozenset[str]) -> bool:
     return bool(_PAGE_HEADER_RE.match(line.first) or _RUNNING_RE.match(joined.strip())) or joined in running
 
 
-def _next_line(lines: Sequence[Line], idx: int, skipped: set[int]) -> tuple[int, Line] | None:
-    """The next line that carries something (for labels broken over two lines, maybe by a page
-    break with its number and header between the halves); ``skipped``: the 項目一覧 and page
-    headers."""
-    while idx < len(lines):
-        line = lines[idx]
-        if not is_noise(line) and idx not in skipped:
-            return idx, line
-        idx += 1
-    return None
+def _carrying_after(lines: Sequence[Line], start: int, skipped: set[int]) -> list[int]:
+    """For each index from ``start`` on: the first line at or after it that carries something (for
+    labels broken over two lines, maybe by a page break with its number and header between the
+    halves), ``len(lines)`` when none does; ``skipped``: the 項目一覧 and page headers. One pass
+    from the end: the body loop asks for the next such line after every line it places."""
+    end = len(lines)
+    after = [end] * (end + 1)
+    following = end
+    for idx in range(end - 1, start - 1, -1):
+        if idx not in skipped and not is_noise(lines[idx]):
+            following = idx
+        after[idx] = following
+    return after
 
 
 def _single_file_name(nodes: list[Node]) -> list[str]:
