@@ -105,6 +105,8 @@ class Grammar:
         self._numbered: dict[tuple[tuple[str, ...], str, str, bool], tuple[Entry, float, int] | None] = {}
         self._bare: dict[tuple[tuple[str, ...], str | None, str], tuple[Entry, float, int] | None] = {}
         self._headings_of: dict[tuple[str, ...], list[tuple[Entry, str]]] = {}
+        self._risks: dict[tuple[str, ...], tuple[list[Entry], tuple[NameRow, ...]]] = {}
+        self._risk_named: dict[tuple[str, tuple[str, ...], bool], Match | None] = {}
 
     def remembered(self, key_: Hashable, compute: Callable[[], V]) -> V:
         """A reader's answer that depends only on the catalogue and ``key_`` (a line's cells and
@@ -170,6 +172,29 @@ class Grammar:
             if score + bonus >= need and (winner is None or score + bonus > ranked):
                 winner, ranked = (entry, score, consumed), score + bonus
         return winner
+
+    def risks(self, heading: tuple[str, ...]) -> list[Entry]:
+        """The risks the form lists under a numbered heading (リスク1…, or one リスク)."""
+        return self._risk_rows(heading)[0]
+
+    def _risk_rows(self, heading: tuple[str, ...]) -> tuple[list[Entry], tuple[NameRow, ...]]:
+        found = self._risks.get(heading)
+        if found is not None:
+            return found
+        risks = [e for e in self.cat.children(heading) if e.segment.startswith("リスク")]
+        return _kept(self._risks, heading, (risks, name_table(risks)))
+
+    def risk(self, printed: str, heading: tuple[str, ...], *, run_on: bool = False) -> Match | None:
+        """The risk of ``heading`` a printed name (a key) names: :func:`best_in` its risks' names,
+        or with ``run_on`` the longest of them the key starts with (:func:`prefix_in`, six
+        characters at least). A risk heading is asked about every heading after the open one."""
+        key_ = (printed, heading, run_on)
+        found = self._risk_named.get(key_, _MISSING)
+        if found is not _MISSING:
+            return found  # type: ignore[return-value]
+        table = self._risk_rows(heading)[1]
+        return _kept(self._risk_named, key_,
+                     prefix_in(printed, table, min_length=6) if run_on else best_in(printed, table))
 
     def may_name_heading(self, title_key: str) -> bool:
         """Whether a line's key can begin with some numbered heading's title, give or take a word of

@@ -18,7 +18,7 @@ import re
 
 from hyoka.errors import InputError
 from hyoka.forms import Catalogue, Entry
-from hyoka.forms.match import Match, best, key, label_of, prefix, split_after, split_label
+from hyoka.forms.match import Match, key, label_of, split_after, split_label
 from hyoka.ingest.grammar import INFER_THRESHOLD as _INFER_THRESHOLD
 from hyoka.ingest.grammar import grammar
 from hyoka.ingest.heads import mend_head
@@ -368,8 +368,7 @@ class Placer(NumberedHeadings, LabelJoins):
             # Risk names are long and each belongs to one heading: any later heading may be the one,
             # however many pages were lost before it.
             for candidate in after:
-                risks = self._risks(candidate)
-                found = best(name, risks) if risks else None
+                found = self.grammar.risk(name, candidate.path)
                 if found is not None and found.score >= _INFER_THRESHOLD:
                     chosen, heading = found, candidate
                     break
@@ -387,22 +386,18 @@ class Placer(NumberedHeadings, LabelJoins):
         self._open(2, entry, entry.segment, printed, line, chosen.score, rest)
         return True
 
-    def _risks(self, heading: Entry) -> list[Entry]:
-        """The risks the form lists under a numbered heading (リスク1…, or one リスク)."""
-        return [e for e in self.cat.children(heading.path) if e.segment.startswith("リスク")]
-
     def _risk_named(self, heading: Entry, name: str) -> Match | None:
         """The heading's risk whose whole name ``name`` is (nearly: 90), or None."""
-        risks = self._risks(heading)
-        found = best(key(name), risks) if risks else None
+        found = self.grammar.risk(key(name), heading.path)
         return found if found is not None and found.score >= _INFER_THRESHOLD else None
 
     def _risk_of(self, heading: Entry, risk: RiskHeading, name: str, *, by_number: bool = True) -> Match | None:
         """The risk of ``heading`` a printed risk heading names (by its number too, unless not ``by_number``)."""
-        risks = self._risks(heading)
+        risks = self.grammar.risks(heading.path)
         if not risks:
             return None
-        chosen = (best(name, risks) or prefix(name, risks, min_length=6)) if name else None
+        chosen = (self.grammar.risk(name, heading.path)
+                  or self.grammar.risk(name, heading.path, run_on=True)) if name else None
         if chosen is not None or not by_number:
             return chosen
         # By number when the name says nothing; a heading's only risk also when no name is printed.
