@@ -11,6 +11,7 @@ from __future__ import annotations
 import random
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -61,7 +62,7 @@ def test_forget_empties_what_is_remembered(seeds_dir: Path) -> None:
     from hyoka.ingest import cells, heads, lines
 
     text = next(iter(sorted(seeds_dir.glob("*.txt")))).read_text("utf-8")
-    read_text(text, "seed")
+    dumps(read_text(text, "seed").report)  # every value parsed (a reading parses them when asked)
     caches = (lines.split_cells, cells.parse_value, heads.mended_cells)
     assert all(cache.cache_info().currsize > 0 for cache in caches)
     forget()
@@ -153,3 +154,61 @@ def test_a_cell_without_a_run_of_blanks_is_only_stripped(cell: str) -> None:
 
     if "  " not in cell and "\u3000" not in cell and "\u00a0" not in cell:
         assert collapse_space(cell) == cell.strip()
+
+
+def test_an_item_parses_its_printed_value_once_when_first_asked() -> None:
+    """Item.printed: a reading's items parse their values on first use, then keep them; such an
+    item is equal to, hashes and prints as, and pickles to the item made with the value."""
+    import copy
+    import dataclasses
+    import pickle
+
+    from hyoka.ingest.cells import parse_value
+    from hyoka.model import Item, ItemPath, Value
+
+    asked: list[str] = []
+
+    def parse(text: str) -> Value:
+        asked.append(text)
+        return parse_value(text)
+
+    path, text = ItemPath(("II", "3", "①入手元")), "[○] 本人又は本人の代理人 [ ] 評価実施機関内の他部署"
+    item = Item.printed(path, "①入手元", True, text, parse)
+    assert asked == []  # nothing parsed when made
+    made = Item(path, "①入手元", True, parse_value(text))
+    assert item == made and hash(item) == hash(made) and repr(item) == repr(made)
+    assert item.value is item.value and asked == [text]  # parsed once, then kept
+    assert pickle.loads(pickle.dumps(item)) == made and copy.deepcopy(item) == made
+    assert dataclasses.replace(item, label="①入手元等") == Item(path, "①入手元等", True, made.value)
+    assert vars(item) == vars(made)  # once parsed, nothing of the printed text is kept
+    unparsed = Item.printed(path, "①入手元", True, text, parse_value)
+    assert pickle.loads(pickle.dumps(unparsed)).value == made.value
+    assert not hasattr(item, "values")
+
+
+def test_an_item_with_a_bad_label_is_refused_when_made() -> None:
+    from hyoka.ingest.cells import parse_value
+    from hyoka.model import Item, ItemPath
+
+    with pytest.raises(ValueError, match="label"):
+        Item.printed(ItemPath(("I", "1")), "①事務の名称 ※", False, "text", parse_value)
+
+
+def test_a_comparison_parses_only_the_values_it_looks_at(seeds_dir: Path) -> None:
+    """`hyoka diff` of two versions compares unchanged items by identity: most values of a first
+    reading are never parsed, and the comparison is the one made with every value parsed first."""
+    from hyoka.classify import compare_reports
+    from hyoka.classify.policy import Policy
+    from hyoka.ingest import dumps as dump_report
+
+    seed = max(seeds_dir.glob("*.txt"), key=lambda p: p.stat().st_size)
+    text = seed.read_text("utf-8")
+    old, new = fresh(text, "old").report, read_text(edited(text, 0.03, 3), "new").report
+    lazy = compare_reports(old, new, Policy())
+    printed = [item for item in old.items if item.path.segments[0] != "表紙"]  # the cover's are made whole
+    parsed = sum(1 for item in printed if "value" in vars(item))
+    assert 0 < parsed < len(printed) * 0.75, (parsed, len(printed))
+    old_again, new_again = fresh(text, "old").report, read_text(edited(text, 0.03, 3), "new").report
+    dump_report(old_again), dump_report(new_again)  # every value parsed before comparing
+    assert all("value" in vars(item) for item in old_again.items)
+    assert compare_reports(old_again, new_again, Policy()).records == lazy.records

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from hyoka.era import parse_date
 
@@ -252,6 +252,35 @@ class Item:
         _require_line(self.label)
         if self.label != self.label.strip() or self.label.endswith("※"):
             raise ValueError(f"label must be trimmed and carry ※ only in star: {self.label!r}")
+
+    @classmethod
+    def printed(cls, path: ItemPath, label: str, star: bool, text: str, parse: Callable[[str], Value]) -> Item:
+        """The item whose value is ``parse(text)``, parsed when it is first asked for, then kept.
+
+        A reading makes an item of every node it placed, but a comparison of two versions asks
+        for few values: an unchanged item is the same object in both readings, compared by
+        identity first. Parsing every value up front was a tenth of a first reading. Whenever
+        it is parsed, the value is the same; equality, hashing, repr and serialisation ask for it."""
+        item = cls.__new__(cls)
+        object.__setattr__(item, "path", path)
+        object.__setattr__(item, "label", label)
+        object.__setattr__(item, "star", star)
+        object.__setattr__(item, "_printed", (parse, text))
+        item.__post_init__()
+        return item
+
+    if not TYPE_CHECKING:  # to a type checker, ``value`` is the field it is, and no other name exists
+
+        def __getattr__(self, name: str) -> Value:
+            """The value of an item made by :meth:`printed`, on first use (Python asks this only for
+            an attribute the item does not hold yet)."""
+            printed = self.__dict__.get("_printed") if name == "value" else None
+            if printed is None:
+                raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+            value: Value = printed[0](printed[1])
+            object.__setattr__(self, "value", value)
+            self.__dict__.pop("_printed", None)  # from now on an item like any other (no text kept)
+            return value
 
 
 @dataclass(frozen=True)

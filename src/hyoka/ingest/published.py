@@ -328,7 +328,7 @@ def item_of(segments: tuple[str, ...], label: str, star: bool, text: str) -> Ite
     """The item a placed node becomes, remembered: items are immutable, and two versions of a
     report share most of them, so an unchanged item is the same object in both (the differ
     compares those by identity first)."""
-    return Item(ItemPath(segments), label, star, parse_value(text))
+    return Item.printed(ItemPath(segments), label, star, text, parse_value)
 
 
 def _place_body(placer: Placer, lines: Sequence[Line], start: int, kinds: dict[int, str], contents: set[int],
