@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from hyoka.forms import Entry
 
 
-@dataclass
+@dataclass(slots=True)
 class Node:
     """An item being read: its path, printed label and the value text gathered so far."""
 
@@ -23,7 +23,7 @@ class Node:
             self.parts.append(text)
 
 
-@dataclass
+@dataclass(slots=True)
 class Frame:
     """One open level of the tree: the catalogue entry and the segment it has in this report."""
 
