@@ -74,6 +74,8 @@ def strip_markup(cell: str) -> str:
         text = _CELL_TAG_RE.sub(" ", text)
         text = _TAG_RE.sub("", text)
     text = html.unescape(text)
+    if "\n" not in text:
+        return collapse_space(text)  # one line (most cells): what the split and join below give it
     lines = [collapse_space(line) for line in text.split("\n")]
     return "\n".join(line for line in lines if line)
 
