@@ -59,11 +59,11 @@ def test_a_reading_after_others_equals_a_first_reading(seeds_dir: Path) -> None:
 
 
 def test_forget_empties_what_is_remembered(seeds_dir: Path) -> None:
-    from hyoka.ingest import cells, heads, lines
+    from hyoka.ingest import cells, heads, lines, placer
 
     text = next(iter(sorted(seeds_dir.glob("*.txt")))).read_text("utf-8")
     dumps(read_text(text, "seed").report)  # every value parsed (a reading parses them when asked)
-    caches = (lines.split_cells, cells.parse_value, heads.mended_cells)
+    caches = (lines.split_cells, cells.parse_value, heads.mended_cells, placer._clean_label)
     assert all(cache.cache_info().currsize > 0 for cache in caches)
     forget()
     assert all(cache.cache_info().currsize == 0 for cache in caches)

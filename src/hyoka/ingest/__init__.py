@@ -30,7 +30,7 @@ def forget() -> None:
     returns depends on it; benchmarks use it to time a first reading, tests to prove that."""
     from hyoka import numbering
     from hyoka.forms import match
-    from hyoka.ingest import appendix, cells, grammar, heads, lines, published
+    from hyoka.ingest import appendix, cells, grammar, heads, lines, placer, published
 
     grammar.forget()
     lines.split_cells.cache_clear()
@@ -39,6 +39,7 @@ def forget() -> None:
     appendix._table_text.cache_clear()
     appendix._parse_appendix.cache_clear()
     published.item_of.cache_clear()
+    placer._clean_label.cache_clear()
     appendix._short_timing.cache_clear()
     cells.parse_value.cache_clear()
     numbering.forget()

@@ -15,6 +15,7 @@ attached to the open item and recorded as unplaced.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from hyoka.errors import InputError
 from hyoka.forms import Catalogue, Entry
@@ -57,7 +58,10 @@ _OPTION_RE = re.compile(r"^\d{1,2}\s*[)）]")
 LabelDecision = tuple[tuple[Match, int, Entry | None], str, tuple[str, ...], int, tuple[str, ...]]
 
 
+@lru_cache(maxsize=16_384)
 def _clean_label(label: str) -> str:
+    """The label an item keeps (no ※, spaces folded, at most MAX_LABEL characters), remembered:
+    every reading opens the same few hundred labels again."""
     return collapse_space(label.replace("※", " "))[:MAX_LABEL].strip() or "項目"
 
 
@@ -415,12 +419,12 @@ class Placer(NumberedHeadings, LabelJoins):
             return False
         generic = f"{found[0]}N"
         for depth in range(len(self.chain), 0, -1):
-            for entry in self.cat.children(self.chain[depth - 1].entry.path):
-                if entry.segment == generic:
-                    if fresh and (*(f.segment for f in self.chain[:depth]), instance) in self._used:
-                        return False
-                    self._open(depth, entry, instance, line.first, line, 100.0, line.rest)
-                    return True
+            entry = self.grammar.group(self.chain[depth - 1].entry.path, generic)
+            if entry is not None:
+                if fresh and (*(f.segment for f in self.chain[:depth]), instance) in self._used:
+                    return False
+                self._open(depth, entry, instance, line.first, line, 100.0, line.rest)
+                return True
         return False
 
     def _place_marked_instance(self, instance: str, name: str, line: Line) -> bool:
