@@ -105,6 +105,7 @@ class Grammar:
         self._numbered: dict[tuple[tuple[str, ...], str, str, bool], tuple[Entry, float, int] | None] = {}
         self._bare: dict[tuple[tuple[str, ...], str | None, str], tuple[Entry, float, int] | None] = {}
         self._headings_of: dict[tuple[str, ...], list[tuple[Entry, str]]] = {}
+        self._groups: dict[tuple[tuple[str, ...], str], Entry | None] = {}
         self._risks: dict[tuple[str, ...], tuple[list[Entry], tuple[NameRow, ...]]] = {}
         self._risk_named: dict[tuple[str, tuple[str, ...], bool], Match | None] = {}
 
@@ -172,6 +173,15 @@ class Grammar:
             if score + bonus >= need and (winner is None or score + bonus > ranked):
                 winner, ranked = (entry, score, consumed), score + bonus
         return winner
+
+    def group(self, parent: tuple[str, ...], generic: str) -> Entry | None:
+        """The child of ``parent`` that is the repeating group ``generic`` ("委託事項N"), if the
+        form has it there (the first, in print order): every instance header asks each open level."""
+        key_ = (parent, generic)
+        found = self._groups.get(key_, _MISSING)
+        if found is not _MISSING:
+            return found  # type: ignore[return-value]
+        return _kept(self._groups, key_, next((e for e in self.cat.children(parent) if e.segment == generic), None))
 
     def risks(self, heading: tuple[str, ...]) -> list[Entry]:
         """The risks the form lists under a numbered heading (リスク1…, or one リスク)."""
