@@ -34,6 +34,7 @@ def forget() -> None:
 
     grammar.forget()
     lines.split_cells.cache_clear()
+    lines.split_line.cache_clear()
     heads.mended_cells.cache_clear()
     lines.appendix_heading.cache_clear()
     appendix._table_text.cache_clear()

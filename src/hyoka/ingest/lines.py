@@ -81,9 +81,14 @@ class Line:
         return self._noise  # type: ignore[no-any-return]
 
 
+@lru_cache(maxsize=16_384)
 def split_line(number: int, raw: str) -> Line:
     """Cells of a raw line after removing markdown headers and inline emphasis tags; tabs, the
-    pipes of a markdown table, or (in a line without tabs) runs of spaces separate cells."""
+    pipes of a markdown table, or (in a line without tabs) runs of spaces separate cells.
+
+    Remembered per number and text: a Line never changes, and what it works out once (its cells
+    joined, whether it is noise) serves the next version's reading too, whose unchanged lines
+    keep their numbers unless lines were added or removed above them."""
     return Line(number, split_cells(raw))
 
 
