@@ -156,6 +156,18 @@ def test_a_cell_without_a_run_of_blanks_is_only_stripped(cell: str) -> None:
         assert collapse_space(cell) == cell.strip()
 
 
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet="a\r\n\t あ", max_size=30))
+def test_line_breaks_fold_as_the_two_replaces_would(text: str) -> None:
+    """unix_newlines, which skips both replace passes when the text has no CR, folds exactly
+    what they fold, and a text without CR comes back as it is."""
+    from hyoka.normalize import unix_newlines
+
+    assert unix_newlines(text) == text.replace("\r\n", "\n").replace("\r", "\n")
+    if "\r" not in text:
+        assert unix_newlines(text) is text
+
+
 def test_an_item_parses_its_printed_value_once_when_first_asked() -> None:
     """Item.printed: a reading's items parse their values on first use, then keep them; such an
     item is equal to, hashes and prints as, and pickles to the item made with the value."""

@@ -22,6 +22,7 @@ from hyoka.classify.policy import policy_from_text
 from hyoka.classify.rules import NEEDS_REVIEW
 from hyoka.errors import InputError
 from hyoka.model import FORM_KINDS, ChangeRow, FormKind
+from hyoka.normalize import unix_newlines
 
 SHOWN_ROWS = 12
 
@@ -49,7 +50,7 @@ def read_labelled(path: Path, stream: TextIO | None = None) -> tuple[FormKind, l
         if timing not in TIMINGS:
             raise InputError(f"{where}: timing は 事前 か 事後 です / timing must be 事前 or 事後: {timing[:20]}")
         forms.add(str(form))
-        cells = [_string(data, key, where).replace("\r\n", "\n").replace("\r", "\n")
+        cells = [unix_newlines(_string(data, key, where))
                  for key in ("date", "item", "before", "after", "reason")]
         rows.append(ChangeRow(cells[0], cells[1], cells[2], cells[3], timing, cells[4]))
     if not rows:

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from hyoka.errors import InputError
 from hyoka.ingest.formats import file_text
+from hyoka.normalize import unix_newlines
 
 MAX_BYTES = 20 * 1024 * 1024
 _CONTROL_OK = {"\n", "\r", "\t", "\f"}
@@ -28,14 +29,14 @@ def decode_bytes(data: bytes, name: str = "入力") -> str:
         raise InputError(f"{name}: ファイルが大きすぎます (上限 {MAX_BYTES // 1024 // 1024} MB) / file too large")
     other = file_text(data, name)
     if other is not None:
-        return other.replace("\r\n", "\n").replace("\r", "\n")
+        return unix_newlines(other)
     if b"\x00" in data[:65536]:
         raise InputError(f"{name}: バイナリファイルは読めません / binary file")
     text = decode_text(data, name)
     controls = len(_CONTROL_RE.findall(text, 0, 65536))
     if controls > max(8, len(text[:65536]) // 100):
         raise InputError(f"{name}: 制御文字が多く、テキストではありません / not a text file")
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    return unix_newlines(text)
 
 
 def decode_text(data: bytes, name: str) -> str:

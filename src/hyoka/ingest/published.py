@@ -26,7 +26,7 @@ from hyoka.ingest.lines import Line, appendix_heading, is_noise, split_line
 from hyoka.ingest.placer import Node, Placer
 from hyoka.ingest.reading import Diagnostics, Reading
 from hyoka.model import CATALOGUE_READER, FormKind, Item, ItemPath, Report, ReportMeta, Text
-from hyoka.normalize import collapse_space, label_key, nfkc_keep_circled
+from hyoka.normalize import collapse_space, label_key, nfkc_keep_circled, unix_newlines
 from hyoka.numbering import FILE_SECTIONS, loosely_numbered, numbered, section_ordinal
 
 _FORM_MARKERS: tuple[tuple[str, FormKind], ...] = (
@@ -266,7 +266,7 @@ def read_published(text: str, name: str = "入力") -> Reading:
     """Read published report text: the Report and what the reading noticed (:class:`Reading`).
 
     The cyclic garbage collector is paused while reading (:mod:`hyoka.collector`)."""
-    raw_lines = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    raw_lines = unix_newlines(text.lstrip("\ufeff")).split("\n")
     edition_form, edition = detect_edition(raw_lines)
     form = edition_form or detect_form(raw_lines)  # "[平成29年5月 様式2]" names the form outright
     if form is None:

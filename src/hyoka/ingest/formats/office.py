@@ -33,6 +33,7 @@ from openpyxl.utils.cell import column_index_from_string, range_boundaries
 
 from hyoka.errors import InputError
 from hyoka.ingest.formats import Rows, printed_lines
+from hyoka.normalize import unix_newlines
 
 # -- limits: what a real 評価書 needs, many times over --------------------------------------------
 MAX_MEMBERS = 2_000  # parts in the zip (a report workbook has a few dozen)
@@ -331,7 +332,7 @@ def _value_text(value: object, number_format: str) -> str:
         return f"{day.year}年{day.month}月{day.day}日" if "年" in (number_format or "") else f"{day:%Y/%-m/%-d}"
     if isinstance(value, (int, float)):
         return _number_text(value, number_format or "")
-    return str(value).replace("\r\n", "\n").replace("\r", "\n")
+    return unix_newlines(str(value))
 
 
 def _read_values(data: bytes, sheets: list[_Sheet]) -> None:
