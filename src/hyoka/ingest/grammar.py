@@ -107,7 +107,7 @@ class Grammar:
         self._headings_of: dict[tuple[str, ...], list[tuple[Entry, str]]] = {}
         self._groups: dict[tuple[tuple[str, ...], str], Entry | None] = {}
         self._risks: dict[tuple[str, ...], tuple[list[Entry], tuple[NameRow, ...]]] = {}
-        self._risk_named: dict[tuple[str, tuple[str, ...], bool], Match | None] = {}
+        self._risk_found: dict[tuple[str, tuple[str, ...], bool], Match | None] = {}
 
     def remembered(self, key_: Hashable, compute: Callable[[], V]) -> V:
         """A reader's answer that depends only on the catalogue and ``key_`` (a line's cells and
@@ -188,6 +188,7 @@ class Grammar:
         return self._risk_rows(heading)[0]
 
     def _risk_rows(self, heading: tuple[str, ...]) -> tuple[list[Entry], tuple[NameRow, ...]]:
+        """The heading's risks and their names split once (:func:`name_table`) for :meth:`risk`."""
         found = self._risks.get(heading)
         if found is not None:
             return found
@@ -199,11 +200,11 @@ class Grammar:
         or with ``run_on`` the longest of them the key starts with (:func:`prefix_in`, six
         characters at least). A risk heading is asked about every heading after the open one."""
         key_ = (printed, heading, run_on)
-        found = self._risk_named.get(key_, _MISSING)
+        found = self._risk_found.get(key_, _MISSING)
         if found is not _MISSING:
             return found  # type: ignore[return-value]
         table = self._risk_rows(heading)[1]
-        return _kept(self._risk_named, key_,
+        return _kept(self._risk_found, key_,
                      prefix_in(printed, table, min_length=6) if run_on else best_in(printed, table))
 
     def may_name_heading(self, title_key: str) -> bool:
