@@ -82,6 +82,8 @@ class Placer(NumberedHeadings, LabelJoins):
         self._pending_repeat: tuple[Entry, str, int] | None = None
         self.grammar = grammar(catalogue)
         self._titles = self.grammar.titles
+        self._parents_chain: list[Frame] | None = None
+        self._parents: tuple[tuple[str, ...], ...] = ()
 
     # -- sections ------------------------------------------------------------
     def section_heading(self, text: str) -> tuple[Entry, str, str] | None:
@@ -444,10 +446,19 @@ class Placer(NumberedHeadings, LabelJoins):
     def _best(self, printed: str, parent: tuple[str, ...]) -> Match | None:
         return self.grammar.best(printed, parent)
 
+    def _open_paths(self) -> tuple[tuple[str, ...], ...]:
+        """The open levels' catalogue paths, the deepest last: what the grammar's lookups are keyed
+        by. Worked out once per chain: a level that opens or closes replaces the chain (a new
+        list), never changes it in place, and a label decision asks for them several times."""
+        if self._parents_chain is not self.chain:
+            self._parents = tuple(f.entry.path for f in self.chain)
+            self._parents_chain = self.chain
+        return self._parents
+
     def _search(self, printed: str) -> tuple[Match, int, Entry | None] | None:
         if not printed or len(printed) > LABEL_MAX_KEY:
             return None
-        parents = tuple(f.entry.path for f in self.chain)
+        parents = self._open_paths()
         if not parents:
             return self._search_everywhere(printed)
         return self.grammar.find(printed, parents)
@@ -473,9 +484,8 @@ class Placer(NumberedHeadings, LabelJoins):
         once the reading has a section it is remembered with the grammar's lookups: two versions
         of a report share most of their lines, and this is most of what reading a line costs."""
         if self.chain:
-            parents = tuple(f.entry.path for f in self.chain)
             decision = self.grammar.remembered(
-                ("label", line.cells, following.cells if following is not None else None, parents),
+                ("label", line.cells, following.cells if following is not None else None, self._open_paths()),
                 lambda: self._label_named(line, following),
             )
         else:
