@@ -168,6 +168,16 @@ def test_line_breaks_fold_as_the_two_replaces_would(text: str) -> None:
         assert unix_newlines(text) is text
 
 
+@settings(max_examples=800, deadline=None)
+@given(st.text(alphabet="使用目的①③ 　\t※*＊…㈱ｶﾞガ〜～~Ａa1:：\u3099\u00a0", max_size=14), st.integers(0, 16))
+def test_a_label_printed_as_its_key_ends_where_the_walk_would_end_it(text: str, consumed: int) -> None:
+    """_label_end answers a label without blanks, ※, * or anything NFKC folds at once: the index
+    is the one counting the key's characters one at a time gives."""
+    from hyoka.forms.match import _label_end, _label_end_walk
+
+    assert _label_end(text, consumed) == _label_end_walk(text, consumed)
+
+
 def test_an_item_parses_its_printed_value_once_when_first_asked() -> None:
     """Item.printed: a reading's items parse their values on first use, then keep them; such an
     item is equal to, hashes and prints as, and pickles to the item made with the value."""

@@ -206,6 +206,17 @@ def split_after(text: str, consumed: int) -> str:
 def _label_end(text: str, consumed: int) -> int | None:
     """Index in ``text`` just after its first ``consumed`` key characters (None if it has fewer).
     Characters are counted as the key folds them, one printed character at a time."""
+    prefix = text[:consumed]
+    if (len(prefix) == consumed and prefix.split() == [prefix] and "※" not in prefix and "*" not in prefix
+            and unicodedata.is_normalized("NFKC", prefix)):
+        # The label printed as its key prints it (most labels): no blank, no ※ or *, nothing NFKC
+        # folds (a circled number is not NFKC-normal), so each character is one key character.
+        return consumed
+    return _label_end_walk(text, consumed)
+
+
+def _label_end_walk(text: str, consumed: int) -> int | None:
+    """:func:`_label_end`, counting one printed character at a time."""
     seen = 0
     # Most cells: one key character per printed one (a circled number is kept as one, too). Only
     # the head of the cell is looked at (a label with a long value run on is common); past it,
