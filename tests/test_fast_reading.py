@@ -178,6 +178,49 @@ def test_a_label_printed_as_its_key_ends_where_the_walk_would_end_it(text: str, 
     assert _label_end(text, consumed) == _label_end_walk(text, consumed)
 
 
+@settings(max_examples=400, deadline=None)
+@given(st.data())
+def test_the_best_name_is_the_one_scoring_every_name_would_pick(data: st.DataObject) -> None:
+    """best_in (names outside the length window skipped, the key's readings worked out once)
+    picks what scoring every name of the table with similarity picks: the best at or above the
+    threshold, the first on a tie."""
+    from hyoka.forms import load_catalogue
+    from hyoka.forms.match import best_in, name_table
+
+    catalogue = load_catalogue("全項目")
+    parents = sorted({entry.path[:-1] for entry in catalogue.entries})
+    table = name_table(catalogue.children(data.draw(st.sampled_from(parents))))
+    names = [row[1] for row in table] or ["使用目的"]
+    base = data.draw(st.sampled_from(names))
+    head = data.draw(st.sampled_from(["", "①", "③", "6", "12", "⑥ "]))
+    cut = data.draw(st.integers(0, len(base)))
+    noise = data.draw(st.text(alphabet="日的目使用者数期間", max_size=3))
+    printed = key(head + base[:cut] + noise + base[cut + len(noise):])
+    expected = None
+    for entry, name, *_ in table:
+        score = similarity(printed, name)
+        if score >= THRESHOLD and (expected is None or score > expected[1]):
+            expected = (entry, score, name)
+            if score >= 100.0:
+                break
+    found = best_in(printed, table)
+    assert (found.entry, found.score, found.name) == expected if found else expected is None
+
+
+def test_a_key_reads_against_circled_and_plain_names_as_the_rules_say() -> None:
+    """The readings best_in works out once per key: a circled number printed where the name has
+    none costs 5, a digit OCR printed for the name's circled number costs 5, an agreeing number
+    counts as a character; and the length windows it looks up are length_window's."""
+    from hyoka.forms.match import _WINDOWS, length_window
+
+    assert similarity("①使用目的", "使用目的") == 95.0
+    assert similarity("6使用目的", "⑥使用目的") == 95.0
+    assert similarity("⑥使用目的", "⑥使用目的") == 100.0
+    assert similarity("②使用目的", "⑥使用目的") == 75.0
+    assert similarity("③使用日的", "③使用目的") == 80.0
+    assert all(_WINDOWS[length] == length_window(length) for length in range(len(_WINDOWS)))
+
+
 def test_an_item_parses_its_printed_value_once_when_first_asked() -> None:
     """Item.printed: a reading's items parse their values on first use, then keep them; such an
     item is equal to, hashes and prints as, and pickles to the item made with the value."""

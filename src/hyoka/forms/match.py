@@ -98,22 +98,31 @@ def _pseudo_circled(printed: str) -> tuple[str, str, float]:
 
 def similarity(printed: str, name: str) -> float:
     """How well the printed key names ``name`` (both keys), 0–100."""
-    return _similarity(printed, name, *split_circled(name))
+    return _similarity(printed, name, *split_circled(name), _readings(printed))
 
 
-def _similarity(printed: str, name: str, name_number: str, name_label: str) -> float:
+# How a printed key reads against a name with a circled number ((its circled number, label,
+# cost): _pseudo_circled) and against a name without one ((label, cost)).
+Readings = tuple[tuple[str, str, float], tuple[str, float]]
+
+
+def _readings(printed: str) -> Readings:
+    """The :data:`Readings` of a printed key, worked out once for all the names it is scored against."""
+    plain = (printed[1:], _DIGIT_FOR_CIRCLED) if printed and printed[0] in CIRCLED else (printed, 0.0)
+    return _pseudo_circled(printed), plain
+
+
+def _similarity(printed: str, name: str, name_number: str, name_label: str, readings: Readings) -> float:
     """:func:`similarity` with ``name`` already split into its circled number and label."""
     if printed == name:
         return 100.0
     if name_number:
-        number, label, cost = _pseudo_circled(printed)
+        number, label, cost = readings[0]
         if number and number != name_number:
             cost += _CIRCLED_MISMATCH
     else:
-        number, label, cost = "", printed, 0.0
-        if printed and printed[0] in CIRCLED:
-            cost = _DIGIT_FOR_CIRCLED
-            label = printed[1:]
+        number = ""
+        label, cost = readings[1]
     if label == name_label:
         return 100.0 - cost if cost else 99.0
     if len(name_label) <= EXACT_ONLY_LENGTH or len(label) <= EXACT_ONLY_LENGTH - 1:
@@ -154,6 +163,10 @@ def length_window(printed: int) -> tuple[float, float]:
     return ((100 - slack) * printed - 200) / (100 + slack), ((100 + slack) * printed + 200) / (100 - slack)
 
 
+# length_window of the key lengths a label can have (a longer key is worked out when asked).
+_WINDOWS = tuple(length_window(length) for length in range(128))
+
+
 def best(printed: str, entries: list[Entry]) -> Match | None:
     """The entry among ``entries`` the printed key names best, if any reaches the threshold
     (the first in print order on a tie)."""
@@ -166,11 +179,15 @@ def best_in(printed: str, table: tuple[NameRow, ...]) -> Match | None:
         return None
     winner: Match | None = None
     length = len(printed)
-    low, high = length_window(length)  # too_far_apart, once per key: this loop runs for every line
+    # too_far_apart, once per key (this loop runs for every line), for most keys from a table
+    low, high = _WINDOWS[length] if length < len(_WINDOWS) else length_window(length)
+    readings: Readings | None = None  # worked out for the first name in the window
     for entry, name, name_length, name_number, name_label in table:
         if not low <= name_length <= high:
             continue
-        score = _similarity(printed, name, name_number, name_label)
+        if readings is None:
+            readings = _readings(printed)
+        score = _similarity(printed, name, name_number, name_label, readings)
         if score >= THRESHOLD and (winner is None or score > winner.score):
             winner = Match(entry, score, name)
             if score >= 100.0:
