@@ -35,7 +35,7 @@ def nfkc_keep_circled(text: str) -> str:
 
 
 def unix_newlines(text: str) -> str:
-    """Line breaks as "\n": CRLF and lone CR folded. A text without CR (most files) is returned as
+    """Line breaks as "\\n": CRLF and lone CR folded. A text without CR (most files) is returned as
     it is, after one scan in C instead of two replace passes over a whole report."""
     if "\r" not in text:
         return text
