@@ -18,7 +18,6 @@ __all__ = [
 ]
 
 _WAVE = str.maketrans({"～": "〜", "~": "〜", "∼": "〜", "〰": "〜"})
-_WAVE_RE = re.compile("[～~∼〰]")
 _SPACE_RE = re.compile(r"[ \t\u3000\u00a0]+")
 
 
@@ -29,9 +28,15 @@ def nfkc_keep_circled(text: str) -> str:
     so losing them would merge "①入手元" with a list item "1 入手元".
     """
     folded = fold(text)
-    if _WAVE_RE.search(folded) is None:
+    if not _has_wave(folded):
         return folded  # translate() walks every character in Python; most texts have no wave
     return folded.translate(_WAVE)
+
+
+def _has_wave(text: str) -> bool:
+    """Whether ``text`` has a wave dash :data:`_WAVE` folds: one scan per character in C, cheaper
+    than a regular expression's character class (tested on every position)."""
+    return "～" in text or "~" in text or "∼" in text or "〰" in text
 
 
 def unix_newlines(text: str) -> str:

@@ -46,14 +46,13 @@ TITLE_COMMON_PREFIX = 8
 TITLE_PREFIX_SCORE = 85.0
 # OCR reads the katakana middle dot of "時期・頻度" as a Latin middle dot or a bullet.
 _DOTS = str.maketrans({"·": "・", "•": "・", "∙": "・"})
-_DOTS_RE = re.compile("[·•∙]")
 
 
 @lru_cache(maxsize=65536)
 def key(text: str) -> str:
     """Comparison key of a printed label: width-folded, no spaces or ※, no trailing debris."""
     folded = label_key(text)
-    if _DOTS_RE.search(folded) is not None:  # translate() looks up every character; most keys have no dot
+    if "·" in folded or "•" in folded or "∙" in folded:  # translate() looks up every character; most keys have none
         folded = folded.translate(_DOTS)
     return folded.rstrip(_TRAILING_NOISE)
 
@@ -90,7 +89,7 @@ def _pseudo_circled(printed: str) -> tuple[str, str, float]:
     number, label = split_circled(printed)
     if number:
         return number, label, 0.0
-    digits = _LEADING_DIGITS_RE.match(printed)
+    digits = _LEADING_DIGITS_RE.match(printed) if printed[:1].isdecimal() else None  # \d: isdecimal
     if digits and 1 <= int(digits.group(1)) <= len(CIRCLED):
         return circled(int(digits.group(1))), printed[digits.end() :], _DIGIT_FOR_CIRCLED
     return "", printed, 0.0
