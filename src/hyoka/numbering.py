@@ -65,6 +65,12 @@ _I_LOOKALIKES = str.maketrans("l|1", "III")
 _DIGIT_HEAD_RE = re.compile(r"^\s*([1-7])\s+(?=\S)")
 # "(1)入手元", "1)入手元": a circled number as some text layers print it.
 _PAREN_NUMBER_RE = re.compile(r"^[(（]?\s*(\d{1,2})\s*[)）]\s*(?=\S)")
+# The characters each pattern above can start with (after blanks, for those that allow them):
+# tested first, as most lines start otherwise and a test is cheaper than a match.
+_NUMERAL_STARTS = frozenset("IVXⅠⅡⅢⅣⅤⅥⅦΙпшvl|1234567")
+_PAREN_NUMBER_STARTS = frozenset("(（")
+_MARK_OPENERS = frozenset("【[〔<(")
+_RISK_STARTS = frozenset("【[〔リ")
 _FILE_SECTION_RE = re.compile(r"^(I{1,3}|IV|V|VI)\((.+)\)$")
 _DUPLICATE_RE = re.compile(r"#\d+$")
 _CIRCLED_SPLIT_RE = re.compile(f"([{CIRCLED}])")
@@ -95,8 +101,9 @@ def fold(text: str) -> str:
     prints them), about three times per distinct text."""
     if unicodedata.is_normalized("NFKC", text):
         return text  # the common case, checked in C; a circled number is never NFKC-normal
-    parts = _CIRCLED_SPLIT_RE.split(text)
-    return "".join(p if i % 2 else unicodedata.normalize("NFKC", p) for i, p in enumerate(parts))
+    parts = _CIRCLED_SPLIT_RE.split(text)  # circled numbers at the odd places, kept as they are
+    parts[::2] = [unicodedata.normalize("NFKC", part) if part else part for part in parts[::2]]
+    return "".join(parts)
 
 
 def join_circled(text: str) -> str:
@@ -137,6 +144,8 @@ def roman_value(token: str) -> str | None:
 
 def strip_roman(folded: str) -> tuple[str | None, str]:
     """(numeral as printed or None, the rest) of a folded heading line ("Ⅲ リスク対策" → ("Ⅲ", "リスク対策"))."""
+    if folded.lstrip()[:1] not in _NUMERAL_STARTS:  # \s is what str.isspace (and lstrip) is
+        return None, folded.strip()
     head = _ROMAN_HEAD_RE.match(folded) or _lookalike_head(folded) or _DIGIT_HEAD_RE.match(folded)
     if not head:
         return None, folded.strip()
@@ -159,7 +168,10 @@ def _lookalike_head(folded: str) -> re.Match[str] | None:
 @_remembered
 def paren_to_circled(text: str) -> str | None:
     """"③入手元" for "(3)入手元" or "3)入手元"; None when the text does not start so."""
-    m = _PAREN_NUMBER_RE.match(fold(text))
+    folded = fold(text)
+    if folded[:1] not in _PAREN_NUMBER_STARTS and not folded[:1].isspace() and not folded[:1].isdecimal():
+        return None  # the pattern's first character cannot match (most cells): no match to run
+    m = _PAREN_NUMBER_RE.match(folded)
     if not m or not 1 <= int(m.group(1)) <= len(CIRCLED):
         return None
     return circled(int(m.group(1))) + fold(text)[m.end() :]
@@ -168,7 +180,8 @@ def paren_to_circled(text: str) -> str | None:
 @_remembered
 def numbered(text: str) -> tuple[str, str] | None:
     """("3", "特定個人情報の入手・使用") for "3. 特定個人情報の入手・使用" (also "３．")."""
-    m = _NUMBERED_RE.match(fold(text))
+    folded = fold(text)
+    m = _NUMBERED_RE.match(folded) if folded[:1].isdecimal() else None  # \d is what isdecimal is
     return (m.group(1), m.group(2).strip()) if m else None
 
 
@@ -179,8 +192,8 @@ def loosely_numbered(text: str) -> tuple[str, str] | None:
     too ("1 宛名管理機能 …"), so a reader takes it only for a heading of the form that has this
     very number and nearly this title."""
     folded = fold(text)
-    if _NUMBERED_RE.match(folded):
-        return None
+    if not folded[:1].isdecimal() or _NUMBERED_RE.match(folded):
+        return None  # both patterns start with a digit
     m = _LOOSE_NUMBERED_RE.match(folded)
     return (m.group(1), m.group(2).strip()) if m else None
 
@@ -194,7 +207,8 @@ def section_ordinal(segment: str) -> int | None:
 @_remembered
 def group_instance(text: str) -> str | None:
     """"システム6" for an instance header ("システム 6", "システム６"); None otherwise."""
-    m = _GROUP_RE.match(fold(text).replace(" ", ""))
+    compact = fold(text).replace(" ", "")
+    m = _GROUP_RE.match(compact) if compact.startswith(GROUP_NAMES) else None
     return f"{m.group(1)}{int(m.group(2))}" if m else None
 
 
@@ -203,7 +217,10 @@ def marked_group_instance(text: str) -> tuple[str, str] | None:
     """("委託事項1", "住民票の写し等の交付業務") for "委託事項1：住民票の写し等の交付業務" or
     "【委託事項1】住民票の写し等の交付業務" (and "", for the header alone); None otherwise, also
     for a plain "委託事項1" (:func:`group_instance`)."""
-    m = _MARKED_GROUP_RE.match(fold(text).strip())
+    folded = fold(text).strip()
+    if folded[:1] not in _MARK_OPENERS and not folded.startswith(GROUP_NAMES):
+        return None  # the pattern opens with a bracket or a group's name
+    m = _MARKED_GROUP_RE.match(folded)
     if not m:
         return None
     name, number = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
@@ -213,7 +230,8 @@ def marked_group_instance(text: str) -> tuple[str, str] | None:
 @_remembered
 def group_range(text: str) -> bool:
     """A range header for empty instances ("システム6〜10"): carries nothing."""
-    return bool(_RANGE_RE.match(fold(text).replace(" ", "").replace("〜", "~")))
+    compact = fold(text).replace(" ", "")
+    return compact.startswith(GROUP_NAMES) and bool(_RANGE_RE.match(compact.replace("〜", "~")))
 
 
 @dataclass(frozen=True)
@@ -228,6 +246,10 @@ class RiskHeading:
 def risk_heading(text: str) -> RiskHeading | None:
     """The risk a line opens ("リスク1: …", "リスク：…", a bare "リスク3"); None otherwise."""
     folded = fold(text).strip()
+    if folded[:1] not in _RISK_STARTS:
+        # Both patterns need リスク first, or a bracket before it (blanks stripped: the first
+        # character left is the first of the spaces-only text the bare pattern reads too).
+        return None
     m = _RISK_RE.match(folded)
     if m:
         return RiskHeading(int(m.group(1)) if m.group(1) else None, m.group(2).strip())
@@ -237,30 +259,30 @@ def risk_heading(text: str) -> RiskHeading | None:
 
 def instance_of(segment: str) -> tuple[str, int] | None:
     """("システム", 3) for the path segment "システム3" (any group, リスク included)."""
-    m = _INSTANCE_RE.match(segment)
+    m = _INSTANCE_RE.match(segment) if segment.startswith(INSTANCE_NAMES) else None
     return (m.group(1), int(m.group(2))) if m else None
 
 
 def generic_segment(segment: str) -> str:
     """A path segment as the form names it: duplicate counter, file name and instance number
     dropped ("委託事項3" → "委託事項N", "II(住民票ファイル)" → "II", "⑦再委託の有無#2" → "⑦再委託の有無")."""
-    segment = _DUPLICATE_RE.sub("", segment)
-    file_match = _FILE_SECTION_RE.match(segment)
+    segment = strip_duplicate(segment)
+    file_match = _FILE_SECTION_RE.match(segment) if segment[:1] in "IV" else None
     if file_match:
         return file_match.group(1)
-    m = _GENERIC_RE.match(segment)
+    m = _GENERIC_RE.match(segment) if segment.startswith(GROUP_NAMES) else None
     return f"{m.group(1)}N" if m else segment
 
 
 def file_section(segment: str) -> tuple[str, str] | None:
     """("II", "住民票ファイル") for the section segment of a multi-file report."""
-    m = _FILE_SECTION_RE.match(_DUPLICATE_RE.sub("", segment))
+    m = _FILE_SECTION_RE.match(strip_duplicate(segment)) if segment[:1] in "IV" else None
     return (m.group(1), m.group(2)) if m else None
 
 
 def strip_duplicate(segment: str) -> str:
     """"①入手元" for "①入手元#2" (the second printing of an item)."""
-    return _DUPLICATE_RE.sub("", segment)
+    return _DUPLICATE_RE.sub("", segment) if "#" in segment else segment
 
 
 def group_in_text(text: str) -> re.Match[str] | None:

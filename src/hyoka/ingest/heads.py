@@ -40,12 +40,15 @@ def mended_cells(cells: tuple[str, ...]) -> tuple[str, ...] | None:
 
 def _mend(line: Line) -> Line:
     first = line.first
-    bracketed = _BRACKETED_LABEL_RE.match(first)
+    bracketed = _BRACKETED_LABEL_RE.match(first) if first.startswith("【") else None
     if bracketed is not None:
         # "【①事務の名称】 | …" (a Word report's label): the label as the form prints it.
         first = " ".join(part for part in bracketed.groups() if part)
         line = Line(line.number, (first, *line.cells[1:]))
-    run_on = _INSTANCE_RUN_ON_RE.match(nfkc_keep_circled(first))
+    # A circled number first stays first when folded, and no group's name starts with one
+    # (most labels): nothing to fold for the pattern, which needs a group's name first.
+    folded = "" if first[:1] in CIRCLED else nfkc_keep_circled(first)
+    run_on = _INSTANCE_RUN_ON_RE.match(folded) if folded.startswith(GROUP_NAMES) else None
     if run_on is not None and group_instance(run_on.group(1)):
         # "提供先4 ①法令上の根拠 | …": the instance header and its first label in one cell.
         return Line(line.number, (run_on.group(1), run_on.group(2), *line.cells[1:]))

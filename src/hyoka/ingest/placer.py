@@ -516,7 +516,7 @@ class Placer(NumberedHeadings, LabelJoins):
             # "(3)使用目的": a circled number printed in brackets; kept only if a label is found.
             first = as_circled
             cells = (first, *cells[1:])
-        elif first.startswith(VALUE_START) or _OPTION_RE.match(first):
+        elif first.startswith(VALUE_START) or (first[:1].isdecimal() and _OPTION_RE.match(first)):
             return None
         printed = key(first)
         found = self._search(printed)

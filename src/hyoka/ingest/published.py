@@ -39,12 +39,14 @@ _FORM_MARKERS: tuple[tuple[str, FormKind], ...] = (
 )
 _EDITION_RE = re.compile(r"(令和|平成)\s*(元|\d{1,2})\s*年\s*(\d{1,2})\s*月\s*様式\s*([234])")
 _EDITION_FORMS: dict[str, FormKind] = {"2": "基礎", "3": "重点", "4": "全項目"}
-_PAGE_HEADER_RE = re.compile(r"^特定個人情報保護評価書\s*[(（]")
+_FORM_TITLE = "特定個人情報保護評価書"
+_PAGE_HEADER_RE = re.compile(rf"^{_FORM_TITLE}\s*[(（]")
 # What a page's header or a continued table prints besides the form's title: the edition
 # ("[令和7年5月 様式3]") and "(続き)". A value is never one of them alone on its line.
 _HEADER_MAX = 80  # no page header is longer (the 評価書名 of the cover included)
 _RUNNING_RE = re.compile(r"^(?:[\[［]\s*(?:令和|平成)\s*(?:元|\d{1,2})\s*年\s*\d{1,2}\s*月\s*様式\s*[234]\s*[\]］]"
                          r"|[(（]\s*続(?:き)?\s*[)）])$")
+_RUNNING_OPENERS = frozenset("[［(（")  # what _RUNNING_RE's lines start with: tested before it runs
 _TABLE_HEADER = ("変更日", "項目", "変更前の記載")
 _COVER_SCAN = 80
 _TITLE_PREFIX = 8
@@ -375,7 +377,10 @@ def _page_header(line: Line, running: frozenset[str]) -> bool:
     joined = line.joined
     if len(joined) > _HEADER_MAX:  # a value's line, most of them: no pattern to try
         return False
-    return bool(_PAGE_HEADER_RE.match(line.first) or _RUNNING_RE.match(joined.strip())) or joined in running
+    if line.first.startswith(_FORM_TITLE) and _PAGE_HEADER_RE.match(line.first):
+        return True
+    stripped = joined.strip()
+    return (stripped[:1] in _RUNNING_OPENERS and bool(_RUNNING_RE.match(stripped))) or joined in running
 
 
 def _carrying_after(lines: Sequence[Line], start: int, skipped: set[int]) -> list[int]:

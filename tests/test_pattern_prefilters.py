@@ -1,0 +1,208 @@
+"""The reader tests a text's first character before running a pattern (issue 13): most lines
+cannot match, and a test is cheaper than a match. Each function here must answer exactly as the
+pattern run on every text would; these tests set each against that plain use of its pattern.
+
+The texts are drawn from the characters the patterns care about (numerals and their OCR
+look-alikes, brackets, blanks, the groups' names, circled and full-width digits), so that both
+matching and nearly matching texts come up; a first character left out of a prefilter fails here.
+"""
+
+from __future__ import annotations
+
+import re
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from hyoka import numbering
+from hyoka.forms import match as form_match
+from hyoka.ingest import heads, placer, published
+from hyoka.ingest.lines import Line
+from hyoka.normalize import nfkc_keep_circled
+from hyoka.numbering import CIRCLED, GROUP_NAMES, fold
+
+_ALPHABET = ("·•∙～∼〰IVXⅠⅡⅢⅣⅤⅥⅦΙпшvlL|1234567890０１２３(（)）【】[]［］〔〕<>:：;；.．,，、・ 　\t"
+             "①②③⑳リスクシステム委託事項提供先移転先#〜~ー-ａＩ特定個人情報保護評価書続き様式令和年月")
+_PREFIXES = ("", " ", "　", "リスク", "リ ス ク", "【リスク", "システム", "委託事項", "提供先", "移転先",
+             "【委託事項", "<システム", "(", "（", "3.", "３．", "2 ", "II", "Ⅲ", "Il", "11 ", "III(",
+             "特定個人情報保護評価書", "[令和7年5月 様式4]", "（続き）", "①", "(3)", "10)", "（3）",
+             "<システム2>", "【委託事項1】", "(提供先3)", "〔移転先4〕", "委託事項1：", "リスク2", "リスク3：",
+             "システム12", "提供先4 ", "システム1 ①", "システム6〜10", "委託事項 1-5", "V(", "VI(税務)",
+             "II(住民票)#2", "①入手元#3")
+_texts = st.one_of(
+    st.text(alphabet=_ALPHABET, max_size=16),
+    st.builds(lambda head, tail: head + tail, st.sampled_from(_PREFIXES), st.text(alphabet=_ALPHABET, max_size=12)),
+)
+
+
+def _plain_paren_to_circled(text: str) -> str | None:
+    m = numbering._PAREN_NUMBER_RE.match(fold(text))
+    if not m or not 1 <= int(m.group(1)) <= len(CIRCLED):
+        return None
+    return numbering.circled(int(m.group(1))) + fold(text)[m.end() :]
+
+
+def _plain_numbered(text: str) -> tuple[str, str] | None:
+    m = numbering._NUMBERED_RE.match(fold(text))
+    return (m.group(1), m.group(2).strip()) if m else None
+
+
+def _plain_loosely_numbered(text: str) -> tuple[str, str] | None:
+    folded = fold(text)
+    if numbering._NUMBERED_RE.match(folded):
+        return None
+    m = numbering._LOOSE_NUMBERED_RE.match(folded)
+    return (m.group(1), m.group(2).strip()) if m else None
+
+
+def _plain_group_instance(text: str) -> str | None:
+    m = numbering._GROUP_RE.match(fold(text).replace(" ", ""))
+    return f"{m.group(1)}{int(m.group(2))}" if m else None
+
+
+def _plain_marked_group_instance(text: str) -> tuple[str, str] | None:
+    m = numbering._MARKED_GROUP_RE.match(fold(text).strip())
+    if not m:
+        return None
+    name, number = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
+    return f"{name}{int(number)}", m.group(5).strip()
+
+
+def _plain_group_range(text: str) -> bool:
+    return bool(numbering._RANGE_RE.match(fold(text).replace(" ", "").replace("〜", "~")))
+
+
+def _plain_risk_heading(text: str) -> numbering.RiskHeading | None:
+    folded = fold(text).strip()
+    m = numbering._RISK_RE.match(folded)
+    if m:
+        return numbering.RiskHeading(int(m.group(1)) if m.group(1) else None, m.group(2).strip())
+    bare = numbering._RISK_BARE_RE.match(folded.replace(" ", ""))
+    return numbering.RiskHeading(int(bare.group(1)), "") if bare else None
+
+
+def _plain_strip_roman(folded: str) -> tuple[str | None, str]:
+    head = (numbering._ROMAN_HEAD_RE.match(folded) or numbering._lookalike_head(folded)
+            or numbering._DIGIT_HEAD_RE.match(folded))
+    if not head:
+        return None, folded.strip()
+    return head.group(1), folded[head.end() :].strip()
+
+
+def _plain_instance_of(segment: str) -> tuple[str, int] | None:
+    m = numbering._INSTANCE_RE.match(segment)
+    return (m.group(1), int(m.group(2))) if m else None
+
+
+def _plain_generic_segment(segment: str) -> str:
+    segment = numbering._DUPLICATE_RE.sub("", segment)
+    file_match = numbering._FILE_SECTION_RE.match(segment)
+    if file_match:
+        return file_match.group(1)
+    m = numbering._GENERIC_RE.match(segment)
+    return f"{m.group(1)}N" if m else segment
+
+
+def _plain_file_section(segment: str) -> tuple[str, str] | None:
+    m = numbering._FILE_SECTION_RE.match(numbering._DUPLICATE_RE.sub("", segment))
+    return (m.group(1), m.group(2)) if m else None
+
+
+_NUMBERING_PAIRS = [
+    (numbering.paren_to_circled, _plain_paren_to_circled),
+    (numbering.numbered, _plain_numbered),
+    (numbering.loosely_numbered, _plain_loosely_numbered),
+    (numbering.group_instance, _plain_group_instance),
+    (numbering.marked_group_instance, _plain_marked_group_instance),
+    (numbering.group_range, _plain_group_range),
+    (numbering.risk_heading, _plain_risk_heading),
+    (numbering.strip_roman, _plain_strip_roman),
+    (numbering.instance_of, _plain_instance_of),
+    (numbering.generic_segment, _plain_generic_segment),
+    (numbering.file_section, _plain_file_section),
+    (numbering.strip_duplicate, lambda segment: numbering._DUPLICATE_RE.sub("", segment)),
+]
+
+
+@settings(max_examples=600, deadline=None)
+@given(_texts)
+def test_numbering_answers_as_its_patterns_do(text: str) -> None:
+    for tested, plain in _NUMBERING_PAIRS:
+        assert tested(text) == plain(text), (tested.__name__, text)
+
+
+def test_the_texts_drawn_reach_each_pattern() -> None:
+    """The examples above would prove little if no drawn text ever matched: each pattern's own
+    kind of text, printed as the forms print it, is answered (not None) by its function."""
+    assert numbering.paren_to_circled("（3）入手元") == "③入手元"
+    assert numbering.numbered("３．特定個人情報の入手") == ("3", "特定個人情報の入手")
+    assert numbering.loosely_numbered("2 基本情報") == ("2", "基本情報")
+    assert numbering.group_instance("システム 6") == "システム6"
+    assert numbering.marked_group_instance("【委託事項1】交付業務") == ("委託事項1", "交付業務")
+    assert numbering.group_range("システム6〜10")
+    assert numbering.risk_heading("リ ス ク 2") == numbering.RiskHeading(2, "")
+    assert numbering.strip_roman("Il 特定個人情報ファイルの概要") == ("Il", "特定個人情報ファイルの概要")
+    assert numbering.strip_roman("п 基本情報")[0] == "п"
+    assert numbering.generic_segment("III(税務ファイル)#2") == "III"
+    assert numbering.file_section("II(住民票ファイル)") == ("II", "住民票ファイル")
+
+
+def _plain_key(text: str) -> str:
+    folded = form_match.label_key(text)
+    if re.search("[·•∙]", folded) is not None:
+        folded = folded.translate(form_match._DOTS)
+    return folded.rstrip(form_match._TRAILING_NOISE)
+
+
+def _plain_pseudo_circled(printed: str) -> tuple[str, str, float]:
+    number, label = numbering.split_circled(printed)
+    if number:
+        return number, label, 0.0
+    digits = form_match._LEADING_DIGITS_RE.match(printed)
+    if digits and 1 <= int(digits.group(1)) <= len(CIRCLED):
+        return numbering.circled(int(digits.group(1))), printed[digits.end() :], form_match._DIGIT_FOR_CIRCLED
+    return "", printed, 0.0
+
+
+@settings(max_examples=400, deadline=None)
+@given(_texts)
+def test_label_keys_and_circled_readings_as_their_patterns(text: str) -> None:
+    # key(): the dots OCR misreads found by three scans, as the character class found them.
+    assert form_match.key(text) == _plain_key(text)
+    # nfkc_keep_circled(): waves found by four scans, as the character class found them.
+    wave = re.search("[～~∼〰]", fold(text)) is not None
+    assert nfkc_keep_circled(text) == (fold(text).translate(str.maketrans(dict.fromkeys("～~∼〰", "〜")))
+                                       if wave else fold(text))
+    assert form_match._pseudo_circled(text) == _plain_pseudo_circled(text)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_texts, _texts)
+def test_line_heads_as_their_patterns(first: str, second: str) -> None:
+    # heads._mend: a run-on instance header needs a group's name first, and is never read from a
+    # cell that starts with a circled number.
+    folded = nfkc_keep_circled(first)
+    if heads._INSTANCE_RUN_ON_RE.match(folded):
+        assert first[:1] not in CIRCLED and folded.startswith(GROUP_NAMES)
+    run_on = heads._INSTANCE_RUN_ON_RE.match(folded)
+    if run_on is not None and numbering.group_instance(run_on.group(1)) and not first.startswith("【"):
+        assert heads.mended_cells((first, second)) == (run_on.group(1), run_on.group(2), second)
+    if heads._BRACKETED_LABEL_RE.match(first):
+        assert first.startswith("【")
+    # placer: an option line ("3) 課題が残されている") starts with a digit.
+    if placer._OPTION_RE.match(first):
+        assert first[:1].isdecimal()
+    # published: page headers.
+    line = Line(1, tuple(cell for cell in (first, second) if cell) or ("",))
+    if line.cells != ("",):
+        joined = line.joined
+        plain = len(joined) <= published._HEADER_MAX and (
+            bool(published._PAGE_HEADER_RE.match(line.first) or published._RUNNING_RE.match(joined.strip())))
+        assert published._page_header(line, frozenset()) == plain
+
+
+def test_page_headers_are_still_found() -> None:
+    assert published._page_header(Line(1, ("特定個人情報保護評価書（全項目評価書）",)), frozenset())
+    assert published._page_header(Line(1, ("[令和7年5月 様式4]",)), frozenset())
+    assert published._page_header(Line(1, ("（続き）",)), frozenset())
+    assert not published._page_header(Line(1, ("特定個人情報保護評価書について",)), frozenset())
