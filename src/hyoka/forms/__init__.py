@@ -15,7 +15,7 @@ import marshal
 import os
 import re
 from dataclasses import dataclass, replace
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from hyoka.model import FormKind, ItemPath
@@ -33,8 +33,11 @@ _EDITION_RE = re.compile(r"(令和|平成)\s*(元|\d{1,2})\s*年\s*(\d{1,2})\s*�
 _ERA_BASE = {"令和": 2018, "平成": 1988}
 
 
+@lru_cache(maxsize=256)
 def edition_key(edition: str) -> tuple[int, int] | None:
-    """(year, month) of an edition string ("令和7年5月" → (2025, 5)), for ordering editions."""
+    """(year, month) of an edition string ("令和7年5月" → (2025, 5)), for ordering editions.
+
+    Remembered: loading a catalogue asks it of the same few editions for every entry."""
     m = _EDITION_RE.search(edition)
     if not m:
         return None
@@ -334,7 +337,7 @@ def _catalogue_of(form: FormKind | str, used: str, editions: tuple[str, ...]) ->
 
 def forget() -> None:
     """Drop the loaded catalogues and their keys (a later call loads them again from the TOML)."""
-    for remembered in (load_catalogue, _catalogue_of, _catalogue_data, _key):
+    for remembered in (load_catalogue, _catalogue_of, _catalogue_data, _key, edition_key):
         remembered.cache_clear()
 
 
