@@ -17,18 +17,19 @@ from hypothesis import strategies as st
 from hyoka import numbering
 from hyoka.forms import match as form_match
 from hyoka.ingest import heads, placer, published
+from hyoka.ingest import lines as lines_module
 from hyoka.ingest.lines import Line
 from hyoka.normalize import nfkc_keep_circled
 from hyoka.numbering import CIRCLED, GROUP_NAMES, fold
 
-_ALPHABET = ("·•∙～∼〰IVXⅠⅡⅢⅣⅤⅥⅦΙпшvlL|1234567890０１２３(（)）【】[]［］〔〕<>:：;；.．,，、・ 　\t"
+_ALPHABET = ("·•∙～∼〰①　  IVXⅠⅡⅢⅣⅤⅥⅦΙпшvlL|1234567890０１２３(（)）【】[]［］〔〕<>:：;；.．,，、・ 　\t"
              "①②③⑳リスクシステム委託事項提供先移転先#〜~ー-ａＩ特定個人情報保護評価書続き様式令和年月")
 _PREFIXES = ("", " ", "　", "リスク", "リ ス ク", "【リスク", "システム", "委託事項", "提供先", "移転先",
              "【委託事項", "<システム", "(", "（", "3.", "３．", "2 ", "II", "Ⅲ", "Il", "11 ", "III(",
              "特定個人情報保護評価書", "[令和7年5月 様式4]", "（続き）", "①", "(3)", "10)", "（3）",
              "<システム2>", "【委託事項1】", "(提供先3)", "〔移転先4〕", "委託事項1：", "リスク2", "リスク3：",
              "システム12", "提供先4 ", "システム1 ①", "システム6〜10", "委託事項 1-5", "V(", "VI(税務)",
-             "II(住民票)#2", "①入手元#3")
+             "II(住民票)#2", "①入手元#3", "① 入手元", "入手元  本人", "入手元\u3000本人")
 _texts = st.one_of(
     st.text(alphabet=_ALPHABET, max_size=16),
     st.builds(lambda head, tail: head + tail, st.sampled_from(_PREFIXES), st.text(alphabet=_ALPHABET, max_size=12)),
@@ -206,3 +207,15 @@ def test_page_headers_are_still_found() -> None:
     assert published._page_header(Line(1, ("[令和7年5月 様式4]",)), frozenset())
     assert published._page_header(Line(1, ("（続き）",)), frozenset())
     assert not published._page_header(Line(1, ("特定個人情報保護評価書について",)), frozenset())
+
+
+@settings(max_examples=400, deadline=None)
+@given(_texts)
+def test_cell_splitting_as_its_patterns(text: str) -> None:
+    # join_circled: a text that is NFKC-normal has no circled number, so nothing to join.
+    assert numbering.join_circled(text) == numbering._CIRCLED_SPACE_RE.sub(r"\1", text)
+    # tab_separated: without a tab, only two spaces or an ideographic space make a gap.
+    stripped = text.strip(" \u3000")
+    if not (stripped.startswith("|") and stripped.count("|") >= 2):
+        plain = text if "\t" in text else lines_module._COLUMN_GAP_RE.sub("\t", text)
+        assert lines_module.tab_separated(text) == plain

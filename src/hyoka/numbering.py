@@ -108,8 +108,8 @@ def fold(text: str) -> str:
 
 def join_circled(text: str) -> str:
     """"①入手元" for "① 入手元": a space after a circled number is layout, not text."""
-    if _CIRCLED_SPACE_RE.search(text) is None:  # most lines: a search costs a third of a sub
-        return text
+    if unicodedata.is_normalized("NFKC", text) or _CIRCLED_SPACE_RE.search(text) is None:
+        return text  # no circled number (never NFKC-normal), or none with a space after it
     return _CIRCLED_SPACE_RE.sub(r"\1", text)
 
 

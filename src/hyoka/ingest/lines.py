@@ -120,7 +120,9 @@ def tab_separated(raw: str) -> str:
     stripped = raw.strip(" \u3000")
     if stripped.startswith("|") and stripped.count("|") >= 2:
         return stripped.strip("|").replace("|", "\t")
-    return raw if "\t" in raw else _COLUMN_GAP_RE.sub("\t", raw)
+    if "\t" in raw or ("  " not in raw and "\u3000" not in raw):
+        return raw  # tabs separate the cells, or no gap to find (scans in C, before the pattern's)
+    return _COLUMN_GAP_RE.sub("\t", raw)
 
 
 def is_noise(line: Line) -> bool:
