@@ -19,6 +19,7 @@ from hyoka.forms import match as form_match
 from hyoka.ingest import heads, placer, published
 from hyoka.ingest import lines as lines_module
 from hyoka.ingest.lines import Line
+from hyoka.model import ItemPath
 from hyoka.normalize import nfkc_keep_circled
 from hyoka.numbering import CIRCLED, GROUP_NAMES, fold
 
@@ -219,3 +220,19 @@ def test_cell_splitting_as_its_patterns(text: str) -> None:
     if not (stripped.startswith("|") and stripped.count("|") >= 2):
         plain = text if "\t" in text else lines_module._COLUMN_GAP_RE.sub("\t", text)
         assert lines_module.tab_separated(text) == plain
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text(alphabet="ab/ \n\r\t①", max_size=4), min_size=0, max_size=4).map("/".join))
+def test_catalogue_paths_are_checked_as_item_paths_check_them(text: str) -> None:
+    # forms keeps an entry's segments without making an ItemPath (issue 13): same segments,
+    # same refusal.
+    try:
+        expected: tuple[str, ...] | str = ItemPath.parse(text).segments
+    except ValueError as exc:
+        expected = str(exc)
+    try:
+        split: tuple[str, ...] | str = ItemPath.split(text)
+    except ValueError as exc:
+        split = str(exc)
+    assert split == expected

@@ -39,12 +39,24 @@ class ItemPath:
     _hash: int = field(default=0, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        if not self.segments:
+        self.checked(self.segments)
+        object.__setattr__(self, "_hash", hash(self.segments))
+
+    @staticmethod
+    def checked(segments: tuple[str, ...]) -> tuple[str, ...]:
+        """``segments`` if they make a path (ValueError otherwise): what an ItemPath checks, for
+        callers that keep only the segments (a catalogue entry's path)."""
+        if not segments:
             raise ValueError("an item path needs at least one segment")
-        for seg in self.segments:
+        for seg in segments:
             if not seg or PATH_SEP in seg or "\n" in seg or "\r" in seg or seg != seg.strip():
                 raise ValueError(f"invalid path segment: {seg!r}")
-        object.__setattr__(self, "_hash", hash(self.segments))
+        return segments
+
+    @staticmethod
+    def split(text: str) -> tuple[str, ...]:
+        """The segments :meth:`parse` makes of ``text``, checked."""
+        return ItemPath.checked(tuple(s.strip() for s in text.strip().split(PATH_SEP)))
 
     def __hash__(self) -> int:
         """Computed once: paths are dictionary keys on every alignment and lookup."""
@@ -59,7 +71,7 @@ class ItemPath:
 
     @classmethod
     def parse(cls, text: str) -> ItemPath:
-        return cls(tuple(s.strip() for s in text.strip().split(PATH_SEP)))
+        return cls(cls.split(text))
 
     def __str__(self) -> str:
         return PATH_SEP.join(self.segments)

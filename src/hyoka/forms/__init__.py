@@ -241,7 +241,8 @@ def _entry_from_toml(raw: dict[str, object], source: str) -> Entry:
     for bound in (since, until):
         if bound and edition_key(bound) is None:
             raise ValueError(f"{source}: since/until must be an edition like 令和7年5月 in {path}")
-    return Entry(ItemPath.parse(path).segments, str(raw.get("title", "")), star, tuple(aliases), since, until)
+    # Only the segments are kept: checked as an ItemPath checks them, without making one.
+    return Entry(ItemPath.split(path), str(raw.get("title", "")), star, tuple(aliases), since, until)
 
 
 @cache
