@@ -15,9 +15,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from hyoka import numbering
+from hyoka.forms import load_catalogue
 from hyoka.forms import match as form_match
 from hyoka.ingest import heads, placer, published
 from hyoka.ingest import lines as lines_module
+from hyoka.ingest.grammar import Grammar
 from hyoka.ingest.lines import Line
 from hyoka.model import ItemPath
 from hyoka.normalize import nfkc_keep_circled
@@ -236,3 +238,19 @@ def test_catalogue_paths_are_checked_as_item_paths_check_them(text: str) -> None
     except ValueError as exc:
         split = str(exc)
     assert split == expected
+
+
+_FULL = Grammar(load_catalogue("全項目"))
+_FULL._circled_title_heads = True  # as if a section title began with one: every line is read whole
+_QUICK = Grammar(load_catalogue("全項目"))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(("", *CIRCLED, "Ⅱ ", "基本情報", "特定個人情報ファイルの概要", "III リスク対策")), _texts)
+def test_a_line_starting_with_a_circled_number_is_no_section_heading(head: str, tail: str) -> None:
+    # The grammar answers a line that starts with a circled number without folding it; reading
+    # every line whole gives the same answers (None for those lines, a section for headings).
+    assert _QUICK._section_heading(head + tail) == _FULL._section_heading(head + tail)
+    if head[:1] in CIRCLED and head:
+        assert _QUICK._section_heading(head + tail) is None
+    assert _QUICK._section_heading("Ⅱ 特定個人情報ファイルの概要") is not None

@@ -32,7 +32,7 @@ from hyoka.forms.match import (
     title_score,
 )
 from hyoka.normalize import nfkc_keep_circled
-from hyoka.numbering import section_ordinal, strip_roman
+from hyoka.numbering import CIRCLED, section_ordinal, strip_roman
 
 K = TypeVar("K")
 V = TypeVar("V")
@@ -81,6 +81,7 @@ class Grammar:
             if entry.title and not entry.segment.startswith(("別添", "表紙"))
         ]
         self.title_heads = {title[:2] for _, title in self.titles}
+        self._circled_title_heads = any(head[:1] in CIRCLED for head in self.title_heads)
         # How the numbered headings' titles begin: their first two characters (for
         # :meth:`may_name_heading`) and their first one (a heading whose dot OCR lost keeps it).
         self._heading_heads = frozenset(
@@ -302,6 +303,10 @@ class Grammar:
         return _kept(self._headings, text, self._section_heading(text))
 
     def _section_heading(self, text: str) -> SectionHeading | None:
+        if text[:1] in CIRCLED and not self._circled_title_heads:
+            # "①事務の名称 …" (most label lines): folding keeps the circled number first, which is
+            # no section numeral and starts no section title, so nothing needs folding.
+            return None
         folded = nfkc_keep_circled(text).strip()
         numeral, body = strip_roman(folded)
         compact = body.replace(" ", "")
