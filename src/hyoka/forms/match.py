@@ -223,10 +223,12 @@ def _label_end(text: str, consumed: int) -> int | None:
     """Index in ``text`` just after its first ``consumed`` key characters (None if it has fewer).
     Characters are counted as the key folds them, one printed character at a time."""
     prefix = text[:consumed]
-    if (len(prefix) == consumed and prefix.split() == [prefix] and "※" not in prefix and "*" not in prefix
-            and unicodedata.is_normalized("NFKC", prefix)):
+    if len(prefix) == consumed and prefix.split() == [prefix] and "※" not in prefix and "*" not in prefix and (
+            unicodedata.is_normalized("NFKC", prefix)
+            or (prefix[0] in CIRCLED and unicodedata.is_normalized("NFKC", prefix[1:]))):
         # The label printed as its key prints it (most labels): no blank, no ※ or *, nothing NFKC
-        # folds (a circled number is not NFKC-normal), so each character is one key character.
+        # folds, so each character is one key character. A circled number is not NFKC-normal,
+        # but keys keep it as it is: one first ("①事務の名称") is one key character too.
         return consumed
     return _label_end_walk(text, consumed)
 
