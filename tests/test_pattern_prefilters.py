@@ -10,6 +10,7 @@ matching and nearly matching texts come up; a first character left out of a pref
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -25,7 +26,7 @@ from hyoka.model import ItemPath
 from hyoka.normalize import nfkc_keep_circled
 from hyoka.numbering import CIRCLED, GROUP_NAMES, fold
 
-_ALPHABET = ("·•∙～∼〰①　  IVXⅠⅡⅢⅣⅤⅥⅦΙпшvlL|1234567890０１２３(（)）【】[]［］〔〕<>:：;；.．,，、・ 　\t"
+_ALPHABET = ("ｶﾞ\u3099㈱·•∙～∼〰①　  IVXⅠⅡⅢⅣⅤⅥⅦΙпшvlL|1234567890０１２３(（)）【】[]［］〔〕<>:：;；.．,，、・ 　\t"
              "①②③⑳リスクシステム委託事項提供先移転先#〜~ー-ａＩ特定個人情報保護評価書続き様式令和年月")
 _PREFIXES = ("", " ", "　", "リスク", "リ ス ク", "【リスク", "システム", "委託事項", "提供先", "移転先",
              "【委託事項", "<システム", "(", "（", "3.", "３．", "2 ", "II", "Ⅲ", "Il", "11 ", "III(",
@@ -254,3 +255,12 @@ def test_a_line_starting_with_a_circled_number_is_no_section_heading(head: str, 
     if head[:1] in CIRCLED and head:
         assert _QUICK._section_heading(head + tail) is None
     assert _QUICK._section_heading("Ⅱ 特定個人情報ファイルの概要") is not None
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.one_of(_texts, st.builds(lambda c, t: c + t, st.sampled_from(CIRCLED), _texts)))
+def test_fold_keeps_circled_numbers_and_folds_the_rest(text: str) -> None:
+    # fold() answers an NFKC-normal text, and a circled number followed by one, as they are.
+    parts = numbering._CIRCLED_SPLIT_RE.split(text)
+    plain = "".join(part if i % 2 else unicodedata.normalize("NFKC", part) for i, part in enumerate(parts))
+    assert numbering.fold.__wrapped__(text) == plain

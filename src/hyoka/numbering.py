@@ -101,6 +101,8 @@ def fold(text: str) -> str:
     prints them), about three times per distinct text."""
     if unicodedata.is_normalized("NFKC", text):
         return text  # the common case, checked in C; a circled number is never NFKC-normal
+    if text[:1] in CIRCLED and unicodedata.is_normalized("NFKC", text[1:]):
+        return text  # "①事務の名称" (most labels): the number kept, and nothing after it to fold
     parts = _CIRCLED_SPLIT_RE.split(text)  # circled numbers at the odd places, kept as they are
     parts[::2] = [unicodedata.normalize("NFKC", part) if part else part for part in parts[::2]]
     return "".join(parts)
