@@ -14,13 +14,14 @@ import unicodedata
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from rapidfuzz import fuzz, process
 
 from hyoka import numbering
 from hyoka.forms import load_catalogue
 from hyoka.forms import match as form_match
 from hyoka.ingest import heads, placer, published
 from hyoka.ingest import lines as lines_module
-from hyoka.ingest.grammar import Grammar
+from hyoka.ingest.grammar import INFER_THRESHOLD, Grammar
 from hyoka.ingest.lines import Line
 from hyoka.model import ItemPath
 from hyoka.normalize import nfkc_keep_circled
@@ -264,3 +265,22 @@ def test_fold_keeps_circled_numbers_and_folds_the_rest(text: str) -> None:
     parts = numbering._CIRCLED_SPLIT_RE.split(text)
     plain = "".join(part if i % 2 else unicodedata.normalize("NFKC", part) for i, part in enumerate(parts))
     assert numbering.fold.__wrapped__(text) == plain
+
+
+def test_names_a_label_scores_only_names_that_could_reach_the_threshold() -> None:
+    # names_a_label scores only names within reach of the threshold by their lengths; the answer
+    # is the one scoring every name gives. Every name of the form, cut short at either end by up
+    # to 14 characters or lengthened by up to 14: the near misses at both edges of the window.
+    grammar = Grammar(load_catalogue("全項目"))
+    checked = 0
+    for name in grammar.all_names:
+        for cut in range(15):
+            extra = "及び情報の管理を行"[: cut % 10] + "あ" * (cut // 10)
+            for printed in (name[cut:], name[: len(name) - cut], name + extra, extra + name):
+                if not printed:
+                    continue
+                every = process.extractOne(printed, grammar.all_names, scorer=fuzz.ratio,
+                                           score_cutoff=INFER_THRESHOLD)
+                assert grammar.names_a_label(printed) == (every is not None), printed
+                checked += every is not None
+    assert checked > 1000  # most near misses do name a label: the test reaches both answers

@@ -12,6 +12,7 @@ catalogue keeps them for every reading in the process. Each table is bounded: wh
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Hashable
 from functools import lru_cache
 from typing import TypeVar
@@ -94,6 +95,8 @@ class Grammar:
         self.all_names = sorted(
             {n for e in catalogue.entries if not e.segment.isdigit() and not e.segment.endswith("N") for n in names(e)}
         )
+        self._names_by_length = sorted(self.all_names, key=len)  # for names_a_label's length window
+        self._name_lengths = [len(name) for name in self._names_by_length]
         self._labelled: dict[tuple[str, ...], list[Entry]] = {}
         self._best: dict[tuple[str, tuple[str, ...]], Match | None] = {}
         self._names: dict[tuple[str, ...], tuple[NameRow, ...]] = {}
@@ -332,8 +335,14 @@ class Grammar:
         found = self._anywhere.get(printed)
         if found is not None:
             return found
+        # Only names of a length within the threshold's reach are scored: an Indel ratio is at most
+        # 200 × min / (sum of the lengths), which reaches INFER_THRESHOLD (T) only for a name length
+        # n with T·L / (200 - T) <= n <= (200 - T)·L / T (one more either side, for rounding).
+        length = len(printed)
+        low = bisect_left(self._name_lengths, INFER_THRESHOLD * length / (200 - INFER_THRESHOLD) - 1)
+        high = bisect_right(self._name_lengths, (200 - INFER_THRESHOLD) * length / INFER_THRESHOLD + 1)
         return _kept(self._anywhere, printed, process.extractOne(
-            printed, self.all_names, scorer=fuzz.ratio, score_cutoff=INFER_THRESHOLD) is not None)
+            printed, self._names_by_length[low:high], scorer=fuzz.ratio, score_cutoff=INFER_THRESHOLD) is not None)
 
 
 @lru_cache(maxsize=16)
