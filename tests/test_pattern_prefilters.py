@@ -284,3 +284,11 @@ def test_names_a_label_scores_only_names_that_could_reach_the_threshold() -> Non
                 assert grammar.names_a_label(printed) == (every is not None), printed
                 checked += every is not None
     assert checked > 1000  # most near misses do name a label: the test reaches both answers
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet="ab情報 \t\u3000\u00a0\n\r\u2003\x0b", max_size=24))
+def test_collapse_space_folds_runs_as_its_pattern_does(text: str) -> None:
+    from hyoka.normalize import _SPACE_RE, collapse_space
+
+    assert collapse_space(text) == _SPACE_RE.sub(" ", text).strip()

@@ -18,7 +18,7 @@ __all__ = [
 ]
 
 _WAVE = str.maketrans({"～": "〜", "~": "〜", "∼": "〜", "〰": "〜"})
-_SPACE_RE = re.compile(r"[ \t\u3000\u00a0]+")
+_SPACE_RE = re.compile(r"[ \t\u3000\u00a0]+")  # what collapse_space folds (its tests read it)
 
 
 def nfkc_keep_circled(text: str) -> str:
@@ -51,7 +51,10 @@ def collapse_space(text: str) -> str:
     """Fold runs of ASCII, full-width and no-break spaces into one space."""
     if "  " not in text and "\t" not in text and "\u3000" not in text and "\u00a0" not in text:
         return text.strip()  # nothing to fold (most cells): four scans in C beat the regex
-    return _SPACE_RE.sub(" ", text).strip()
+    # Every kind as " ", then the words between runs of " ": _SPACE_RE.sub(" ", text) stripped,
+    # without the pattern's test of every character (a third of the time on a long value).
+    spaced = text.replace("\t", " ").replace("\u3000", " ").replace("\u00a0", " ")
+    return " ".join(filter(None, spaced.split(" "))).strip()
 
 
 def collapse_cells(line: str) -> list[str]:
