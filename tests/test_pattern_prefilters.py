@@ -292,3 +292,23 @@ def test_collapse_space_folds_runs_as_its_pattern_does(text: str) -> None:
     from hyoka.normalize import _SPACE_RE, collapse_space
 
     assert collapse_space(text) == _SPACE_RE.sub(" ", text).strip()
+
+
+_REWRITTEN = (  # (the pattern as first written, flags, the module's pattern that replaced it)
+    (r"(?:(?<=^)|(?<=\n))\s*(?:[・･•\-‐*＊]|\(\d+\)|\d+[.)．])\s*", "hyoka.normalize", "_LIST_MARK_RE"),
+    (r"(?<=[\u30a1-\u30fa])ー(?![\u30a1-\u30fa\u30fc])", "hyoka.normalize", "_LONG_VOWEL_RE"),
+    (r"(?:(?<=\s)|^)(\d{1,2})\)\s*", "hyoka.ingest.cells", "_OPTION_SPLIT_RE"),
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet="ーサバアあ漢ヺヴ・-*(1)2.．）\n \t\u3000a", max_size=16))
+def test_rewritten_patterns_match_where_they_first_did(text: str) -> None:
+    # Patterns rewritten to be searched faster (a literal first, ^ in MULTILINE mode, a negative
+    # look-behind for "the start or a blank") substitute and split exactly as first written.
+    import importlib
+
+    for first, module, name in _REWRITTEN:
+        now = getattr(importlib.import_module(module), name)
+        assert now.sub("", text) == re.sub(first, "", text), name
+        assert now.split(text) == re.split(first, text), name

@@ -83,8 +83,10 @@ def clean_cell(text: str) -> str:
 
 
 _NOTATION_DROP_RE = re.compile(r"[\s・･•\-‐－―—–:：;；、,，。.．「」『』\"'“”‘’]")
-_LIST_MARK_RE = re.compile(r"(?:(?<=^)|(?<=\n))\s*(?:[・･•\-‐*＊]|\(\d+\)|\d+[.)．])\s*")
-_LONG_VOWEL_RE = re.compile(r"(?<=[\u30a1-\u30fa])ー(?![\u30a1-\u30fa\u30fc])")
+# A list mark at the start of a line (MULTILINE ^: the text's start or just after a "\n").
+_LIST_MARK_RE = re.compile(r"^\s*(?:[・･•\-‐*＊]|\(\d+\)|\d+[.)．])\s*", re.MULTILINE)
+# ー after a katakana and before none: the ー first (a literal is found fast), then looked behind.
+_LONG_VOWEL_RE = re.compile(r"ー(?<=[\u30a1-\u30fa]ー)(?![\u30a1-\u30fa\u30fc])")
 
 
 def notation_key(text: str) -> str:
