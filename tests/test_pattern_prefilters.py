@@ -312,3 +312,13 @@ def test_rewritten_patterns_match_where_they_first_did(text: str) -> None:
         now = getattr(importlib.import_module(module), name)
         assert now.sub("", text) == re.sub(first, "", text), name
         assert now.split(text) == re.split(first, text), name
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(("a", "情報", " ", "  ", "\t", "\u3000", "\u00a0", "\u200b", "\x0b", "|", "*",
+                                  "&amp;", "&lt;", "<b>", "</p>", "**x**")), max_size=10).map("".join))
+def test_a_table_line_is_cleaned_as_each_of_its_cells_would_be(text: str) -> None:
+    # The 変更箇所 table strips the cells of a line with nothing to clean without a call per cell.
+    from hyoka.ingest import appendix
+
+    assert appendix._clean_cells(text) == [appendix.clean_cell(cell) for cell in appendix._columns(text)]

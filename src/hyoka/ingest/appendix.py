@@ -331,7 +331,7 @@ def _table_text(line: str) -> tuple[str, tuple[str, ...]]:
     text = line.replace("\r", "").rstrip(" \n")  # keep trailing tabs: they count the cells
     if not text.strip() or _MARKDOWN_RE.match(text) or _is_heading(text):
         return "skip", ()
-    cells = [clean_cell(cell) for cell in _columns(text)]
+    cells = _clean_cells(text)
     while len(cells) > NCOLS and not cells[-1]:
         cells.pop()
     if _is_header(cells) or _is_header_piece(cells):
@@ -339,6 +339,16 @@ def _table_text(line: str) -> tuple[str, tuple[str, ...]]:
     if _is_noise(cells):
         return "skip", ()
     return "cells", tuple(cells)
+
+
+def _clean_cells(text: str) -> list[str]:
+    """:func:`clean_cell` of each of the line's cells (:func:`_columns`). A line without markup, a
+    run of blanks, a full-width or a no-break space (most rows) has nothing to clean in any
+    cell: each is only stripped, as clean_cell would leave it, without a call per cell."""
+    if ("<" in text or "&" in text or "**" in text or "\u200b" in text
+            or "  " in text or "\u3000" in text or "\u00a0" in text):
+        return [clean_cell(cell) for cell in _columns(text)]
+    return [cell.strip() for cell in _columns(text)]
 
 
 def _columns(text: str) -> list[str]:
