@@ -322,3 +322,14 @@ def test_a_table_line_is_cleaned_as_each_of_its_cells_would_be(text: str) -> Non
     from hyoka.ingest import appendix
 
     assert appendix._clean_cells(text) == [appendix.clean_cell(cell) for cell in appendix._columns(text)]
+
+
+@settings(max_examples=400, deadline=None)
+@given(_texts)
+def test_a_lines_heads_are_the_numbering_answers_asked_one_by_one(text: str) -> None:
+    # The placer asks line_heads once for what it asked numbering six times, in this order.
+    instance, heading = numbering.group_instance(text), numbering.numbered(text)
+    assert numbering.line_heads(text) == (
+        numbering.group_range(text), numbering.risk_heading(text), instance,
+        numbering.marked_group_instance(text) if instance is None else None,
+        heading, numbering.loosely_numbered(text) if heading is None else None)

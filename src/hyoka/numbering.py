@@ -259,6 +259,22 @@ def risk_heading(text: str) -> RiskHeading | None:
     return RiskHeading(int(bare.group(1)), "") if bare else None
 
 
+LineHeads = tuple[bool, RiskHeading | None, str | None, tuple[str, str] | None, tuple[str, str] | None,
+                  tuple[str, str] | None]
+
+
+@_remembered
+def line_heads(text: str) -> LineHeads:
+    """What a line's first cell says at its head, asked once: (a range header, its risk heading,
+    its instance header, its marked instance header (when no plain one), its numbered heading,
+    its loosely numbered heading (when no numbered one)). The placer asks every line all of
+    them; one remembered answer instead of six (a version's unchanged lines ask again)."""
+    instance, heading = group_instance(text), numbered(text)
+    return (group_range(text), risk_heading(text), instance,
+            marked_group_instance(text) if instance is None else None,
+            heading, loosely_numbered(text) if heading is None else None)
+
+
 def instance_of(segment: str) -> tuple[str, int] | None:
     """("システム", 3) for the path segment "システム3" (any group, リスク included)."""
     m = _INSTANCE_RE.match(segment) if segment.startswith(INSTANCE_NAMES) else None

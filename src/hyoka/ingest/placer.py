@@ -31,14 +31,9 @@ from hyoka.ingest.tree import Frame, Node
 from hyoka.normalize import collapse_space
 from hyoka.numbering import (
     RiskHeading,
-    group_instance,
-    group_range,
     instance_of,
-    loosely_numbered,
-    marked_group_instance,
-    numbered,
+    line_heads,
     paren_to_circled,
-    risk_heading,
     strip_duplicate,
 )
 
@@ -275,18 +270,15 @@ class Placer(NumberedHeadings, LabelJoins):
             return 0
         line = mend_head(line)
         first = line.first
-        if group_range(first) or self._place_bare_section(line):
+        is_range, risk, instance, marked, heading, loose = line_heads(first)
+        if is_range or self._place_bare_section(line):
             return 0
-        risk = risk_heading(first)
         if risk is not None and self._place_risk(risk, line):
             return 0
-        instance = group_instance(first)
         if instance is not None and self._place_instance(instance, line):
             return 0
-        marked = marked_group_instance(first) if instance is None else None
         if marked is not None and self._place_marked_instance(*marked, line):
             return 0
-        heading = numbered(first)
         wrapped = self._wrapped_numbered(heading, line, following) if heading is not None else None
         if wrapped is not None and following is not None and self._place_numbered(*wrapped):
             if following.rest:  # what follows the title's second half is a line of its own
@@ -294,7 +286,6 @@ class Placer(NumberedHeadings, LabelJoins):
             return 1
         if heading is not None and self._place_numbered(heading, line):
             return 0
-        loose = loosely_numbered(first) if heading is None else None
         if loose is not None and loose[1][:1] not in self.grammar.heading_starts:
             loose = None  # "1 宛名管理機能 …": a value's numbered line, no heading's title starts so
         if loose is not None and self._place_numbered(loose, line, strict=False):
