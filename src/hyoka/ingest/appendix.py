@@ -597,7 +597,8 @@ def find_appendix_start(lines: Sequence[str]) -> int | None:
             kinds[idx] = _line_kind(lines[idx])
         return kinds[idx]
 
-    headings = [idx for idx, line in enumerate(lines) if isinstance(line, str) and _is_heading(line)]
+    # A line without 箇 is no heading (_is_heading's own first test), asked here without a call.
+    headings = [idx for idx, line in enumerate(lines) if isinstance(line, str) and "箇" in line and _is_heading(line)]
     for rows_too in (False, True):
         for idx in headings:
             if _table_follows(kind, idx, len(lines), rows_too=rows_too):
