@@ -97,7 +97,7 @@ def _headings(lines: Sequence[Line], placer: Placer) -> dict[int, str]:
         if not line.cells or len(line.first) > 120:
             continue
         joined = line.joined
-        app = appendix_heading(joined)
+        app = appendix_heading(joined) if "添" in joined else None  # its own first test, without a call
         section = placer.section_heading(joined) if app is None else None
         if app is not None:
             kinds[idx] = f"appendix:{app[0]}"
@@ -392,7 +392,7 @@ def _carrying_after(lines: Sequence[Line], start: int, skipped: set[int]) -> lis
     after = [end] * (end + 1)
     following = end
     for idx in range(end - 1, start - 1, -1):
-        if idx not in skipped and not is_noise(lines[idx]):
+        if idx not in skipped and not lines[idx].noise:  # is_noise, without the call
             following = idx
         after[idx] = following
     return after
