@@ -136,7 +136,9 @@ class Grammar:
         found = self._best.get(key_, _MISSING)
         if found is not _MISSING:
             return found  # type: ignore[return-value]
-        table = self.name_table(parent)
+        table = self._names.get(parent)  # name_table's, asked without a call
+        if table is None:
+            table = self.name_table(parent)
         if not table:
             return None  # most items have no label children: nothing to score or to remember
         return _kept(self._best, key_, best_in(printed, table))
