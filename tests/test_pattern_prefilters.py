@@ -333,3 +333,20 @@ def test_a_lines_heads_are_the_numbering_answers_asked_one_by_one(text: str) -> 
         numbering.group_range(text), numbering.risk_heading(text), instance,
         numbering.marked_group_instance(text) if instance is None else None,
         heading, numbering.loosely_numbered(text) if heading is None else None)
+
+
+_RADICAL_NEIGHBOURS = ("\u2e7f", "\u2e80", "\u2e9f", "\u2eff", "\u2f00", "\u2fd5", "\u2fdf", "\u2fe0", "\u2e2e",
+                       "\u2027", "\u2329", "\u232a", "\u2215", "\u2028", "\u2f2e", ".", "/", "\u4e2e", "\u4e2f",
+                       "\ud800", "\U00012e80", "特定個人情報")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_RADICAL_NEIGHBOURS), max_size=6), st.integers(0, 400))
+def test_radicals_are_found_as_their_pattern_finds_them(marks: list[str], padding: int) -> None:
+    # A whole file is asked in C before the radicals' pattern runs over it: a radical anywhere
+    # in a long text, or a neighbour of the blocks that is none, is answered as the pattern would.
+    from hyoka.ingest import radicals
+
+    text = "情報" * (padding // 2) + "".join(marks) + "報" * (padding % 7)
+    assert radicals._has_radical(text) == (radicals._RADICAL_RE.search(text) is not None)
+    assert radicals.unradical(text) == radicals._RADICAL_RE.sub(radicals._radical, text)
