@@ -1,6 +1,12 @@
-"""The reader tests a text's first character before running a pattern (issue 13): most lines
-cannot match, and a test is cheaper than a match. Each function here must answer exactly as the
-pattern run on every text would; these tests set each against that plain use of its pattern.
+"""Shortcuts the reader takes before or instead of a pattern, held to the pattern (issue 13).
+
+A reading asks most lines questions that their first character already answers (a heading, an
+instance header, a page header), searches whole texts for a few characters, and runs patterns
+that began with a look-behind. The reader now tests the first character (a set, isdecimal for
+\d), scans with ``in``, asks ``unicodedata.is_normalized`` (a circled number is never
+NFKC-normal), or runs a pattern rewritten to be found fast. Each such function must answer
+exactly as the plain use of its pattern (or the code it replaced) would; these tests set each
+against that.
 
 The texts are drawn from the characters the patterns care about (numerals and their OCR
 look-alikes, brackets, blanks, the groups' names, circled and full-width digits), so that both
@@ -184,7 +190,7 @@ def test_label_keys_and_circled_readings_as_their_patterns(text: str) -> None:
 
 @settings(max_examples=400, deadline=None)
 @given(_texts, _texts)
-def test_line_heads_as_their_patterns(first: str, second: str) -> None:
+def test_head_menders_and_page_headers_as_their_patterns(first: str, second: str) -> None:
     # heads._mend: a run-on instance header needs a group's name first, and is never read from a
     # cell that starts with a circled number.
     folded = nfkc_keep_circled(first)
