@@ -1,4 +1,4 @@
-"""Shortcuts the reader takes before or instead of a pattern, held to the pattern (issue 13).
+r"""Shortcuts the reader takes before or instead of a pattern, held to the pattern (issue 13).
 
 A reading asks most lines questions that their first character already answers (a heading, an
 instance header, a page header), searches whole texts for a few characters, and runs patterns
