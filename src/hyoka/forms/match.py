@@ -154,12 +154,14 @@ def too_far_apart(printed: int, name: int) -> bool:
     return not low <= name <= high
 
 
-def length_window(printed: int) -> tuple[float, float]:
-    """The name lengths n a printed key of this length can reach THRESHOLD with (see
-    :func:`too_far_apart`): 100 × (|printed − n| − 2) ≤ (100 − THRESHOLD) × (printed + n),
-    solved for n on either side of ``printed``."""
-    slack = 100 - THRESHOLD
-    return ((100 - slack) * printed - 200) / (100 + slack), ((100 + slack) * printed + 200) / (100 - slack)
+def length_window(printed: int, threshold: float = THRESHOLD, allowance: int = 2) -> tuple[float, float]:
+    """The name lengths n a printed key of this length can reach ``threshold`` with (see
+    :func:`too_far_apart`): 100 × (|printed − n| − allowance) ≤ (100 − threshold) × (printed + n),
+    solved for n on either side of ``printed``. ``allowance``: the characters similarity may
+    leave out of either side (2 for its circled numbers; 0 for a plain Indel ratio)."""
+    slack = 100 - threshold
+    return (((100 - slack) * printed - 100 * allowance) / (100 + slack),
+            ((100 + slack) * printed + 100 * allowance) / (100 - slack))
 
 
 # length_window of the key lengths a label can have (a longer key is worked out when asked).

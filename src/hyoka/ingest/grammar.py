@@ -26,6 +26,7 @@ from hyoka.forms.match import (
     NameRow,
     best_in,
     key,
+    length_window,
     name_table,
     names,
     prefix_in,
@@ -337,12 +338,11 @@ class Grammar:
         found = self._anywhere.get(printed)
         if found is not None:
             return found
-        # Only names of a length within the threshold's reach are scored: an Indel ratio is at most
-        # 200 × min / (sum of the lengths), which reaches INFER_THRESHOLD (T) only for a name length
-        # n with T·L / (200 - T) <= n <= (200 - T)·L / T (one more either side, for rounding).
-        length = len(printed)
-        low = bisect_left(self._name_lengths, INFER_THRESHOLD * length / (200 - INFER_THRESHOLD) - 1)
-        high = bisect_right(self._name_lengths, (200 - INFER_THRESHOLD) * length / INFER_THRESHOLD + 1)
+        # Only names of a length within the threshold's reach of a plain Indel ratio are scored
+        # (length_window, no allowance; one more either side, for rounding).
+        shortest, longest = length_window(len(printed), INFER_THRESHOLD, allowance=0)
+        low = bisect_left(self._name_lengths, shortest - 1)
+        high = bisect_right(self._name_lengths, longest + 1)
         return _kept(self._anywhere, printed, process.extractOne(
             printed, self._names_by_length[low:high], scorer=fuzz.ratio, score_cutoff=INFER_THRESHOLD) is not None)
 
