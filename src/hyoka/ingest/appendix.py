@@ -37,7 +37,7 @@ from functools import lru_cache
 from hyoka.ingest.appendix_stacked import is_stacked, stacked_rows
 from hyoka.ingest.lines import MARKDOWN_BOLD_RE, tab_separated
 from hyoka.model import ChangeRow
-from hyoka.normalize import collapse_space
+from hyoka.normalize import collapse_cells, collapse_space
 
 NCOLS = 6
 """Columns printed in the appendix table."""
@@ -342,19 +342,23 @@ def _table_text(line: str) -> tuple[str, tuple[str, ...]]:
 
 
 def _clean_cells(text: str) -> list[str]:
-    """:func:`clean_cell` of each of the line's cells (:func:`_columns`). A line without markup, a
-    run of blanks, a full-width or a no-break space (most rows) has nothing to clean in any
-    cell: each is only stripped, as clean_cell would leave it, without a call per cell."""
-    if ("<" in text or "&" in text or "**" in text or "\u200b" in text
-            or "  " in text or "\u3000" in text or "\u00a0" in text):
+    """:func:`clean_cell` of each of the line's cells (:func:`_columns`). In a line without markup
+    (most rows) clean_cell only folds blanks: the body's :func:`~hyoka.normalize.collapse_cells`
+    does that for the whole line, stripping each cell without a call when there is none to fold."""
+    if "<" in text or "&" in text or "**" in text or "\u200b" in text:
         return [clean_cell(cell) for cell in _columns(text)]
-    return [cell.strip() for cell in _columns(text)]
+    return collapse_cells(_column_line(text))
 
 
 def _columns(text: str) -> list[str]:
     """A table line's cells: between tabs (leading ones kept: they say which column a continuation
     line is in), else as the body's lines are split (:func:`~hyoka.ingest.lines.tab_separated`)."""
-    return (text if "\t" in text else tab_separated(text.rstrip())).split("\t")
+    return _column_line(text).split("\t")
+
+
+def _column_line(text: str) -> str:
+    """The line with its cells between tabs (:func:`_columns`)."""
+    return text if "\t" in text else tab_separated(text.rstrip())
 
 
 def split_cells(line: object) -> list[str] | None:
