@@ -176,7 +176,7 @@ def paren_to_circled(text: str) -> str | None:
     m = _PAREN_NUMBER_RE.match(folded)
     if not m or not 1 <= int(m.group(1)) <= len(CIRCLED):
         return None
-    return circled(int(m.group(1))) + fold(text)[m.end() :]
+    return circled(int(m.group(1))) + folded[m.end() :]
 
 
 @_remembered
