@@ -56,7 +56,7 @@ class ItemPath:
     @staticmethod
     def split(text: str) -> tuple[str, ...]:
         """The segments :meth:`parse` makes of ``text``, checked."""
-        return ItemPath.checked(tuple(s.strip() for s in text.strip().split(PATH_SEP)))
+        return ItemPath.checked(_segments_of(text))
 
     def __hash__(self) -> int:
         """Computed once: paths are dictionary keys on every alignment and lookup."""
@@ -71,7 +71,7 @@ class ItemPath:
 
     @classmethod
     def parse(cls, text: str) -> ItemPath:
-        return cls(cls.split(text))
+        return cls(_segments_of(text))  # checked when made
 
     def __str__(self) -> str:
         return PATH_SEP.join(self.segments)
@@ -81,6 +81,11 @@ class ItemPath:
 
     def startswith(self, prefix: ItemPath) -> bool:
         return self.segments[: len(prefix.segments)] == prefix.segments
+
+
+def _segments_of(text: str) -> tuple[str, ...]:
+    """A printed path's segments ("II/3/①入手元"), unchecked."""
+    return tuple(s.strip() for s in text.strip().split(PATH_SEP))
 
 
 def _require_line(*fields: str) -> None:
