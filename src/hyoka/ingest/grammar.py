@@ -106,7 +106,7 @@ class Grammar:
         self._found: dict[tuple[str, tuple[tuple[str, ...], ...]], Found | None] = {}
         self._headings: dict[str, SectionHeading | None] = {}
         self._anywhere: dict[str, bool] = {}
-        self._prefix: dict[tuple[str, tuple[str, ...]], Match | None] = {}
+        self._prefix: dict[tuple[str, tuple[str, ...], int], Match | None] = {}
         self._numbered: dict[tuple[tuple[str, ...], str, str, bool], tuple[Entry, float, int] | None] = {}
         self._bare: dict[tuple[tuple[str, ...], str | None, str], tuple[Entry, float, int] | None] = {}
         self._headings_of: dict[tuple[str, ...], list[tuple[Entry, str]]] = {}

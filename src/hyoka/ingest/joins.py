@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+from mypy_extensions import trait
+
 from hyoka.forms import Entry
 from hyoka.forms.match import THRESHOLD, Match, key, label_of, split_label
 from hyoka.ingest.grammar import INFER_THRESHOLD as _INFER_THRESHOLD
@@ -37,6 +39,8 @@ def circled_label(cell: str) -> str | None:
     return cell if starts_circled(cell) else paren_to_circled(cell)
 
 
+# A trait to mypyc (see hatch_build.py): a mixin of Placer, which it compiles with single inheritance.
+@trait
 class LabelJoins:
     """The placer's joining of broken and run-on labels (a mixin of
     :class:`hyoka.ingest.placer.Placer`, which owns the open levels and the search)."""

@@ -10,6 +10,8 @@ quotes a heading ("3. 特定個人情報の入手・使用に記載のとおり�
 
 from __future__ import annotations
 
+from mypy_extensions import trait
+
 from hyoka.forms import Entry
 from hyoka.forms.match import THRESHOLD, key, label_of, split_after
 from hyoka.ingest.grammar import INFER_THRESHOLD as _INFER_THRESHOLD
@@ -40,6 +42,8 @@ def quotes_a_heading(run_on: str) -> bool:
     return len(text) > 1 and text[0] in _PARTICLES and text.endswith(("。", "。)", "。）"))
 
 
+# A trait to mypyc (see hatch_build.py): a mixin of Placer, which it compiles with single inheritance.
+@trait
 class NumberedHeadings:
     """The placer's reading of numbered headings (a mixin of :class:`hyoka.ingest.placer.Placer`,
     which owns the tree and opens the items)."""

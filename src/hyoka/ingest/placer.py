@@ -177,7 +177,7 @@ class Placer(NumberedHeadings, LabelJoins):
               rest: tuple[str, ...]) -> None:
         """Open ``entry`` under the first ``depth`` frames; a first value cell that names one of
         its children opens that child too ("④使用の主体 | 使用部署 | 納税課…")."""
-        child = self._child_cell(entry, rest)
+        child: tuple[Match, str, tuple[str, ...]] | None = self._child_cell(entry, rest)
         open_frame = self.chain[depth] if len(self.chain) == depth + 1 else None
         if (
             open_frame is not None
@@ -343,13 +343,13 @@ class Placer(NumberedHeadings, LabelJoins):
             # "リスク2: 不適切な方法で提 | 供・移転が行われるリスク": the name broken across cells;
             # "リスク2 | 不正な提供が行われるリスク": the name in a cell of its own (a wide space).
             whole = RiskHeading(risk.number, risk.name + "".join(line.rest))
-            heading = self.chain[1].entry
-            part = self._risk_of(heading, risk, key(risk.name))
+            open_heading = self.chain[1].entry
+            part = self._risk_of(open_heading, risk, key(risk.name))
             if risk.name:  # joined, when the two halves are the whole name of the risk the first began
-                joined = self._risk_named(heading, whole.name)
+                joined = self._risk_named(open_heading, whole.name)
                 if part is None or (joined is not None and joined.entry is part.entry and joined.score > part.score):
                     risk, line = whole, Line(line.number, (f"{line.first}{''.join(line.rest)}",))
-            elif self._risk_named(heading, line.rest[0]) is not None:
+            elif self._risk_named(open_heading, line.rest[0]) is not None:
                 risk = RiskHeading(risk.number, line.rest[0])
                 line = Line(line.number, (f"{line.first} {line.rest[0]}", *line.rest[1:]))
         name = key(risk.name)

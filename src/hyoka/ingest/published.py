@@ -155,6 +155,7 @@ def _item_sections(line: Line, catalogue: Catalogue) -> set[str]:
     事務" → {"I"}); empty for any other line."""
     if not line.cells:
         return set()
+    prefix: int | None
     heading, prefix = numbered(line.first), _TITLE_PREFIX
     if heading is None:  # its dot lost ("1 特定個人情報ファイルを取り扱う事務"): the whole title
         heading, prefix = loosely_numbered(line.first), None
