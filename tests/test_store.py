@@ -116,8 +116,18 @@ def test_resolve_url_order(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> N
     assert resolve_url("rel/b.db") == "sqlite:///rel/b.db"
 
 
-def test_migrations_found_in_checkout() -> None:
-    assert migrations_dir() == REPO / "migrations"
+def test_migrations_found_in_checkout_or_package() -> None:
+    """An editable install reads the checkout's migrations; a wheel (make test's third run) its
+    packaged copy, which must hold the same scripts."""
+    import hyoka
+
+    found = migrations_dir()
+    if Path(hyoka.__file__).resolve().is_relative_to(REPO / "src"):
+        assert found == REPO / "migrations"
+    else:
+        assert found == Path(hyoka.__file__).resolve().parent / "_migrations"
+        scripts = sorted(p.relative_to(REPO / "migrations") for p in (REPO / "migrations").rglob("*.py"))
+        assert scripts and all((found / p).read_bytes() == (REPO / "migrations" / p).read_bytes() for p in scripts)
 
 
 def test_init_creates_tables_at_head_revision(url: str) -> None:
