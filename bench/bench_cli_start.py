@@ -23,7 +23,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from benchlib import ROOT, SEED_001, alternating, edited_copy, hyoka_command, ratio_line, run_process
+from benchlib import ROOT, SEED_001, alternating, edited_copy, hyoka_command, ratio_line, reader_build, run_process
 
 PEER_APP = '''import typer
 
@@ -66,7 +66,8 @@ def main() -> None:
         }
         medians = alternating(cases, args.repeat)
     kb = len(old_text.encode()) / 1024
-    print(f"pair: {SEED_001.name} ({kb:.0f} KB) and a copy with {edits} lines edited; {args.repeat} rounds")
+    print(f"pair: {SEED_001.name} ({kb:.0f} KB) and a copy with {edits} lines edited; {args.repeat} rounds; "
+          f"{reader_build()}")
     for name, seconds in medians.items():
         print(f"{name:26s} {seconds * 1000:8.1f} ms")
     peer_s = medians["peer: minimal Typer app"]

@@ -24,7 +24,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from benchlib import SEED_001, edited_copy, hyoka_command, ratio_line, run_process
+from benchlib import SEED_001, edited_copy, hyoka_command, ratio_line, reader_build, run_process
 
 
 def main() -> None:
@@ -61,7 +61,8 @@ def main() -> None:
                 hyoka_times.append(middle - start)
                 git_times.append(end - middle)
     hyoka_s, git_s = statistics.median(hyoka_times), statistics.median(git_times)
-    print(f"report: {SEED_001.name}, {args.rounds} versions after the first, 1 % of lines edited each")
+    print(f"report: {SEED_001.name}, {args.rounds} versions after the first, 1 % of lines edited each; "
+          f"{reader_build()}")
     print(f"hyoka commit (process)      {hyoka_s * 1000:8.1f} ms")
     print(f"git add && git commit       {git_s * 1000:8.1f} ms")
     print(ratio_line("whole process hyoka commit", hyoka_s, git_s, 10))

@@ -36,7 +36,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from benchlib import SEEDS, alternating, edited_copy, ratio_line
+from benchlib import SEEDS, alternating, edited_copy, ratio_line, reader_build
 
 from hyoka.classify import compare_reports
 from hyoka.classify.policy import Policy
@@ -96,7 +96,8 @@ def main() -> None:
         timings = alternating(cases, args.repeat, setup={"hyoka (初回の読込+差分+分類)": forget_everything,
                                                          "hyoka (旧版のみ・初回の読込)": forget_everything})
     kb = len(old_text.encode()) / 1024
-    print(f"pair: {seed.name} ({kb:.0f} KB), {edits} lines edited ({args.share:.0%}), {changes} changed items")
+    print(f"pair: {seed.name} ({kb:.0f} KB), {edits} lines edited ({args.share:.0%}), {changes} changed items; "
+          f"{reader_build()}")
     hyoka = timings["hyoka (差分+分類のみ)"]
     for name, seconds in timings.items():
         print(f"{name:26s} {seconds * 1000:9.1f} ms   peer/hyoka(差分+分類): {seconds / hyoka:6.2f}x")

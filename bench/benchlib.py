@@ -72,6 +72,15 @@ def hyoka_command() -> str:
     return str(script)
 
 
+def reader_build() -> str:
+    """How the reader this interpreter imports was built: compiled by mypyc (a wheel, see
+    hatch_build.py; what ``make bench`` measures) or pure Python (an editable install)."""
+    import hyoka.ingest.placer as placer
+
+    where = str(placer.__file__)
+    return f"reader: {'compiled by mypyc (wheel)' if not where.endswith('.py') else 'pure Python (editable install)'}"
+
+
 def quiet_env() -> dict[str, str]:
     """The environment for timed processes: as an installed hyoka runs, without startup noise.
 
