@@ -184,3 +184,18 @@ def test_a_reader_fault_is_one_line_exit_2_and_writes_nothing(tmp_path: Path, mo
     monkeypatch.setenv("HYOKA_DEBUG", "1")
     debug = runner.invoke(app, ["commit", str(SAMPLE), "-r", "x", "-a", "山田", "--db", db])
     assert isinstance(debug.exception, KeyError)
+
+
+def test_a_line_of_many_longer_numbered_cells_reads_like_one_of_two() -> None:
+    """"1. 特 | 1. 特特 | …": each cell a numbered heading longer than the one before (a heading's
+    debris, or a hostile line). The reader walks such cells in a loop: a call per cell stopped at
+    Python's recursion limit (about a thousand cells), and compiled code (hatch_build.py) has none."""
+
+    def with_line(cells: int) -> Report:
+        line = "\t".join("1. " + "特" * (n + 1) for n in range(cells))
+        middle = len(SAMPLE_LINES) // 2
+        return parse_text("\n".join([*SAMPLE_LINES[:middle], line, *SAMPLE_LINES[middle:]]))
+
+    few, many = with_line(2), with_line(1500)
+    assert len(many.items) > 50
+    assert [item.path for item in many.items] == [item.path for item in few.items]

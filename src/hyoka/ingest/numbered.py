@@ -65,11 +65,14 @@ class NumberedHeadings:
         """A numbered heading; not ``strict`` (its dot lost: "2 基本情報"), only a heading of
         that very number whose title reads nearly whole."""
         number, printed_title = heading
-        if len(line.cells) >= 2:
+        while len(line.cells) >= 2:
             # "2. 基本 | 情報": the title broken across cells; "3. 特定 | 3. 特定個人情報の…": debris.
+            # A loop, not a call per cell: a line's cells set how far it goes (compiled code has
+            # no recursion limit, and Python's would stop a line of a thousand such cells).
             second = numbered(line.cells[1])
-            if second is not None and len(key(second[1])) > len(key(printed_title)):
-                return self._place_numbered(second, Line(line.number, line.cells[1:]), strict=strict)
+            if second is None or len(key(second[1])) <= len(key(printed_title)):
+                break
+            (number, printed_title), line = second, Line(line.number, line.cells[1:])
         title_key = key(printed_title)
         candidates: list[Candidate] = []
         for rank, section in enumerate(self._sections_in_scope()):
