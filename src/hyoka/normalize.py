@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from typing import Final
 
 from hyoka.numbering import CIRCLED, ROMAN_CHARS, ROMAN_VALUES, circled_number, fold, roman_value
 
@@ -17,8 +18,8 @@ __all__ = [
     "label_key", "nfkc_keep_circled", "notation_key", "roman_value", "script_of", "unix_newlines",
 ]
 
-_WAVE = str.maketrans({"～": "〜", "~": "〜", "∼": "〜", "〰": "〜"})
-_SPACE_RE = re.compile(r"[ \t\u3000\u00a0]+")  # what collapse_space folds (its tests read it)
+_WAVE: Final = str.maketrans({"～": "〜", "~": "〜", "∼": "〜", "〰": "〜"})
+_SPACE_RE: Final = re.compile(r"[ \t\u3000\u00a0]+")  # what collapse_space folds (its tests read it)
 
 
 def nfkc_keep_circled(text: str) -> str:
@@ -82,9 +83,9 @@ def clean_cell(text: str) -> str:
     return collapse_space(text.replace("\u200b", ""))
 
 
-_NOTATION_DROP_RE = re.compile(r"[\s・･•\-‐－―—–:：;；、,，。.．「」『』\"'“”‘’]")
+_NOTATION_DROP_RE: Final = re.compile(r"[\s・･•\-‐－―—–:：;；、,，。.．「」『』\"'“”‘’]")
 # A list mark at the start of a line (MULTILINE ^: the text's start or just after a "\n").
-_LIST_MARK_RE = re.compile(r"^\s*(?:[・･•\-‐*＊]|\(\d+\)|\d+[.)．])\s*", re.MULTILINE)
+_LIST_MARK_RE: Final = re.compile(r"^\s*(?:[・･•\-‐*＊]|\(\d+\)|\d+[.)．])\s*", re.MULTILINE)
 # ー after a katakana and before none: the ー first (a literal is found fast), then looked behind.
 _LONG_VOWEL_RE = re.compile(r"ー(?<=[\u30a1-\u30fa]ー)(?![\u30a1-\u30fa\u30fc])")
 

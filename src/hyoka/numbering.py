@@ -21,55 +21,55 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, TypeVar
+from typing import Any, Final, TypeVar
 
-CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
-ROMAN_CHARS = {"Ⅰ": "I", "Ⅱ": "II", "Ⅲ": "III", "Ⅳ": "IV", "Ⅴ": "V", "Ⅵ": "VI", "Ⅶ": "VII"}
-ROMAN_VALUES = ("I", "II", "III", "IV", "V", "VI", "VII")
+CIRCLED: Final = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
+ROMAN_CHARS: Final = {"Ⅰ": "I", "Ⅱ": "II", "Ⅲ": "III", "Ⅳ": "IV", "Ⅴ": "V", "Ⅵ": "VI", "Ⅶ": "VII"}
+ROMAN_VALUES: Final = ("I", "II", "III", "IV", "V", "VI", "VII")
 # Sections that repeat once per 特定個人情報ファイル in a multi-file report.
-FILE_SECTIONS = ("II", "III")
+FILE_SECTIONS: Final = ("II", "III")
 
 # Repeating groups whose instances a body numbers itself (システム1…N). リスク is numbered by
 # the form, but printed reports renumber and garble it, so it is recognised the same way.
-GROUP_NAMES = ("システム", "委託事項", "提供先", "移転先")
-INSTANCE_NAMES = (*GROUP_NAMES, "リスク")
+GROUP_NAMES: Final = ("システム", "委託事項", "提供先", "移転先")
+INSTANCE_NAMES: Final = (*GROUP_NAMES, "リスク")
 
-_GROUPS = "|".join(GROUP_NAMES)
-_INSTANCES = "|".join(INSTANCE_NAMES)
-_GROUP_RE = re.compile(rf"^({_GROUPS})\s*(\d{{1,3}})$")
+_GROUPS: Final = "|".join(GROUP_NAMES)
+_INSTANCES: Final = "|".join(INSTANCE_NAMES)
+_GROUP_RE: Final = re.compile(rf"^({_GROUPS})\s*(\d{{1,3}})$")
 # "【委託事項1】…", "委託事項1：…", "<システム2>": an instance header as Word reports print it,
 # its name (if any) after it in the same cell.
-_MARKED_GROUP_RE = re.compile(
+_MARKED_GROUP_RE: Final = re.compile(
     rf"^(?:[【\[〔<(]\s*({_GROUPS})\s*(\d{{1,3}})\s*[】\]〕>)]\s*[:：]?|({_GROUPS})\s*(\d{{1,3}})\s*[:：])\s*(.*)$")
-_RANGE_RE = re.compile(rf"^({_GROUPS})\s*\d{{1,3}}\s*[〜~～\-ー－]\s*\d{{1,3}}$")
-_INSTANCE_RE = re.compile(rf"^({_INSTANCES})(\d+)$")
-_GENERIC_RE = re.compile(rf"^({_GROUPS})(?:\d+|N)$")
-_IN_TEXT_RE = re.compile(rf"({_GROUPS})\s*(\d{{1,3}})")
+_RANGE_RE: Final = re.compile(rf"^({_GROUPS})\s*\d{{1,3}}\s*[〜~～\-ー－]\s*\d{{1,3}}$")
+_INSTANCE_RE: Final = re.compile(rf"^({_INSTANCES})(\d+)$")
+_GENERIC_RE: Final = re.compile(rf"^({_GROUPS})(?:\d+|N)$")
+_IN_TEXT_RE: Final = re.compile(rf"({_GROUPS})\s*(\d{{1,3}})")
 # "リスク2：…", "リスク：…", OCR's "リスク '2: …" (a stray mark before the number), and a Word
 # report's "【リスク2】…".
-_RISK_RE = re.compile(
+_RISK_RE: Final = re.compile(
     r"^(?:[【\[〔]\s*)?リスク\s*[^\w\s:：;；【】\[\]〔〕]?\s*(\d{0,2})\s*(?:[:：;；]|[】\]〕]\s*[:：;；]?)\s*(.*)$")
-_RISK_BARE_RE = re.compile(r"^リスク\s*(\d{1,2})$")
-_NUMBERED_RE = re.compile(r"^(\d{1,2})\s*[.．]\s*(\S.*)$")
+_RISK_BARE_RE: Final = re.compile(r"^リスク\s*(\d{1,2})$")
+_NUMBERED_RE: Final = re.compile(r"^(\d{1,2})\s*[.．]\s*(\S.*)$")
 # The same heading with its dot lost or misread by OCR ("2 基本情報", "3，特定個人情報の入手・使用").
 # Only a heading of the form with that very number may be read from it (see the placer).
-_LOOSE_NUMBERED_RE = re.compile(r"^(\d{1,2})(?:\s*[,，、･・:：]\s*|\s+)(?=[^\d\s])(\S.*)$")
-_ROMAN_HEAD_RE = re.compile(r"^\s*([IVXⅠⅡⅢⅣⅤⅥⅦΙ]{1,4}|[пшv])(?![A-Za-z])\s*[.．]?\s*")
+_LOOSE_NUMBERED_RE: Final = re.compile(r"^(\d{1,2})(?:\s*[,，、･・:：]\s*|\s+)(?=[^\d\s])(\S.*)$")
+_ROMAN_HEAD_RE: Final = re.compile(r"^\s*([IVXⅠⅡⅢⅣⅤⅥⅦΙ]{1,4}|[пшv])(?![A-Za-z])\s*[.．]?\s*")
 # OCR reads the strokes of I as a lower-case l, a bar or a 1 ("Il 特定個人情報ファイルの概要",
 # "lll リスク対策", "11 …"); such a token counts only if it contains one of them, not a lone "1"
 # (the digit head below), and reads as a numeral once they are taken for I.
-_LOOKALIKE_HEAD_RE = re.compile(r"^\s*([IVXl|1]{1,4})(?![A-Za-z0-9.．])\s*")
-_I_LOOKALIKES = str.maketrans("l|1", "III")
+_LOOKALIKE_HEAD_RE: Final = re.compile(r"^\s*([IVXl|1]{1,4})(?![A-Za-z0-9.．])\s*")
+_I_LOOKALIKES: Final = str.maketrans("l|1", "III")
 # OCR and some extractors print the section numeral as a digit ("3 リスク対策"); never with a dot,
 # which would make it a numbered heading ("2. 基本情報").
-_DIGIT_HEAD_RE = re.compile(r"^\s*([1-7])\s+(?=\S)")
+_DIGIT_HEAD_RE: Final = re.compile(r"^\s*([1-7])\s+(?=\S)")
 # "(1)入手元", "1)入手元": a circled number as some text layers print it.
 _PAREN_NUMBER_RE = re.compile(r"^[(（]?\s*(\d{1,2})\s*[)）]\s*(?=\S)")
 # The characters each pattern above can start with (after blanks, for those that allow them):
 # tested first, as most lines start otherwise and a test is cheaper than a match.
 _NUMERAL_STARTS = frozenset("IVXⅠⅡⅢⅣⅤⅥⅦΙпшvl|1234567")
 _PAREN_NUMBER_STARTS = frozenset("(（")
-_MARK_OPENERS = frozenset("【[〔<(")
+_MARK_OPENERS: Final = frozenset("【[〔<(")
 _RISK_STARTS = frozenset("【[〔リ")
 _FILE_SECTION_RE = re.compile(r"^(I{1,3}|IV|V|VI)\((.+)\)$")
 _DUPLICATE_RE = re.compile(r"#\d+$")

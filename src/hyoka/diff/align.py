@@ -12,7 +12,7 @@ import dataclasses
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Literal
+from typing import Final, Literal
 
 from rapidfuzz.distance import Indel
 
@@ -24,9 +24,9 @@ from hyoka.numbering import FILE_SECTIONS, generic_segment, instance_of
 ChangeKind = Literal["added", "removed", "modified", "moved"]
 # The one Japanese word for each kind of change, used by every output that names it (diff, review).
 CHANGE_NAMES: dict[str, str] = {"added": "追加", "removed": "削除", "modified": "変更", "moved": "移動"}
-_GROUP_INITIALS = frozenset("シ委提移リ")
-_KEEP_NUMBER = 0.6
-_MATCH_MIN = 0.5
+_GROUP_INITIALS: Final = frozenset("シ委提移リ")
+_KEEP_NUMBER: Final = 0.6
+_MATCH_MIN: Final = 0.5
 
 GroupKey = tuple[tuple[str, ...], str]
 

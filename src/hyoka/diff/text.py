@@ -25,7 +25,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Final, Literal
 
 from diff_match_patch import diff_match_patch
 
@@ -34,7 +34,7 @@ from hyoka.normalize import script_of
 Op = Literal["equal", "insert", "delete"]
 _OPS: dict[int, Op] = {0: "equal", 1: "insert", -1: "delete"}
 EQUAL, INSERT, DELETE = 0, 1, -1
-CONFETTI = 2
+CONFETTI: Final = 2
 
 Diff = list[list[int | str]]
 

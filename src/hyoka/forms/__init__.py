@@ -17,6 +17,7 @@ import re
 from dataclasses import dataclass, replace
 from functools import cache, lru_cache
 from pathlib import Path
+from typing import Final
 
 from hyoka.model import FormKind, ItemPath
 from hyoka.normalize import label_key
@@ -27,10 +28,10 @@ __all__ = ["Catalogue", "Entry", "edition_key", "form_path", "load_catalogue"]
 CATALOGUE_FILES: dict[str, str] = {"基礎": "yoshiki2.toml", "重点": "yoshiki3.toml", "全項目": "yoshiki4.toml"}
 
 # Nodes a printed or OCR'd path may leave out: risk headings and repeating-group instances.
-_SKIPPABLE_RE = re.compile(r"^(リスク\d*|システムN|委託事項N|提供先N|移転先N)$")
-_TRAILING_NOISE_RE = re.compile(r"[—\-–―ー:：.。、,]+$")
-_EDITION_RE = re.compile(r"(令和|平成)\s*(元|\d{1,2})\s*年\s*(\d{1,2})\s*月")
-_ERA_BASE = {"令和": 2018, "平成": 1988}
+_SKIPPABLE_RE: Final = re.compile(r"^(リスク\d*|システムN|委託事項N|提供先N|移転先N)$")
+_TRAILING_NOISE_RE: Final = re.compile(r"[—\-–―ー:：.。、,]+$")
+_EDITION_RE: Final = re.compile(r"(令和|平成)\s*(元|\d{1,2})\s*年\s*(\d{1,2})\s*月")
+_ERA_BASE: Final = {"令和": 2018, "平成": 1988}
 
 
 @lru_cache(maxsize=256)
@@ -344,8 +345,8 @@ def forget() -> None:
 
 # The item that closes each heading of III: the form prints it as the heading's title followed by
 # this, joined by における (に伴う after 「…との接続」); the catalogue lists only the short segment.
-CLOSING = "その他のリスク及びそのリスクに対する措置"
-_CLOSING_JOINS = ("における", "に伴う")
+CLOSING: Final = "その他のリスク及びそのリスクに対する措置"
+_CLOSING_JOINS: Final = ("における", "に伴う")
 
 
 def _with_closing_labels(entries: tuple[Entry, ...]) -> tuple[Entry, ...]:

@@ -22,6 +22,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Final
 
 from rapidfuzz import fuzz
 
@@ -29,23 +30,23 @@ from hyoka.forms import Entry
 from hyoka.normalize import label_key, nfkc_keep_circled
 from hyoka.numbering import CIRCLED, circled, instance_of, split_circled
 
-THRESHOLD = 80.0
-EXACT_ONLY_LENGTH = 3
-_CIRCLED_MISMATCH = 25.0
-_DIGIT_FOR_CIRCLED = 5.0
+THRESHOLD: Final = 80.0
+EXACT_ONLY_LENGTH: Final = 3
+_CIRCLED_MISMATCH: Final = 25.0
+_DIGIT_FOR_CIRCLED: Final = 5.0
 # Trailing debris a key drops ("変更の妥当性 —", "①入手元：").
-_TRAILING_NOISE = "—-–―:：.。、,÷|"
-_LEADING_DIGITS_RE = re.compile(r"^(\d{1,2})(?=\D)")
-_KEY_DROPPED = " \t※*"
-_NO_CIRCLED = dict.fromkeys(map(ord, CIRCLED))
+_TRAILING_NOISE: Final = "—-–―:：.。、,÷|"
+_LEADING_DIGITS_RE: Final = re.compile(r"^(\d{1,2})(?=\D)")
+_KEY_DROPPED: Final = " \t※*"
+_NO_CIRCLED: Final = dict.fromkeys(map(ord, CIRCLED))
 # What separates a label from a value run on in its cell (full-width forms included).
-_SEPARATORS = " \t※*\u3000＊"
+_SEPARATORS: Final = " \t※*\u3000＊"
 # A numbered heading whose first 8 title characters are printed right is that heading, if its
 # number agrees (85 + the placer's number bonus of 10 clears the 90 needed to infer a section).
-TITLE_COMMON_PREFIX = 8
-TITLE_PREFIX_SCORE = 85.0
+TITLE_COMMON_PREFIX: Final = 8
+TITLE_PREFIX_SCORE: Final = 85.0
 # OCR reads the katakana middle dot of "時期・頻度" as a Latin middle dot or a bullet.
-_DOTS = str.maketrans({"·": "・", "•": "・", "∙": "・"})
+_DOTS: Final = str.maketrans({"·": "・", "•": "・", "∙": "・"})
 
 
 @lru_cache(maxsize=65536)
@@ -165,7 +166,7 @@ def length_window(printed: int, threshold: float = THRESHOLD, allowance: int = 2
 
 
 # length_window of the key lengths a label can have (a longer key is worked out when asked).
-_WINDOWS = tuple(length_window(length) for length in range(128))
+_WINDOWS: Final = tuple(length_window(length) for length in range(128))
 
 
 def best(printed: str, entries: list[Entry]) -> Match | None:

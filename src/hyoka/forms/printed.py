@@ -35,6 +35,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from functools import lru_cache
+from typing import Final
 
 from rapidfuzz import fuzz
 
@@ -93,7 +94,7 @@ _FILE_NOTE_RE = re.compile(r"[(（][^()（）]*ファイル\s*[)）]")
 _BEFORE_CIRCLED_RE = re.compile(f"(?<=\\S)(?=[{CIRCLED}])")
 # A body's own attachment (別紙2 No.3 …), also with its 別 lost to the next column: not a form item.
 _ATTACHMENT_RE = re.compile(r"^[(（]?別?紙\s*\d")
-_APPENDIX_RE = re.compile(r"^[(（]?別添\s*(\d)\s*[)）]?")
+_APPENDIX_RE: Final = re.compile(r"^[(（]?別添\s*(\d)\s*[)）]?")
 
 
 def _clean(cell: str) -> str:

@@ -33,35 +33,36 @@ import unicodedata
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Final
 
 from hyoka.ingest.appendix_stacked import is_stacked, stacked_rows
 from hyoka.ingest.lines import MARKDOWN_BOLD_RE, tab_separated
 from hyoka.model import ChangeRow
 from hyoka.normalize import collapse_cells, collapse_space
 
-NCOLS = 6
+NCOLS: Final = 6
 """Columns printed in the appendix table."""
 
-TIMINGS = ("事前", "事後")
-HEADER_NAMES = ("変更日", "項目", "変更前の記載", "変更後の記載", "提出時期", "提出時期に係る説明")
+TIMINGS: Final = ("事前", "事後")
+HEADER_NAMES: Final = ("変更日", "項目", "変更前の記載", "変更後の記載", "提出時期", "提出時期に係る説明")
 """The printed column names, in order."""
 
 _DATE_COL, _ITEM_COL, _BEFORE_COL, _TIMING_COL = 0, 1, 2, 4
-_HEADING_MAX = 20  # "(別添3)変更箇所" and OCR variants; longer lines are prose mentioning it
-_HEADER_MAX = 48  # the header row compacted is 32 characters
-_DATE_START_MAX = 8  # OCR may glue a few junk characters before the date
-_LOOKAHEAD_LINES = 40
-_LOOKAHEAD_FILLED = 12
+_HEADING_MAX: Final = 20  # "(別添3)変更箇所" and OCR variants; longer lines are prose mentioning it
+_HEADER_MAX: Final = 48  # the header row compacted is 32 characters
+_DATE_START_MAX: Final = 8  # OCR may glue a few junk characters before the date
+_LOOKAHEAD_LINES: Final = 40
+_LOOKAHEAD_FILLED: Final = 12
 
-_BLOCK_TAG_RE = re.compile(
+_BLOCK_TAG_RE: Final = re.compile(
     r"<\s*/?\s*(?:p|br|li|ul|ol|div|tr|td|th|table|tbody|thead|h[1-6])\b[^<>]{0,400}>", re.IGNORECASE
 )
-_INLINE_TAG_RE = re.compile(
+_INLINE_TAG_RE: Final = re.compile(
     r"<\s*/?\s*(?:b|i|u|s|a|em|strong|span|font|sup|sub|small|big|mark|input)\b[^<>]{0,400}>",
     re.IGNORECASE,
 )
-_DIGIT = "[0-9０-９〇○]"
-_DATE_RE = re.compile(
+_DIGIT: Final = "[0-9０-９〇○]"
+_DATE_RE: Final = re.compile(
     rf"(?:令和|平成|昭和)\s?(?:元|{_DIGIT}{{1,2}})\s?年\s?{_DIGIT}{{1,2}}\s?月\s?{_DIGIT}{{1,2}}\s?日"
     r"|[0-9０-９]{4}\s?(?:[/.\-]|年)\s?[0-9０-９]{1,2}\s?(?:[/.\-]|月)\s?[0-9０-９]{1,2}(?:\s?日)?"
     # R5.6.1, H30/4/1, 令和5.6.1 (abbreviated era dates), never inside a word or a longer number
@@ -71,7 +72,7 @@ _DATE_RE = re.compile(
 # What a cell of a real row holds somewhere: digits, kana, kanji (々〆〇 too), full-width digits.
 # Code point ranges, tested in Python: a regex class over them took ~4 ms to compile (sre fills
 # a map of every code point in the ranges), paid by every process that reads a table.
-_MEANINGFUL = ((0x30, 0x39), (0x3005, 0x3007), (0x3040, 0x30FF), (0x3400, 0x4DBF), (0x4E00, 0x9FFF),
+_MEANINGFUL: Final = ((0x30, 0x39), (0x3005, 0x3007), (0x3040, 0x30FF), (0x3400, 0x4DBF), (0x4E00, 0x9FFF),
                (0xF900, 0xFAFF), (0xFF10, 0xFF19))
 
 
@@ -80,20 +81,20 @@ def _meaningful(text: str) -> bool:
     return any(low <= ord(ch) <= high for ch in text for low, high in _MEANINGFUL)
 # Matched against NFKC text, so full-width digits, dashes and slashes are covered.
 # A bare number is not a page number here: it may be the rest of a cell.
-_DASH = "[-‐−–—ー]"
-_PAGE_NUMBER_RE = re.compile(
+_DASH: Final = "[-‐−–—ー]"
+_PAGE_NUMBER_RE: Final = re.compile(
     rf"{_DASH}\s?\d{{1,4}}\s?{_DASH}"
     r"|(?:p\.?\s?)?\d{1,4}\s?/\s?\d{1,4}(?:\s?(?:頁|ページ))?"
     r"|(?:p\.|page|ページ)\s?\d{1,4}|\d{1,4}\s?(?:頁|ページ)",
     re.IGNORECASE,
 )
-_MARKDOWN_RE = re.compile(r"#{1,6}\s")
-_TIMING_NOISE_RE = re.compile(r"[\s|｜。.、,・:：]")
+_MARKDOWN_RE: Final = re.compile(r"#{1,6}\s")
+_TIMING_NOISE_RE: Final = re.compile(r"[\s|｜。.、,・:：]")
 # A 提出時期 token with the 説明 run into it: the token, then a separator or any
 # character that cannot continue a word starting 事前/事後 (not a particle or 的,
 # so "事前に通知" and "事後的に" are prose, while "事前重要な変更に当たるため" splits).
-_TIMING_LEAD_RE = re.compile(r"[\s|｜]{0,3}事\s?([前後])(?:[\s|｜。.、,・:：]+|(?![\u3040-\u309f的]))")
-_HEADER_TEXT = "".join(HEADER_NAMES)
+_TIMING_LEAD_RE: Final = re.compile(r"[\s|｜]{0,3}事\s?([前後])(?:[\s|｜。.、,・:：]+|(?![\u3040-\u309f的]))")
+_HEADER_TEXT: Final = "".join(HEADER_NAMES)
 
 
 @dataclass
@@ -299,7 +300,7 @@ def _is_header_fragment(cells: Sequence[str]) -> bool:
     return bool(parts) and all(len(part) <= len(_HEADER_TEXT) and part in _HEADER_TEXT for part in parts)
 
 
-_PAGE_NUMBER_MAX = 24
+_PAGE_NUMBER_MAX: Final = 24
 
 
 def _is_noise(cells: Sequence[str]) -> bool:

@@ -21,11 +21,12 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from difflib import SequenceMatcher
+from typing import Final
 
 from hyoka.model import ChangeRow
 
 # A 項目 cell starts with its section's numeral ("II 特定個人情報ファイルの概要 …"); a 説明 does not.
-_ITEM_START_RE = re.compile(r"^[ \u3000]*(?:[IVⅠⅡⅢⅣⅤⅥ]{1,4}|別添\d?)[ \u3000.．]")
+_ITEM_START_RE: Final = re.compile(r"^[ \u3000]*(?:[IVⅠⅡⅢⅣⅤⅥ]{1,4}|別添\d?)[ \u3000.．]")
 
 
 def is_stacked(cells: Sequence[Sequence[str]], timing_of: Callable[[str], str]) -> bool:

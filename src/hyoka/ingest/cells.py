@@ -12,6 +12,7 @@ from __future__ import annotations
 import html
 import re
 from functools import lru_cache
+from typing import Final
 
 from hyoka.era import whole_date
 from hyoka.model import Check, Checks, Choice, Count, Date, Text, Value
@@ -29,8 +30,8 @@ _TICKED_GLYPHS = "■☑☒"
 _EMPTY_GLYPHS = "□☐"
 _MARK_RE = re.compile(rf"\[\s*[○〇OoＯ0◯●✓✔]?\s*\]|\{{\s*[○〇]\s*\}}|[{_TICKED_GLYPHS}{_EMPTY_GLYPHS}]")
 _MARK_CHARS = "[{" + _TICKED_GLYPHS + _EMPTY_GLYPHS  # a mark of _MARK_RE contains one of these
-_MARK_CHAR_RE = re.compile(f"[{re.escape(_MARK_CHARS)}]")  # one scan in C for any of them
-_OPTION_SPLIT_RE = re.compile(r"(?<!\S)(\d{1,2})\)\s*")  # at the start or after a blank
+_MARK_CHAR_RE: Final = re.compile(f"[{re.escape(_MARK_CHARS)}]")  # one scan in C for any of them
+_OPTION_SPLIT_RE: Final = re.compile(r"(?<!\S)(\d{1,2})\)\s*")  # at the start or after a blank
 _CHOICE_RE = re.compile(r"^\[\s*([^\[\]]*?)\s*\]")
 _NEAR_LEAD = 12  # what _NEAR_CHOICE_RE allows before its bracket
 _NEAR_CHOICE_RE = re.compile(rf"^[^\[\]\d]{{0,{_NEAR_LEAD}}}\[\s*([^\[\]]*?)\s*\]")

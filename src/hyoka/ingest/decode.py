@@ -9,15 +9,16 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Final
 
 from hyoka.errors import InputError
 from hyoka.ingest.formats import file_text
 from hyoka.normalize import unix_newlines
 
-MAX_BYTES = 20 * 1024 * 1024
-_CONTROL_OK = {"\n", "\r", "\t", "\f"}
+MAX_BYTES: Final = 20 * 1024 * 1024
+_CONTROL_OK: Final = {"\n", "\r", "\t", "\f"}
 # The control characters below " " other than _CONTROL_OK, counted by the regex engine (in C).
-_CONTROL_RE = re.compile("[" + "".join(re.escape(chr(c)) for c in range(32) if chr(c) not in _CONTROL_OK) + "]")
+_CONTROL_RE: Final = re.compile("[" + "".join(re.escape(chr(c)) for c in range(32) if chr(c) not in _CONTROL_OK) + "]")
 
 
 def decode_bytes(data: bytes, name: str = "入力") -> str:

@@ -15,7 +15,7 @@ import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Hashable
 from functools import lru_cache
-from typing import TypeVar
+from typing import Final, TypeVar
 
 from rapidfuzz import fuzz, process
 
@@ -39,18 +39,18 @@ from hyoka.numbering import CIRCLED, section_ordinal, strip_roman
 K = TypeVar("K")
 V = TypeVar("V")
 
-REMEMBERED = 65_536
-_MISSING = object()
-SECTION_FUZZY = 85.0
-INFER_THRESHOLD = 90.0
-NUMBER_BONUS = 10.0
+REMEMBERED: Final = 65_536
+_MISSING: Final = object()
+SECTION_FUZZY: Final = 85.0
+INFER_THRESHOLD: Final = 90.0
+NUMBER_BONUS: Final = 10.0
 # How many headings after an open one may have lost their own line.
-SKIPPED_HEADINGS = 2
+SKIPPED_HEADINGS: Final = 2
 # A numbered heading printed without its number: how many headings ahead it may be, and the
 # shortest title it may be read from ("監査" is a heading; shorter words are not told from text).
-BARE_AHEAD = 3
-BARE_MIN_KEY = 2
-_BARE_HEAD = BARE_MIN_KEY + 4  # where in a line a title may start (after an older name's word)
+BARE_AHEAD: Final = 3
+BARE_MIN_KEY: Final = 2
+_BARE_HEAD: Final = BARE_MIN_KEY + 4  # where in a line a title may start (after an older name's word)
 
 # (match, depth, skipped heading) — see Grammar.find.
 Found = tuple[Match, int, Entry | None]

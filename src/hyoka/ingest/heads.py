@@ -11,17 +11,18 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import Final
 
 from hyoka.ingest.lines import Line
 from hyoka.normalize import nfkc_keep_circled
 from hyoka.numbering import CIRCLED, GROUP_NAMES, group_instance, group_range, risk_heading
 
 # A head broken across cells is short: "委託事", "委託", "リスク".
-BROKEN_HEAD = 6
-_INSTANCE_RUN_ON_RE = re.compile(rf"^((?:{'|'.join(GROUP_NAMES)})\s*\d{{1,3}})\s+(\S.*)$")
+BROKEN_HEAD: Final = 6
+_INSTANCE_RUN_ON_RE: Final = re.compile(rf"^((?:{'|'.join(GROUP_NAMES)})\s*\d{{1,3}})\s+(\S.*)$")
 # "【①事務の名称】": a circled label in brackets (a value's 【…】 holds a heading of its own text,
 # "【情報照会の根拠】", not a circled number and a label).
-_BRACKETED_LABEL_RE = re.compile(rf"^【\s*([{CIRCLED}][^【】]{{1,60}}?)\s*】\s*(.*)$")
+_BRACKETED_LABEL_RE: Final = re.compile(rf"^【\s*([{CIRCLED}][^【】]{{1,60}}?)\s*】\s*(.*)$")
 
 
 def mend_head(line: Line) -> Line:

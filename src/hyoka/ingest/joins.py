@@ -9,6 +9,7 @@ the line holds once the label is whole; the placer decides which reading wins.
 from __future__ import annotations
 
 import re
+from typing import Final
 
 from mypy_extensions import trait
 
@@ -20,13 +21,13 @@ from hyoka.ingest.lines import VALUE_START, Line
 from hyoka.ingest.tree import Frame, Node
 from hyoka.numbering import CIRCLED, paren_to_circled, split_circled, starts_circled
 
-ROW_HEADER_MAX = 12
+ROW_HEADER_MAX: Final = 12
 # "再委託 ④再委託の有無 …": a short row header, a space, then a circled label (one cell).
 # The label may print its circled number in brackets ("再委託 （４）再委託の有無"), as Word lists do.
-_ROW_HEADER_RE = re.compile(
+_ROW_HEADER_RE: Final = re.compile(
     rf"^[ \u3000]*[^\s{CIRCLED}]{{1,{ROW_HEADER_MAX}}}[ \u3000]+(?=[{CIRCLED}]|[(（][0-9０-９]{{1,2}}[)）])")
-_LABEL_GAP_RE = re.compile(r"[ \u3000]+")  # the first gap in a cell: where a run-on value may start
-_COLON_RE = re.compile(r"^[ \u3000]*([^:：\s]{2,3})[ \u3000]*[:：]")  # a short label and its colon
+_LABEL_GAP_RE: Final = re.compile(r"[ \u3000]+")  # the first gap in a cell: where a run-on value may start
+_COLON_RE: Final = re.compile(r"^[ \u3000]*([^:：\s]{2,3})[ \u3000]*[:：]")  # a short label and its colon
 
 Found = tuple[Match, int, Entry | None]
 

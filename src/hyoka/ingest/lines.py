@@ -9,23 +9,23 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import Any
+from typing import Any, Final
 
 from hyoka.normalize import collapse_cells, nfkc_keep_circled
 from hyoka.numbering import join_circled
 
-_MARKDOWN_RE = re.compile(r"^#{1,6}\s*")
-_INLINE_NOISE_RE = re.compile(r"</?(?:b|strong|em|i|u|span)\b[^>]*>", re.IGNORECASE)
+_MARKDOWN_RE: Final = re.compile(r"^#{1,6}\s*")
+_INLINE_NOISE_RE: Final = re.compile(r"</?(?:b|strong|em|i|u|span)\b[^>]*>", re.IGNORECASE)
 # Markdown emphasis around a cell's text ("**①事務の名称**"), as PDF-to-markdown converters print
 # labels and headers: markup, like <b>. Only paired **, never a lone * (an OCR'd ※).
-MARKDOWN_BOLD_RE = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*")
-_COLUMN_GAP_RE = re.compile(r"(?: {2,}|\u3000+)")
-_APPENDIX_RE = re.compile(r"^[(（]\s*別添\s*(\d)\s*[)）]\s*(.*)$")
+MARKDOWN_BOLD_RE: Final = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*")
+_COLUMN_GAP_RE: Final = re.compile(r"(?: {2,}|\u3000+)")
+_APPENDIX_RE: Final = re.compile(r"^[(（]\s*別添\s*(\d)\s*[)）]\s*(.*)$")
 # Page numbers and table rules; a lone dash is not one: it is the value "-" (none) of a label
 # whose value an extractor put on the next line.
-_PAGE_NOISE_RE = re.compile(r"^(?!\s*[-－―‐]\s*$)(?:-\s*\d{1,3}\s*-|\d{1,3}\s*/\s*\d{1,3}|[|\-=_ΓГ「」\s]+)$")
+_PAGE_NOISE_RE: Final = re.compile(r"^(?!\s*[-－―‐]\s*$)(?:-\s*\d{1,3}\s*-|\d{1,3}\s*/\s*\d{1,3}|[|\-=_ΓГ「」\s]+)$")
 # A cell starting with one of these is a value (list item, bracket, mark), never a label.
-VALUE_START = tuple("・･-‐•<＜〈[［【「『(（{※*＊■□☑☒☐○〇●◯→")
+VALUE_START: Final = tuple("・･-‐•<＜〈[［【「『(（{※*＊■□☑☒☐○〇●◯→")
 
 
 _UNSET: Any = object()

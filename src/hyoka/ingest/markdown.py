@@ -32,12 +32,13 @@ from __future__ import annotations
 import re
 import unicodedata
 from itertools import pairwise
+from typing import Final
 
 from hyoka.ingest.formats import printed_lines
 
 # "|---|:--:|", "| --- | --- |": the rule under a pipe table's first row.
-_RULE_RE = re.compile(r"^[ \t]*\|?(?:[ \t]*:?-{3,}:?[ \t]*\|)+(?:[ \t]*:?-{3,}:?[ \t]*)?[ \t]*$", re.MULTILINE)
-_ESCAPE_RE = re.compile(r"\\([!-/:-@\[-`{-~])")
+_RULE_RE: Final = re.compile(r"^[ \t]*\|?(?:[ \t]*:?-{3,}:?[ \t]*\|)+(?:[ \t]*:?-{3,}:?[ \t]*)?[ \t]*$", re.MULTILINE)
+_ESCAPE_RE: Final = re.compile(r"\\([!-/:-@\[-`{-~])")
 _PIPE = "\x00"  # an escaped pipe while rows are split at the others
 # A line that opens a block of its own: list item, heading, table row, HTML, quote, numbered item.
 _BLOCK_START_RE = re.compile(r"^[ \t]*(?:[-*+・•][ \t]|#|\||<|>|\d+[.)][ \t]|[(（]?\d+[)）])")

@@ -10,6 +10,8 @@ quotes a heading ("3. 特定個人情報の入手・使用に記載のとおり�
 
 from __future__ import annotations
 
+from typing import Final
+
 from mypy_extensions import trait
 
 from hyoka.forms import Entry
@@ -23,14 +25,14 @@ from hyoka.numbering import fold, numbered
 
 # Going back to an earlier heading of the open section is possible (a table printed twice), but
 # a later section with the same title and the printed number is the likelier reading.
-_BACKWARD_COST = 15.0
+_BACKWARD_COST: Final = 15.0
 
 # A numbered heading's reading in one section in scope: (fit, minus its rank, section,
 # (entry, score, title characters consumed), title as read, line as read).
 Candidate = tuple[float, int, Entry, tuple[Entry, float, int], str, Line]
 
 # A heading's title run on into a sentence: "3. 特定個人情報の入手・使用に記載のとおり。"
-_PARTICLES = frozenset("にをはがでへとものや")
+_PARTICLES: Final = frozenset("にをはがでへとものや")
 
 
 def quotes_a_heading(run_on: str) -> bool:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import Final
 
 from hyoka.errors import InputError
 from hyoka.forms import Catalogue, Entry
@@ -37,13 +38,13 @@ from hyoka.numbering import (
     strip_duplicate,
 )
 
-MAX_ITEMS = 50_000
-MAX_LABEL = 200
+MAX_ITEMS: Final = 50_000
+MAX_LABEL: Final = 200
 # No label of the forms is longer than this key; longer cells are values.
-LABEL_MAX_KEY = 90
+LABEL_MAX_KEY: Final = 90
 # A label cell left alone on a line, with a value on the next: short, no sentence end.
-_UNPLACED_LABEL_MAX = 40
-_BROKEN_CELLS = 3
+_UNPLACED_LABEL_MAX: Final = 40
+_BROKEN_CELLS: Final = 3
 # "3) 課題が残されている": an option of a choice printed on its own line.
 _OPTION_RE = re.compile(r"^\d{1,2}\s*[)）]")
 

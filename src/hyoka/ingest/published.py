@@ -15,6 +15,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import replace
 from functools import lru_cache
+from typing import Final
 
 from hyoka.collector import collector_paused
 from hyoka.errors import InputError
@@ -37,10 +38,10 @@ _FORM_MARKERS: tuple[tuple[str, FormKind], ...] = (
     ("様式3", "重点"),
     ("様式2", "基礎"),
 )
-_EDITION_RE = re.compile(r"(令和|平成)\s*(元|\d{1,2})\s*年\s*(\d{1,2})\s*月\s*様式\s*([234])")
+_EDITION_RE: Final = re.compile(r"(令和|平成)\s*(元|\d{1,2})\s*年\s*(\d{1,2})\s*月\s*様式\s*([234])")
 _EDITION_FORMS: dict[str, FormKind] = {"2": "基礎", "3": "重点", "4": "全項目"}
-_FORM_TITLE = "特定個人情報保護評価書"
-_PAGE_HEADER_RE = re.compile(rf"^{_FORM_TITLE}\s*[(（]")
+_FORM_TITLE: Final = "特定個人情報保護評価書"
+_PAGE_HEADER_RE: Final = re.compile(rf"^{_FORM_TITLE}\s*[(（]")
 # What a page's header or a continued table prints besides the form's title: the edition
 # ("[令和7年5月 様式3]") and "(続き)". A value is never one of them alone on its line.
 _HEADER_MAX = 80  # no page header is longer (the 評価書名 of the cover included)

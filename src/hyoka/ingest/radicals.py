@@ -13,13 +13,14 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from typing import Final
 
 # Kangxi radicals (U+2F00–U+2FDF) fold to their kanji by NFKC except where Japanese fonts draw
 # another kanji; the CJK radicals supplement (U+2E80–U+2EFF) is left alone by NFKC but for two.
 # These are the code points that share a glyph with an ordinary character in Noto Sans CJK JP
 # (read from its cmap): a PDF producer that writes the lowest code point of a glyph into the
 # text layer writes these for the kanji and punctuation in the right-hand column.
-_SHARED_GLYPHS = {
+_SHARED_GLYPHS: Final = {
     "\u2e82": "乛", "\u2e83": "乚", "\u2e85": "亻", "\u2e89": "刂", "\u2e8e": "兀", "\u2e8f": "尣",
     "\u2e90": "尢", "\u2e92": "巳", "\u2e93": "幺", "\u2e94": "彑", "\u2e96": "忄", "\u2e98": "扌",
     "\u2e99": "攵", "\u2e9b": "旡", "\u2e9e": "歺", "\u2e9f": "母", "\u2ea0": "民", "\u2ea1": "氵",
@@ -34,7 +35,7 @@ _SHARED_GLYPHS = {
     "\u2f3e": "戸",  # NFKC gives 戶; Japanese fonts draw 戸 with this glyph
     "\u2027": "・", "\u2329": "〈", "\u232a": "〉", "\u2215": "／",
 }
-_RADICAL_RE = re.compile("[\u2e80-\u2eff\u2f00-\u2fdf\u2027\u2329\u232a\u2215]")
+_RADICAL_RE: Final = re.compile("[\u2e80-\u2eff\u2f00-\u2fdf\u2027\u2329\u232a\u2215]")
 
 
 def unradical(text: str) -> str:
@@ -58,7 +59,7 @@ def _has_radical(text: str) -> bool:
     return (b"\x2e" in second or b"\x2f" in second) and _RADICAL_RE.search(text) is not None
 
 
-_SCAN_FIRST = 256  # characters: below this, one search costs less than the scans
+_SCAN_FIRST: Final = 256  # characters: below this, one search costs less than the scans
 
 
 def _radical(match: re.Match[str]) -> str:
