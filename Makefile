@@ -51,7 +51,7 @@ demo: $(VENV)/.installed
 	cd demo && $(HYOKA) verify
 
 test: $(VENV)/.installed $(WHEEL_VENV)/.installed
-	bash scripts/system-deps.sh
+	PYTHON=$(PYTHON) bash scripts/system-deps.sh
 	$(BIN)/ruff check src tests bench hatch_build.py
 	$(BIN)/pytest
 	HYOKA_TEST_BACKEND=postgresql $(BIN)/pytest
