@@ -89,7 +89,7 @@ def test_forget_everything_empties_catalogues_and_the_differ_too(seeds_dir: Path
 
     first = records()
     read_text(new, "other")
-    caches = (forms.load_catalogue, forms._catalogue_data, align._instance_of, lines.split_cells)
+    caches = (forms.load_catalogue, forms._catalogue_data, align._instance_in, lines.split_cells)
     assert all(cache.cache_info().currsize > 0 for cache in caches)
     forget_everything()
     assert all(cache.cache_info().currsize == 0 for cache in (*caches, printed._label, printed._descendants))

@@ -300,6 +300,17 @@ class Item:
             return value
 
 
+def same_value_unread(a: Item, b: Item) -> bool:
+    """Whether two items certainly hold the same value, told without parsing either: the same
+    object, or both still unread (:meth:`Item.printed`) from the same text by the same parser.
+    False says nothing: the values may still be equal."""
+    if a is b:
+        return True
+    printed_a, printed_b = a.__dict__.get("_printed"), b.__dict__.get("_printed")
+    return (printed_a is not None and printed_b is not None and printed_a[0] is printed_b[0]
+            and printed_a[1] == printed_b[1])
+
+
 @dataclass(frozen=True)
 class ChangeRow:
     """One row of a 変更箇所 appendix, as the body printed it."""

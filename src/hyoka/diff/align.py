@@ -17,7 +17,7 @@ from typing import Final, Literal
 from rapidfuzz.distance import Indel
 
 from hyoka.ingest.legacy import comparable
-from hyoka.model import Item, ItemPath, Report, value_display
+from hyoka.model import Item, ItemPath, Report, same_value_unread, value_display
 from hyoka.normalize import notation_key
 from hyoka.numbering import FILE_SECTIONS, generic_segment, instance_of
 
@@ -52,18 +52,25 @@ class ItemChange:
         return self.before.path if self.before else None
 
 
-@lru_cache(maxsize=65_536)
 def _instance_of(path: ItemPath) -> tuple[GroupKey, int, int] | None:
-    """(group key, instance number, index of the instance segment) for items inside a group.
+    """(group key, instance number, index of the instance segment) for items inside a group."""
+    return _instance_in(path.segments)
+
+
+@lru_cache(maxsize=65_536)
+def _instance_in(segments: tuple[str, ...]) -> tuple[GroupKey, int, int] | None:
+    """:func:`_instance_of` of the path with these segments.
 
     Remembered per path: the cumulative appendix aligns every revision of a history, and each
-    version's paths are asked about twice (as the new side, then as the old)."""
-    for idx, seg in enumerate(path.segments):
+    version's paths are asked about twice (as the new side, then as the old). Keyed by the plain
+    tuple, whose hash and equality run in C, not by the ItemPath, whose run in Python: every
+    item of a version is looked up, and the lookup cost more than the answer."""
+    for idx, seg in enumerate(segments):
         if seg[0] not in _GROUP_INITIALS or not seg[-1].isdigit():
             continue
         found = instance_of(seg)
         if found:
-            return (path.segments[:idx], found[0]), found[1], idx
+            return (segments[:idx], found[0]), found[1], idx
     return None
 
 
@@ -312,28 +319,118 @@ def _same_shape_changes(old: Report, new: Report) -> list[ItemChange] | None:
     if old.reader != new.reader or len(old.items) != len(new.items):
         return None
     changes = []
-    groups: set[GroupKey] = set()
+    changed: dict[GroupKey, set[int]] = {}
     for before, after in zip(old.items, new.items, strict=True):
-        if before.path != after.path:
+        if before is after:
+            continue  # an unchanged item is the same object in both readings (hyoka.ingest.published.item_of)
+        if before.path.segments != after.path.segments:  # ItemPath's own == runs in Python
             return None
         if not _same(before, after):
             found = _instance_of(after.path)
             if found is not None:
-                groups.add(found[0])
+                changed.setdefault(found[0], set()).add(found[1])
             changes.append(ItemChange(after.path, "modified", before, after))
-    if groups and not _numbers_kept(old, new, groups):
+    if changed and not _numbers_kept(old, new, changed):
         return None
     return changes
 
 
-def _numbers_kept(old: Report, new: Report, groups: set[GroupKey]) -> bool:
-    """Whether content pairing (:func:`match_instances`) gives each instance of these groups
-    its own number, as in the full pairing of two versions with the same paths."""
-    old_groups, new_groups = _instances(_locate(old, groups)), _instances(_locate(new, groups))
-    return all(
-        match_instances(instances, new_groups.get(key, {})) == {number: number for number in instances}
-        for key, instances in old_groups.items()
-    )
+def _numbers_kept(old: Report, new: Report, changed: dict[GroupKey, set[int]]) -> bool:
+    """Whether content pairing (:func:`match_instances`) gives each instance of the groups with
+    a changed item its own number, as in the full pairing of two versions with the same paths
+    (``changed``: each such group → the numbers of its instances with a changed item).
+
+    A group is settled by :func:`_kept_in_place` when it can be, reading few values; only the
+    others are paired by their whole content."""
+    groups = set(changed)
+    old_items, new_items = _instance_items(_locate(old, groups)), _instance_items(_locate(new, groups))
+    for key, numbers in changed.items():
+        old_group, new_group = old_items.get(key, {}), new_items.get(key, {})
+        if _kept_in_place(old_group, new_group, numbers):
+            continue
+        old_signatures = {number: _signature(items) for number, items in old_group.items()}
+        new_signatures = {number: _signature(items) for number, items in new_group.items()}
+        if match_instances(old_signatures, new_signatures) != {number: number for number in old_signatures}:
+            return False
+    return True
+
+
+# Each instance of each group: its items with their paths inside the instance, in order.
+InstanceItems = dict[GroupKey, dict[int, list[tuple[str, Item]]]]
+
+
+def _instance_items(located: Located) -> InstanceItems:
+    """Each instance's items with their paths inside it, as :func:`_instances` reads them, values unread."""
+    parts: InstanceItems = {}
+    for item, found in located:
+        if found:
+            key, number, idx = found
+            parts.setdefault(key, {}).setdefault(number, []).append(("/".join(item.path.segments[idx + 1 :]), item))
+    return parts
+
+
+def _signature(items: list[tuple[str, Item]]) -> Signature:
+    """An instance's :data:`Signature`, as :func:`_instances` makes it."""
+    return tuple((rel, value_display(item.value)) for rel, item in items)
+
+
+def _same_signature(a: list[tuple[str, Item]], b: list[tuple[str, Item]]) -> bool:
+    """Whether two instances' signatures are equal, reading values only until one differs.
+
+    Instances of a group often print the same choices (対象となる本人の数, say), and the two
+    sides of an instance share their unchanged items, so items certainly equal without reading
+    (:func:`same_value_unread`) are passed over first, and the others are read in order until
+    one displays differently."""
+    if len(a) != len(b):
+        return False
+    unsure: list[tuple[Item, Item]] = []
+    for (rel_a, item_a), (rel_b, item_b) in zip(a, b, strict=True):
+        if rel_a != rel_b:
+            return False
+        if not same_value_unread(item_a, item_b):
+            unsure.append((item_a, item_b))
+    return all(value_display(item_a.value) == value_display(item_b.value) for item_a, item_b in unsure)
+
+
+def _still_similar(before: list[tuple[str, Item]], after: list[tuple[str, Item]]) -> bool:
+    """Whether one instance's two sides reach _KEEP_NUMBER by :func:`_similarity`, reading values
+    only when needed. The paths being the same, the items certainly equal without reading them
+    (:func:`same_value_unread`) are a common subsequence of both signatures, so their share is a
+    lower bound of the similarity by items; a hair above the threshold guards against rounding
+    where the share meets it exactly."""
+    pairs = zip(before, after, strict=True)
+    certain = sum(1 for (_, item_a), (_, item_b) in pairs if same_value_unread(item_a, item_b))
+    if before and certain / len(before) >= _KEEP_NUMBER + 1e-9:
+        return True
+    return _similarity(_signature(before), _signature(after)) >= _KEEP_NUMBER
+
+
+def _kept_in_place(old_group: dict[int, list[tuple[str, Item]]], new_group: dict[int, list[tuple[str, Item]]],
+                   changed: set[int]) -> bool:
+    """True when :func:`match_instances` certainly pairs every instance of the group with its own
+    number, told without reading every value of the group (False: not certain).
+
+    Both versions have the same paths, so the same instances with the same items, and an
+    instance without a changed item has the same signature on both sides. match_instances first
+    pairs each old instance with the nearest new one identical to it, in number order: by
+    induction each instance whose two sides are identical finds itself, and a changed instance
+    whose two sides differ finds none, unless its old content equals another instance's new
+    content (ruled out here, first by paths, then value by value, reading each other instance
+    only as far as its first differing value). Those left keep their numbers in the second
+    step when still similar to themselves (:func:`_still_similar`). The cumulative appendix and
+    every diff of a few edits inside a repeating group come here: pairing the whole content
+    read every value of the group."""
+    for number in changed:
+        before, after = old_group.get(number), new_group.get(number)
+        if before is None or after is None:
+            return False
+        if _same_signature(before, after):
+            continue
+        if not _still_similar(before, after):
+            return False
+        if any(other != number and _same_signature(before, items) for other, items in new_group.items()):
+            return False
+    return True
 
 
 def align(old: Report, new: Report) -> list[ItemChange]:
@@ -374,4 +471,4 @@ def align_paired(old: Report, new: Report) -> list[ItemChange]:
 
 def forget() -> None:
     """Drop the instance lookups remembered across alignments."""
-    _instance_of.cache_clear()
+    _instance_in.cache_clear()
