@@ -17,12 +17,14 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import SAMPLES, SEEDS
 from hyoka.diff.align import align
 from hyoka.ingest import parse_text
 from hyoka.ingest.cells import canonical_marks, parse_value
-from hyoka.model import Checks, Choice, Count, Text, value_to_json
+from hyoka.model import Checks, Choice, Count, Date, Text, value_to_json
 
 # Ticked and empty boxes as the clean texts print them: the samples' brackets, the seeds' HTML
 # inputs (a radio is the ○ an extractor drew in a ticked bracket) and bare empty brackets.
@@ -245,3 +247,69 @@ def test_history_upgrade_settles_only_what_the_earlier_reader_lost() -> None:
     assert _lost_marks(item(Text("・識別 [ ] 個人番号 [ ] 符号")), item(Text("・識別 [○] 個人番号 [ ] 符号")))
     assert not _lost_marks(item(Text("・識別 [○] 個人番号 [ ] 符号")), item(Text("・識別 [○] 個人番号 [○] 符号")))
     assert not _lost_marks(item(Text("・識別 [ ] 個人番号")), item(Text("・識別 [○] 個人番号 [ ] 符号")))
+
+
+# A date cell too narrow for its date: extractors break it anywhere, with or without blanks.
+_BREAKS = st.sampled_from(["", " ", "\n", " \n", "\n ", "\u3000\n"])
+
+
+@st.composite
+def _wrapped_dates(draw: st.DrawFn) -> tuple[str, str]:
+    """(a date as a narrow cell prints it, the same date on one line)."""
+    if draw(st.booleans()):
+        tokens = [draw(st.sampled_from(["令和", "平成"])), draw(st.sampled_from(["元", "6", "12"])), "年",
+                  draw(st.sampled_from(["3", "12"])), "月", draw(st.sampled_from(["1", "31"])), "日"]
+    else:
+        tokens = ["2024", "-", draw(st.sampled_from(["03", "3"])), "-", draw(st.sampled_from(["01", "1"]))]
+    breaks = [draw(_BREAKS) for _ in tokens[1:]]
+    wrapped = tokens[0] + "".join(b + t for b, t in zip(breaks, tokens[1:], strict=True))
+    # a line break goes with the blanks around it; a blank within a line stays, as printed
+    kept = ["" if "\n" in b else b for b in breaks]
+    return wrapped, tokens[0] + "".join(b + t for b, t in zip(kept, tokens[1:], strict=True))
+
+
+@settings(max_examples=300, deadline=None)
+@given(_wrapped_dates())
+def test_a_wrapped_date_is_the_date_on_one_line(dates: tuple[str, str]) -> None:
+    wrapped, one_line = dates
+    value = parse_value(wrapped)
+    assert value == parse_value(one_line)
+    assert isinstance(value, Date) and value.iso is not None
+
+
+def test_a_wrapped_date_cell_reads_as_printed_on_one_line() -> None:
+    """The sample's three dates broken inside their cells, as a narrow PDF column prints them:
+    the same report, and `hyoka diff` finds nothing (it raised a traceback before)."""
+    from conftest import run_cli
+
+    clean = SAMPLES / "sakuragawa" / "v1.txt"
+    text = clean.read_text(encoding="utf-8")
+    wrapped = text.replace("\t平成28年1月1日\n", "\t平成28年1月1\n日\n")
+    wrapped = wrapped.replace("\t令和6年3月1日\n", "\t令和6年\n3月1日\n")
+    assert wrapped.count("\n日\n") == 2 and "\t令和6年\n3月1日\n" in wrapped
+    before, after = parse_text(text), parse_text(wrapped)
+    assert [(i.path, i.value) for i in after.items] == [(i.path, i.value) for i in before.items]
+    assert sum(isinstance(i.value, Date) for i in after.items) == 3
+    path = Path(__file__).parent / ".wrapped_dates.txt"
+    try:
+        path.write_text(wrapped, encoding="utf-8")
+        code, out, err = run_cli("diff", str(clean), str(path))
+    finally:
+        path.unlink(missing_ok=True)
+    assert code == 0, err
+    assert "変更 0 件" in out
+
+
+def test_a_value_the_model_refuses_is_one_line_not_a_traceback(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Values are read after the reading returned, outside its guard: a fault there is still an
+    InputError of one line (exit 2 in the CLI), and HYOKA_DEBUG=1 shows the fault itself. A
+    carriage return is one such value: readers fold it before a value is read."""
+    from hyoka.errors import InputError
+
+    monkeypatch.delenv("HYOKA_DEBUG", raising=False)
+    with pytest.raises(InputError) as raised:
+        parse_value("前\r後")
+    assert "\n" not in str(raised.value) and "ValueError" in str(raised.value)
+    monkeypatch.setenv("HYOKA_DEBUG", "1")
+    with pytest.raises(ValueError, match="line breaks"):
+        parse_value("前\r後")

@@ -10,11 +10,13 @@ differ compares meaning and not notation.
 from __future__ import annotations
 
 import html
+import os
 import re
 from functools import lru_cache
 from typing import Final
 
 from hyoka.era import whole_date
+from hyoka.errors import InputError
 from hyoka.model import Check, Checks, Choice, Count, Date, Text, Value
 from hyoka.normalize import collapse_space
 
@@ -266,15 +268,32 @@ def canonical_marks(text: str) -> str:
 
 @lru_cache(maxsize=8192)
 def parse_value(cell: str) -> Value:
-    """Typed value of a printed cell; falls back to text, never fails.
+    """Typed value of a printed cell; falls back to text.
 
     Values are immutable, so the value of a cell text is remembered: two versions of a report
-    share most of their cells (issue 13, fast reading)."""
+    share most of their cells (issue 13, fast reading).
+
+    A value is read when first asked for (:meth:`hyoka.model.Item.printed`), after the reading
+    has returned, so a fault here would escape the reader's own guard (:func:`hyoka.ingest.read_text`):
+    it is reported the same way, as one line (InputError, exit 2 in the CLI, nothing written),
+    never as a traceback; HYOKA_DEBUG=1 shows it, for a bug report."""
+    try:
+        return _typed_value(cell)
+    except Exception as exc:
+        if os.environ.get("HYOKA_DEBUG"):
+            raise
+        raise InputError(f"記載を読み取れません (hyoka の不具合の可能性があります: {type(exc).__name__}。"
+                         f"HYOKA_DEBUG=1 で詳細): {cell[:40]!r} / value reader failure") from exc
+
+
+def _typed_value(cell: str) -> Value:
+    """:func:`parse_value` without its guard."""
     text = strip_markup(cell)
     if not text:
         return Text("")
     if whole_date(text) is not None:
-        return Date(text)
+        # A narrow cell wraps a date ("令和6年3月1\n日"): the same date as printed on one line.
+        return Date("".join(part.strip() for part in text.split("\n")) if "\n" in text else text)
     choice = parse_choice(text)
     if choice is not None:
         return choice
