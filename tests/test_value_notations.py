@@ -261,7 +261,13 @@ def _wrapped_dates(draw: st.DrawFn) -> tuple[str, str]:
                   draw(st.sampled_from(["3", "12"])), "月", draw(st.sampled_from(["1", "31"])), "日"]
     else:
         tokens = ["2024", "-", draw(st.sampled_from(["03", "3"])), "-", draw(st.sampled_from(["01", "1"]))]
-    breaks = [draw(_BREAKS) for _ in tokens[1:]]
+    if draw(st.booleans()):  # a break inside a token too: "令\n和", "1\n0月"
+        at = draw(st.sampled_from([i for i, token in enumerate(tokens) if len(token) > 1]))
+        tokens[at:at + 1] = [tokens[at][:1], tokens[at][1:]]
+        glued = at  # the two halves of one token: never a blank between them, only a line break
+    else:
+        glued = -1
+    breaks = [draw(_BREAKS) if i != glued else "\n" for i in range(len(tokens) - 1)]
     wrapped = tokens[0] + "".join(b + t for b, t in zip(breaks, tokens[1:], strict=True))
     # a line break goes with the blanks around it; a blank within a line stays, as printed
     kept = ["" if "\n" in b else b for b in breaks]

@@ -291,9 +291,11 @@ def _typed_value(cell: str) -> Value:
     text = strip_markup(cell)
     if not text:
         return Text("")
-    if whole_date(text) is not None:
-        # A narrow cell wraps a date ("令和6年3月1\n日"): the same date as printed on one line.
-        return Date("".join(part.strip() for part in text.split("\n")) if "\n" in text else text)
+    # A narrow cell wraps a date anywhere ("令和6年3月1\n日", "令\n和6年3月1日"): the whole cell
+    # is still one date, the same as printed on one line; the breaks go with the blanks around them.
+    whole = "".join(part.strip() for part in text.split("\n")) if "\n" in text else text
+    if whole_date(whole) is not None:
+        return Date(whole)
     choice = parse_choice(text)
     if choice is not None:
         return choice
