@@ -333,6 +333,26 @@ def _cover_field(lines: list[str], label: str) -> str | None:
 
 
 @_lines_variant
+def bare_folios(lines: list[str]) -> list[str]:
+    """Pages as pdftotext prints them with a centred folio: every 30-50 lines, anywhere (inside a
+    row or a value, on the cover, in the 変更箇所 table), the page ends with its bare number
+    ("12", indented), a blank line, and the form feed that opens the next page's first line.
+    A bare number alone is not noise by itself (a count may stand on its own line); the form
+    feed says the page ends there."""
+    rng = _rng("bare_folios")
+    out: list[str] = []
+    since, page_length, page = 0, rng.randint(30, 50), 1
+    for line in lines:
+        since += 1
+        if since >= page_length:
+            out.extend((" " * rng.randint(20, 40) + str(page), ""))
+            line = "\f" + line
+            since, page_length, page = 0, rng.randint(30, 50), page + 1
+        out.append(line)
+    return out
+
+
+@_lines_variant
 def running_headers(lines: list[str]) -> list[str]:
     """A page header every 30-50 lines, between rows as page_numbers puts them, the same on every
     page: the report's own 評価書名 or 評価実施機関名 (as its cover prints them), its edition
@@ -793,6 +813,7 @@ def combined(text: str) -> str:
 VARIANTS: dict[str, Variant] = {
     "crlf": crlf,
     "page_numbers": page_numbers,
+    "bare_folios": bare_folios,
     "running_headers": running_headers,
     "repeated_headings": repeated_headings,
     "roman": roman,

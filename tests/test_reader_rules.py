@@ -216,3 +216,25 @@ def test_a_numbered_heading_wrapped_beside_its_value_is_the_heading() -> None:
         wrapped = "\n".join([*rows[:at], f"3. 特定個人情報フ{gap}{value}", "ァイル名", *rows[at + 2 :]])
         items = {str(item.path): item.value for item in read_text(wrapped).report.items}
         assert items == expected, gap
+
+
+def test_a_bare_page_number_is_a_folio_only_where_a_page_ends() -> None:
+    """pdftotext prints a centred page number alone on the page's last line and opens the next
+    page with a form feed. A bare number alone may also be a value's line, so it is passed over
+    only next to a page break: here at the end of the cover and between two 変更箇所 rows."""
+    from hyoka.ingest.published import page_footers
+
+    lines = ["①事務の名称\t住民税", "   12", "", "\f②事務の内容\ta", "3", "④\tb", "7\f", "8", "", ""]
+    assert page_footers(lines) == {1, 6}  # "3" and "8" (no form feed after them) stay content
+    assert page_footers([line.replace("\f", "") for line in lines]) == set()
+
+    text = (SAMPLES / "sakuragawa" / "v4.txt").read_text(encoding="utf-8")
+    rows = text.split("\n")
+    cover_end = rows.index("桜川市は架空の市であり、この評価書は hyoka の試験用に作成した見本である。\t")
+    table_row = next(i for i, row in enumerate(rows) if row.startswith("令和7年10月1日\tIV 開示請求"))
+    paged = [*rows[:cover_end + 1], "                 1", "", "\f" + rows[cover_end + 1],
+             *rows[cover_end + 2:table_row], "                 9", "", "\f" + rows[table_row], *rows[table_row + 1:]]
+    clean, read = read_text(text).report, read_text("\n".join(paged)).report
+    assert read.meta == clean.meta
+    assert [(i.path, i.value) for i in read.items] == [(i.path, i.value) for i in clean.items]
+    assert read.appendix == clean.appendix and len(read.appendix) == 15

@@ -283,15 +283,17 @@ def read_published(text: str, name: str = "入力") -> Reading:
     kinds = _headings(lines, placer)
     body_start = _body_start(lines, kinds, catalogue)
     contents = {idx for idx in kinds if idx < body_start}
-    meta, cover_items = _cover(raw_lines[:body_start])
-    _place_body(placer, lines, body_start, kinds, contents, _running_heads(lines[body_start:], meta))
+    footers = page_footers(raw_lines)
+    meta, cover_items = _cover(["" if idx in footers else raw_lines[idx] for idx in range(body_start)])
+    _place_body(placer, lines, body_start, kinds, contents | footers, _running_heads(lines[body_start:], meta))
     if not placer.nodes:
         raise InputError(f"{name}: 特定個人情報保護評価書として読めません (様式の項目が見つかりません) / not a report")
     files, renamed = _rename_file_sections(placer.nodes) if file_sections_named(placer.nodes) else ([], {})
     if not files:
         files = _single_file_name(placer.nodes)
     items = [item_of(node.segments, node.label, node.star, "\n".join(node.parts)) for node in placer.nodes]
-    rows = parse_appendix(raw_lines[appendix_at + 1 :]) if appendix_at is not None else ()
+    rows = (parse_appendix(["" if idx in footers else raw_lines[idx] for idx in range(appendix_at + 1, len(raw_lines))])
+            if appendix_at is not None else ())
     report_meta = ReportMeta(
         number=_one_line(meta.get("number", "")),
         title=_one_line(meta.get("title", "")),
@@ -362,6 +364,37 @@ def _place_body(placer: Placer, lines: Sequence[Line], start: int, kinds: dict[i
         following = after[idx]
         if placer.place(line, lines[following] if following < end else None) and following < end:
             idx = following + 1
+
+
+_BARE_NUMBER_RE: Final = re.compile(r"\s*\d{1,3}\s*")
+
+
+def page_footers(raw_lines: Sequence[str]) -> set[int]:
+    """Indexes of the bare page numbers ("12" alone, as a centred folio prints) where a page ends.
+
+    A bare number alone on a line may be a value's line as well (a count on a line of its own),
+    so it is passed over only where a page certainly ends: pdftotext writes a form feed between
+    pages, and the number is the page's last line with anything on it (blank lines may follow)
+    or carries the form feed itself. Numbers like "- 12 -" or "12 / 40" are noise anywhere
+    (:data:`hyoka.ingest.lines._PAGE_NOISE_RE`)."""
+    footers: set[int] = set()
+    if not any("\f" in raw for raw in raw_lines):
+        return footers
+    for idx, raw in enumerate(raw_lines):
+        if "\f" not in raw:
+            continue
+        before = raw[: raw.index("\f")]
+        if _BARE_NUMBER_RE.fullmatch(before):
+            footers.add(idx)
+            continue
+        if before.strip():
+            continue
+        last = idx - 1
+        while last >= 0 and not raw_lines[last].strip():
+            last -= 1
+        if last >= 0 and _BARE_NUMBER_RE.fullmatch(raw_lines[last]):
+            footers.add(last)
+    return footers
 
 
 def _running_heads(body: Sequence[Line], meta: dict[str, str]) -> frozenset[str]:
