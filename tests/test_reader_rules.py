@@ -238,3 +238,15 @@ def test_a_bare_page_number_is_a_folio_only_where_a_page_ends() -> None:
     assert read.meta == clean.meta
     assert [(i.path, i.value) for i in read.items] == [(i.path, i.value) for i in clean.items]
     assert read.appendix == clean.appendix and len(read.appendix) == 15
+
+
+def test_a_page_header_inside_the_cover_is_passed_over() -> None:
+    """A cover that runs onto a second page: the page's header between the 宣言's label and its
+    text, as pdftotext prints it (a form feed, then the form's title), is no part of the 宣言."""
+    text = (SAMPLES / "sakuragawa" / "v3.txt").read_text(encoding="utf-8")
+    rows = text.split("\n")
+    label = next(i for i, row in enumerate(rows) if row.startswith("個人のプライバシー等の権利利益の保護の宣言"))
+    paged = [*rows[:label + 1], "\f" + rows[0], *rows[label + 1:]]
+    clean, read = read_text(text).report, read_text("\n".join(paged)).report
+    assert rows[0].startswith("特定個人情報保護評価書")
+    assert [(i.path, i.value) for i in read.items] == [(i.path, i.value) for i in clean.items]

@@ -177,7 +177,8 @@ def _cover(lines: Sequence[str]) -> tuple[dict[str, str], list[Item]]:
     blocks: dict[str, list[str]] = {"宣言": [], "特記事項": []}
     open_block: str | None = None
     cells = [split_line(i, raw) for i, raw in enumerate(lines)]
-    cells = [c for c in cells if not is_noise(c)]
+    # A long cover runs onto a second page, whose header would join the 宣言 or 特記事項 open there.
+    cells = [c for c in cells if not is_noise(c) and not _page_header(c, frozenset())]
     for idx, line in enumerate(cells):
         text = nfkc_keep_circled(line.joined)
         following = cells[idx + 1] if idx + 1 < len(cells) else None
