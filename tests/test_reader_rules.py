@@ -6,6 +6,7 @@ lost is inferred from its first item."""
 from __future__ import annotations
 
 import itertools
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -250,3 +251,27 @@ def test_a_page_header_inside_the_cover_is_passed_over() -> None:
     clean, read = read_text(text).report, read_text("\n".join(paged)).report
     assert rows[0].startswith("特定個人情報保護評価書")
     assert [(i.path, i.value) for i in read.items] == [(i.path, i.value) for i in clean.items]
+
+
+def test_a_table_over_several_pages_keeps_its_rows() -> None:
+    """A 変更箇所 table printed over three pages, as pdftotext gives it: each page break brings a
+    folio, a form feed, the page's header (the form's title, the edition, "(続き)") and the
+    table's header row again; one break falls between two lines of a row's reason. The rows
+    read as from one page."""
+    text = (SAMPLES / "sakuragawa" / "v4.txt").read_text(encoding="utf-8")
+    rows = text.split("\n")
+    header = next(i for i, row in enumerate(rows) if row.startswith("変更日\t項目\t"))
+    first, second = header + 4, header + 10
+    assert rows[first].startswith("令和") and rows[second].startswith("令和")
+    clean = read_text(text).report
+    reason = rows[second].rsplit("\t", 1)
+    assert len(reason[1]) >= 4  # the reason cell, broken after its second character
+    paged = [*rows[:first], "                 3", "", "\f" + rows[0], "[令和7年5月 様式3]", rows[header],
+             *rows[first:second], reason[0] + "\t" + reason[1][:2], "                 4", "",
+             "\f" + rows[0], "(続き)", "\t\t\t\t\t" + reason[1][2:], *rows[second + 1:]]
+    read = read_text("\n".join(paged)).report
+    assert len(read.appendix) == len(clean.appendix) == 15
+    broken = clean.appendix[second - header - 1]
+    assert read.appendix[second - header - 1] == replace(broken, reason=broken.reason[:2] + "\n" + broken.reason[2:])
+    assert [row for i, row in enumerate(read.appendix) if i != second - header - 1] == \
+        [row for i, row in enumerate(clean.appendix) if i != second - header - 1]

@@ -293,8 +293,7 @@ def read_published(text: str, name: str = "入力") -> Reading:
     if not files:
         files = _single_file_name(placer.nodes)
     items = [item_of(node.segments, node.label, node.star, "\n".join(node.parts)) for node in placer.nodes]
-    rows = (parse_appendix(["" if idx in footers else raw_lines[idx] for idx in range(appendix_at + 1, len(raw_lines))])
-            if appendix_at is not None else ())
+    rows = parse_appendix(_table_lines(raw_lines, appendix_at, footers)) if appendix_at is not None else ()
     report_meta = ReportMeta(
         number=_one_line(meta.get("number", "")),
         title=_one_line(meta.get("title", "")),
@@ -396,6 +395,22 @@ def page_footers(raw_lines: Sequence[str]) -> set[int]:
         if last >= 0 and _BARE_NUMBER_RE.fullmatch(raw_lines[last]):
             footers.add(last)
     return footers
+
+
+def _table_lines(raw_lines: Sequence[str], appendix_at: int, footers: set[int]) -> list[str]:
+    """The 変更箇所 table's lines (after its heading) with the page furniture a multi-page table
+    carries blanked: folios (:func:`page_footers`) and page headers, which would otherwise join
+    the row open above them (its 提出時期に係る説明, mostly). Headers here are the form's title and
+    the edition or "(続き)" (:func:`_page_header` without the cover's names: a row may print an
+    office's name alone on a line); the table's own repeated header row is the table parser's."""
+    lines = []
+    for idx in range(appendix_at + 1, len(raw_lines)):
+        raw = raw_lines[idx]
+        if idx in footers or (("評価書" in raw or "様式" in raw or "続" in raw)
+                              and _page_header(split_line(idx + 1, raw), frozenset())):
+            raw = ""
+        lines.append(raw)
+    return lines
 
 
 def _running_heads(body: Sequence[Line], meta: dict[str, str]) -> frozenset[str]:
