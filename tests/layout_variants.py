@@ -853,7 +853,7 @@ def _then(first: str, second: str) -> Variant:
 # alone did not: a broken label's value lost once cells are single spaces, say).
 PAIRS = (("broken_labels", "single_spaces"), ("lost_numbers", "running_headers"), ("bracketed_labels", "lost_dots"),
          ("marked_instances", "risk_styles"), ("lost_numbers", "marked_instances"), ("lost_numbers", "lost_numerals"),
-         ("wrapped_labels", "single_spaces"))
+         ("wrapped_labels", "single_spaces"), ("no_contents", "bare_folios"), ("repeated_headings", "bare_folios"))
 for _first, _second in PAIRS:
     VARIANTS[f"{_first}+{_second}"] = _then(_first, _second)
     if _first in APPLIES_TO or _second in APPLIES_TO:

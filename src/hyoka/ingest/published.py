@@ -272,6 +272,11 @@ def read_published(text: str, name: str = "入力") -> Reading:
 
     The cyclic garbage collector is paused while reading (:mod:`hyoka.collector`)."""
     raw_lines = unix_newlines(text.lstrip("\ufeff")).split("\n")
+    # The form feeds between pages say where a bare folio ends a page; read, they go (a line
+    # opening a page would otherwise start with one, and "\f# Ⅳ …" is no heading).
+    footers = page_footers(raw_lines)
+    if "\f" in text:
+        raw_lines = [raw.replace("\f", "") for raw in raw_lines]
     edition_form, edition = detect_edition(raw_lines)
     form = edition_form or detect_form(raw_lines)  # "[平成29年5月 様式2]" names the form outright
     if form is None:
@@ -284,7 +289,6 @@ def read_published(text: str, name: str = "入力") -> Reading:
     kinds = _headings(lines, placer)
     body_start = _body_start(lines, kinds, catalogue)
     contents = {idx for idx in kinds if idx < body_start}
-    footers = page_footers(raw_lines)
     meta, cover_items = _cover(["" if idx in footers else raw_lines[idx] for idx in range(body_start)])
     _place_body(placer, lines, body_start, kinds, contents | footers, _running_heads(lines[body_start:], meta))
     if not placer.nodes:
