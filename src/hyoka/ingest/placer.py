@@ -225,9 +225,11 @@ class Placer(NumberedHeadings, LabelJoins):
 
     @staticmethod
     def _names_again(frame: Frame | None, entry: Entry, segment: str, printed: str) -> bool:
-        """Whether ``frame`` is the item the line names, printed under the same label."""
+        """Whether ``frame`` is the item the line names, printed under the same label: the same
+        by its key (:func:`~hyoka.forms.match.key`), so that a space OCR put into one printing
+        ("②保管 期間") does not make the other a second item."""
         return (frame is not None and frame.entry is entry and strip_duplicate(frame.segment) == segment
-                and frame.node is not None and frame.node.label == _clean_label(printed))
+                and frame.node is not None and key(frame.node.label) == key(_clean_label(printed)))
 
     def _goes_on_with(self, frame: Frame | None, depth: int, entry: Entry, segment: str, printed: str,
                       child: tuple[Match, str, tuple[str, ...]] | None) -> bool:
