@@ -292,3 +292,18 @@ def test_a_label_printed_again_with_a_stray_space_is_the_same_item(printing: int
     rows[at[printing]] = rows[at[printing]].replace("②保管期間", "②保管 期間", 1)
     clean, read = read_text(text).report, read_text("\n".join(rows)).report
     assert [(i.path, i.value) for i in read.items] == [(i.path, i.value) for i in clean.items]
+
+
+def test_characters_that_print_as_nothing_are_not_read() -> None:
+    """HTML and Word converters leave zero-width spaces, word joiners and byte-order marks inside
+    the text. One inside a section heading, a label or a choice changes nothing the report says,
+    so nothing read: the section, the item and the selected option are as without them."""
+    rows = SAMPLE.split("\n")
+    heading = rows.index("II 特定個人情報ファイルの概要", 40)
+    choice = next(i for i, row in enumerate(rows) if row.startswith("①実施の有無\t[実施する]"))
+    rows[heading] = "\u200bII 特定個人情報ファイルの概要"
+    rows[choice] = rows[choice].replace("①実施の有無", "①実施\u2060の有無")
+    rows[choice] = rows[choice].replace("[実施する]", "[実施\u200bする]\ufeff")
+    clean, read = read_text(SAMPLE).report, read_text("\n".join(rows)).report
+    assert [(i.path, i.value) for i in read.items] == [(i.path, i.value) for i in clean.items]
+    assert not any(ch in repr(read) for ch in "\u200b\u2060\ufeff")

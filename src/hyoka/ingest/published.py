@@ -44,6 +44,10 @@ _FORM_TITLE: Final = "特定個人情報保護評価書"
 _PAGE_HEADER_RE: Final = re.compile(rf"^{_FORM_TITLE}\s*[(（]")
 # What a page's header or a continued table prints besides the form's title: the edition
 # ("[令和7年5月 様式3]") and "(続き)". A value is never one of them alone on its line.
+# Characters that print as nothing, which converters leave anywhere (a zero-width space between
+# two words of an HTML export, a byte-order mark or word joiner inside the text): the report
+# says the same without them, and a heading or choice with one inside would not read as itself.
+_INVISIBLE: Final = str.maketrans("", "", "\u200b\u2060\ufeff")
 _HEADER_MAX = 80  # no page header is longer (the 評価書名 of the cover included)
 _RUNNING_RE = re.compile(r"^(?:[\[［]\s*(?:令和|平成)\s*(?:元|\d{1,2})\s*年\s*\d{1,2}\s*月\s*様式\s*[234]\s*[\]］]"
                          r"|[(（]\s*続(?:き)?\s*[)）])$")
@@ -271,7 +275,9 @@ def read_published(text: str, name: str = "入力") -> Reading:
     """Read published report text: the Report and what the reading noticed (:class:`Reading`).
 
     The cyclic garbage collector is paused while reading (:mod:`hyoka.collector`)."""
-    raw_lines = unix_newlines(text.lstrip("\ufeff")).split("\n")
+    if "\u200b" in text or "\u2060" in text or "\ufeff" in text:
+        text = text.translate(_INVISIBLE)
+    raw_lines = unix_newlines(text).split("\n")
     # The form feeds between pages say where a bare folio ends a page; read, they go (a line
     # opening a page would otherwise start with one, and "\f# Ⅳ …" is no heading).
     footers = page_footers(raw_lines)
