@@ -307,3 +307,15 @@ def test_characters_that_print_as_nothing_are_not_read() -> None:
     clean, read = read_text(SAMPLE).report, read_text("\n".join(rows)).report
     assert [(i.path, i.value) for i in read.items] == [(i.path, i.value) for i in clean.items]
     assert not any(ch in repr(read) for ch in "\u200b\u2060\ufeff")
+
+
+def test_a_no_break_space_reads_as_a_space() -> None:
+    """An HTML export prints its spaces as &nbsp;: seed 004 with every space a no-break space
+    reads as printed with spaces ("① 出生等…" and "1-① 住民より…" among its values)."""
+    path = SEEDS / "004_cbd4026a17bd0163.txt"
+    if not path.is_file():
+        pytest.fail(f"{path} not found: ../shared/seeds must sit beside the clone")
+    text = path.read_text(encoding="utf-8")
+    clean, read = read_text(text).report, read_text(text.replace(" ", "\u00a0")).report
+    assert [(i.path, i.value) for i in read.items] == [(i.path, i.value) for i in clean.items]
+    assert read.appendix == clean.appendix

@@ -47,7 +47,9 @@ _PAGE_HEADER_RE: Final = re.compile(rf"^{_FORM_TITLE}\s*[(（]")
 # Characters that print as nothing, which converters leave anywhere (a zero-width space between
 # two words of an HTML export, a byte-order mark or word joiner inside the text): the report
 # says the same without them, and a heading or choice with one inside would not read as itself.
-_INVISIBLE: Final = str.maketrans("", "", "\u200b\u2060\ufeff")
+# A no-break space (HTML's &nbsp;) is read as the space it prints as, before any step that
+# tells a space from other characters ("① 出生" → "①出生"), not only where cells fold blanks.
+_INVISIBLE: Final = str.maketrans({"\u200b": None, "\u2060": None, "\ufeff": None, "\u00a0": " "})
 _HEADER_MAX = 80  # no page header is longer (the 評価書名 of the cover included)
 _RUNNING_RE = re.compile(r"^(?:[\[［]\s*(?:令和|平成)\s*(?:元|\d{1,2})\s*年\s*\d{1,2}\s*月\s*様式\s*[234]\s*[\]］]"
                          r"|[(（]\s*続(?:き)?\s*[)）])$")
@@ -275,7 +277,7 @@ def read_published(text: str, name: str = "入力") -> Reading:
     """Read published report text: the Report and what the reading noticed (:class:`Reading`).
 
     The cyclic garbage collector is paused while reading (:mod:`hyoka.collector`)."""
-    if "\u200b" in text or "\u2060" in text or "\ufeff" in text:
+    if "\u200b" in text or "\u2060" in text or "\ufeff" in text or "\u00a0" in text:
         text = text.translate(_INVISIBLE)
     raw_lines = unix_newlines(text).split("\n")
     # The form feeds between pages say where a bare folio ends a page; read, they go (a line
