@@ -282,8 +282,9 @@ def read_published(text: str, name: str = "入力") -> Reading:
     raw_lines = unix_newlines(text).split("\n")
     # The form feeds between pages say where a bare folio ends a page; read, they go (a line
     # opening a page would otherwise start with one, and "\f# Ⅳ …" is no heading).
-    footers = page_footers(raw_lines)
+    footers: set[int] = set()
     if "\f" in text:
+        footers = page_footers(raw_lines)
         raw_lines = [raw.replace("\f", "") for raw in raw_lines]
     edition_form, edition = detect_edition(raw_lines)
     form = edition_form or detect_form(raw_lines)  # "[平成29年5月 様式2]" names the form outright
