@@ -419,7 +419,10 @@ def _table_lines(raw_lines: Sequence[str], appendix_at: int, footers: set[int]) 
     lines = []
     for idx in range(appendix_at + 1, len(raw_lines)):
         raw = raw_lines[idx]
-        if idx in footers or (("評価書" in raw or "様式" in raw or "続" in raw)
+        # Only a line opening with the title or a bracket can be a header (_page_header); one
+        # opening with markup is split to see. Most rows open with a date and are not split.
+        head = raw.lstrip(" \t\u3000#*")
+        if idx in footers or ((head.startswith((_FORM_TITLE, "<")) or head[:1] in _RUNNING_OPENERS)
                               and _page_header(split_line(idx + 1, raw), frozenset())):
             raw = ""
         lines.append(raw)
