@@ -42,14 +42,14 @@ _EDITION_RE: Final = re.compile(r"(令和|平成)\s*(元|\d{1,2})\s*年\s*(\d{1,
 _EDITION_FORMS: dict[str, FormKind] = {"2": "基礎", "3": "重点", "4": "全項目"}
 _FORM_TITLE: Final = "特定個人情報保護評価書"
 _PAGE_HEADER_RE: Final = re.compile(rf"^{_FORM_TITLE}\s*[(（]")
-# What a page's header or a continued table prints besides the form's title: the edition
-# ("[令和7年5月 様式3]") and "(続き)". A value is never one of them alone on its line.
 # Characters that print as nothing, which converters leave anywhere (a zero-width space between
 # two words of an HTML export, a byte-order mark or word joiner inside the text): the report
 # says the same without them, and a heading or choice with one inside would not read as itself.
 # A no-break space (HTML's &nbsp;) is read as the space it prints as, before any step that
 # tells a space from other characters ("① 出生" → "①出生"), not only where cells fold blanks.
 _INVISIBLE: Final = str.maketrans({"\u200b": None, "\u2060": None, "\ufeff": None, "\u00a0": " "})
+# What a page's header or a continued table prints besides the form's title: the edition
+# ("[令和7年5月 様式3]") and "(続き)". A value is never one of them alone on its line.
 _HEADER_MAX = 80  # no page header is longer (the 評価書名 of the cover included)
 _RUNNING_RE = re.compile(r"^(?:[\[［]\s*(?:令和|平成)\s*(?:元|\d{1,2})\s*年\s*\d{1,2}\s*月\s*様式\s*[234]\s*[\]］]"
                          r"|[(（]\s*続(?:き)?\s*[)）])$")
@@ -183,8 +183,9 @@ def _cover(lines: Sequence[str]) -> tuple[dict[str, str], list[Item]]:
     blocks: dict[str, list[str]] = {"宣言": [], "特記事項": []}
     open_block: str | None = None
     cells = [split_line(i, raw) for i, raw in enumerate(lines)]
-    # A long cover runs onto a second page, whose header would join the 宣言 or 特記事項 open there.
-    cells = [c for c in cells if not is_noise(c) and not _page_header(c, frozenset())]
+    # A long cover runs onto a second page, whose header (the form's title) would join the 宣言
+    # or 特記事項 open there. An edition line stays: it closes the block, as it always did.
+    cells = [c for c in cells if not is_noise(c) and not _PAGE_HEADER_RE.match(c.first)]
     for idx, line in enumerate(cells):
         text = nfkc_keep_circled(line.joined)
         following = cells[idx + 1] if idx + 1 < len(cells) else None
