@@ -567,3 +567,42 @@ def test_office_97_files_written_by_libreoffice_are_refused_with_what_to_do(
     path = SAMPLES / "sakuragawa" / "printed" / f"v2{suffix}"
     assert sniff(path.read_bytes()) == "xls"
     assert needle in _refused_by_commit(tmp_path, path)
+
+
+def _labels_broken(source: Path, target: Path, *, at: str, star: bool) -> int:
+    """The workbook with its label cells broken by Alt+Enter, as a clerk fits a long label to its
+    column: every label cell starting with ``at`` broken after it, and with ``star`` every
+    starred label's ※ put on a line of its own. Returns how many cells were broken."""
+    from openpyxl import load_workbook
+
+    book = load_workbook(source)
+    broken = 0
+    for sheet in book.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                text = cell.value
+                if not isinstance(text, str):
+                    continue
+                if text.startswith(at) and len(text) > len(at):
+                    cell.value = f"{at}\n{text[len(at):]}"
+                    broken += 1
+                elif star and re.match(r"^[①-⑳].*\S\s*※$", text):
+                    cell.value = text[:-1].rstrip() + "\n※"
+                    broken += 1
+    book.save(target)
+    return broken
+
+
+@pytest.mark.parametrize("at", ["①システム", "①シス", "①システムの名"])
+def test_label_cells_broken_by_alt_enter_read_as_whole_labels(tmp_path: Path, at: str) -> None:
+    """Excel prints a label cell broken by Alt+Enter on two lines, the value beside the first half
+    ("システム2 | ①システム | 収納管理システム" then "の名称"), and a ※ broken off on a line of
+    its own. Read, they are the whole label and its ※: the same items, values and stars as the
+    unbroken workbook, where before the instance header took the broken label as its value and
+    the ※ joined the value."""
+    source = SAMPLES / "sakuragawa" / "v2.xlsx"
+    target = tmp_path / "broken.xlsx"
+    assert _labels_broken(source, target, at=at, star=True) >= 6
+    assert "\tの名称" in file_text(target.read_bytes(), target.name) or at != "①システム"
+    clean, read = read_report(source), read_report(target)
+    assert [(i.path, i.value, i.star) for i in read.items] == [(i.path, i.value, i.star) for i in clean.items]

@@ -53,6 +53,32 @@ class LabelJoins:
     def _search(self, printed: str) -> Found | None:
         raise NotImplementedError
 
+    def _child_cell(self, parent: Entry, rest: tuple[str, ...]) -> tuple[Match, str, tuple[str, ...]] | None:
+        raise NotImplementedError
+
+    def _instance_entry(self, instance: str) -> tuple[int, Entry] | None:
+        raise NotImplementedError
+
+    def _wrapped_after_header(self, instance: str, line: Line, following: Line | None) -> bool:
+        """Whether the cells after an instance header begin with a label its cell wrapped, the
+        second half being the next line's first cell: "システム3 | ①システム | 中間サーバー", then
+        "の名称", as the Excel form prints a label broken by Alt+Enter (or a Word cell its second
+        paragraph), the value beside the first half. Only a circled label's first half that the
+        two halves together name better than it does alone (it may be near enough to match by
+        similarity, "①システムの名"); the header is then read alone and the label's line as any
+        other (:meth:`place`), which joins the halves."""
+        rest = line.rest
+        if not rest or following is None or not following.cells or not starts_circled(rest[0]):
+            return False
+        found = self._instance_entry(instance)
+        if found is None:
+            return False
+        joined = self._child_cell(found[1], (rest[0] + following.first, *rest[1:]))
+        if joined is None:
+            return False
+        alone = self._child_cell(found[1], rest)
+        return alone is None or joined[0].score > alone[0].score
+
     def _row_header_alone(self, line: Line, following: Line | None) -> bool:
         """A row header on a line of its own, above the label it heads ("再委託", then "④再委託の
         有無 ※"), as an extraction that puts every cell on its own line prints it: form text, not

@@ -273,11 +273,17 @@ class Placer(NumberedHeadings, LabelJoins):
             return 0
         line = mend_head(line)
         first = line.first
+        if first == "※" and len(line.cells) == 1 and self.current is not None and self.current.line == line.number - 1:
+            self.current.star = True  # the ※ of the label above, wrapped onto a line of its own
+            return 0
         is_range, risk, instance, marked, heading, loose = line_heads(first)
         if is_range or self._place_bare_section(line):
             return 0
         if risk is not None and self._place_risk(risk, line):
             return 0
+        if instance is not None and self._wrapped_after_header(instance, line, following):
+            self._place_instance(instance, Line(line.number, (line.first,)))
+            return self.place(Line(line.number, line.rest), following)
         if instance is not None and self._place_instance(instance, line):
             return 0
         if marked is not None and self._place_marked_instance(*marked, line):
@@ -410,18 +416,26 @@ class Placer(NumberedHeadings, LabelJoins):
     def _place_instance(self, instance: str, line: Line, *, fresh: bool = False) -> bool:
         """An instance header ("委託事項1 | 〇〇業務") under the open level whose form has the group;
         ``fresh``: only an instance not read yet there."""
-        found = instance_of(instance)
+        found = self._instance_entry(instance)
         if found is None:
             return False
+        depth, entry = found
+        if fresh and (*(f.segment for f in self.chain[:depth]), instance) in self._used:
+            return False
+        self._open(depth, entry, instance, line.first, line, 100.0, line.rest)
+        return True
+
+    def _instance_entry(self, instance: str) -> tuple[int, Entry] | None:
+        """(depth, group entry) of the deepest open level whose form has the instance's group."""
+        found = instance_of(instance)
+        if found is None:
+            return None
         generic = f"{found[0]}N"
         for depth in range(len(self.chain), 0, -1):
             entry = self.grammar.group(self.chain[depth - 1].entry.path, generic)
             if entry is not None:
-                if fresh and (*(f.segment for f in self.chain[:depth]), instance) in self._used:
-                    return False
-                self._open(depth, entry, instance, line.first, line, 100.0, line.rest)
-                return True
-        return False
+                return depth, entry
+        return None
 
     def _place_marked_instance(self, instance: str, name: str, line: Line) -> bool:
         """"委託事項1：〇〇業務" or "【委託事項1】〇〇業務": the header and its name in one cell, as
