@@ -67,16 +67,19 @@ class LabelJoins:
         two halves together name better than it does alone (it may be near enough to match by
         similarity, "①システムの名"); the header is then read alone and the label's line as any
         other (:meth:`place`), which joins the halves."""
-        rest = line.rest
+        found = self._instance_entry(instance) if line.rest else None
+        return found is not None and self._wrapped_beside(found[1], line.rest, following)
+
+    def _wrapped_beside(self, entry: Entry, rest: tuple[str, ...], following: Line | None) -> bool:
+        """Whether ``rest``, the cells after the header of ``entry`` (an instance or a risk), begin
+        with the first half of a label of ``entry``'s whose second half is the next line's first
+        cell (:meth:`_wrapped_after_header`)."""
         if not rest or following is None or not following.cells or not starts_circled(rest[0]):
             return False
-        found = self._instance_entry(instance)
-        if found is None:
-            return False
-        joined = self._child_cell(found[1], (rest[0] + following.first, *rest[1:]))
+        joined = self._child_cell(entry, (rest[0] + following.first, *rest[1:]))
         if joined is None:
             return False
-        alone = self._child_cell(found[1], rest)
+        alone = self._child_cell(entry, rest)
         return alone is None or joined[0].score > alone[0].score
 
     def _row_header_alone(self, line: Line, following: Line | None) -> bool:

@@ -279,8 +279,10 @@ class Placer(NumberedHeadings, LabelJoins):
         is_range, risk, instance, marked, heading, loose = line_heads(first)
         if is_range or self._place_bare_section(line):
             return 0
-        if risk is not None and self._place_risk(risk, line):
-            return 0
+        if risk is not None:
+            placed = self._place_risk(risk, line, following)
+            if placed is not None:
+                return placed
         if instance is not None and self._wrapped_after_header(instance, line, following):
             self._place_instance(instance, Line(line.number, (line.first,)))
             return self.place(Line(line.number, line.rest), following)
@@ -342,12 +344,15 @@ class Placer(NumberedHeadings, LabelJoins):
         return not (first.startswith(VALUE_START) or first[0].isdigit() or first.endswith(("。", "、")))
 
     # -- risks and group instances -------------------------------------------
-    def _place_risk(self, risk: RiskHeading, line: Line) -> bool:
+    def _place_risk(self, risk: RiskHeading, line: Line, following: Line | None) -> int | None:
         """A risk heading: named like a risk of the open numbered heading (by its printed name,
         else by its number), or, by its name alone, like a risk of a heading printed next whose
-        own line was lost ("5. 特定個人情報の提供・移転…" missing before "リスク2: 不適切な…")."""
+        own line was lost ("5. 特定個人情報の提供・移転…" missing before "リスク2: 不適切な…").
+        The lines it consumed, or None when it names no risk; a label its cell wrapped beside the
+        heading ("リスク:… | ①事故発生時手順の | [十分に行っている]", then "策定・周知") is read
+        as a line of its own, as after an instance header (:meth:`_wrapped_beside`)."""
         if len(self.chain) < 2:
-            return False
+            return None
         if line.rest and len(key(risk.name + "".join(line.rest))) <= LABEL_MAX_KEY:
             # "リスク2: 不適切な方法で提 | 供・移転が行われるリスク": the name broken across cells;
             # "リスク2 | 不正な提供が行われるリスク": the name in a cell of its own (a wide space).
@@ -381,7 +386,7 @@ class Placer(NumberedHeadings, LabelJoins):
         if chosen is None:
             chosen = self._risk_of(self.chain[1].entry, risk, name)
         if chosen is None:
-            return False
+            return None
         if heading is not None:
             self.chain = [self.chain[0], Frame(heading, heading.segment)]
             self.inferred.append("/".join(f.segment for f in self.chain))
@@ -389,8 +394,11 @@ class Placer(NumberedHeadings, LabelJoins):
         value = split_after(risk.name, len(chosen.name)) if name and name.startswith(chosen.name) else ""
         rest = tuple(c for c in (value, *line.rest) if c)
         printed = line.first[: len(line.first) - len(value)].strip() if value else line.first
+        if not value and self._wrapped_beside(entry, rest, following):
+            self._open(2, entry, entry.segment, printed, line, chosen.score, ())
+            return self.place(Line(line.number, rest), following)
         self._open(2, entry, entry.segment, printed, line, chosen.score, rest)
-        return True
+        return 0
 
     def _risk_named(self, heading: Entry, name: str) -> Match | None:
         """The heading's risk whose whole name ``name`` is (nearly: 90), or None."""
