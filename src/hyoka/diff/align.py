@@ -119,13 +119,8 @@ Signature = tuple[tuple[str, str], ...]
 
 def _instances(located: Located) -> dict[GroupKey, dict[int, Signature]]:
     """Content of every group instance, (relative path, value) per item, for content matching."""
-    parts: dict[GroupKey, dict[int, list[tuple[str, str]]]] = defaultdict(lambda: defaultdict(list))
-    for item, found in located:
-        if found:
-            key, number, idx = found
-            rel = "/".join(item.path.segments[idx + 1 :])
-            parts[key][number].append((rel, value_display(item.value)))
-    return {key: {n: tuple(v) for n, v in inst.items()} for key, inst in parts.items()}
+    return {key: {number: _signature(items) for number, items in instances.items()}
+            for key, instances in _instance_items(located).items()}
 
 
 def _similarity(a: Signature, b: Signature) -> float:
