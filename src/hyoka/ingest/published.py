@@ -281,12 +281,12 @@ def read_published(text: str, name: str = "入力") -> Reading:
     if "\u200b" in text or "\u2060" in text or "\ufeff" in text or "\u00a0" in text:
         text = text.translate(_INVISIBLE)
     raw_lines = unix_newlines(text).split("\n")
-    # The form feeds between pages say where a bare folio ends a page; read, they go (a line
+    # The form feeds between pages say where a bare folio ends a page: the folios are blanked,
+    # for the body, the cover and the 変更箇所 table alike, and then the form feeds go (a line
     # opening a page would otherwise start with one, and "\f# Ⅳ …" is no heading).
-    footers: set[int] = set()
     if "\f" in text:
         footers = page_footers(raw_lines)
-        raw_lines = [raw.replace("\f", "") for raw in raw_lines]
+        raw_lines = ["" if idx in footers else raw.replace("\f", "") for idx, raw in enumerate(raw_lines)]
     edition_form, edition = detect_edition(raw_lines)
     form = edition_form or detect_form(raw_lines)  # "[平成29年5月 様式2]" names the form outright
     if form is None:
@@ -299,15 +299,15 @@ def read_published(text: str, name: str = "入力") -> Reading:
     kinds = _headings(lines, placer)
     body_start = _body_start(lines, kinds, catalogue)
     contents = {idx for idx in kinds if idx < body_start}
-    meta, cover_items = _cover(["" if idx in footers else raw_lines[idx] for idx in range(body_start)])
-    _place_body(placer, lines, body_start, kinds, contents | footers, _running_heads(lines[body_start:], meta))
+    meta, cover_items = _cover(raw_lines[:body_start])
+    _place_body(placer, lines, body_start, kinds, contents, _running_heads(lines[body_start:], meta))
     if not placer.nodes:
         raise InputError(f"{name}: 特定個人情報保護評価書として読めません (様式の項目が見つかりません) / not a report")
     files, renamed = _rename_file_sections(placer.nodes) if file_sections_named(placer.nodes) else ([], {})
     if not files:
         files = _single_file_name(placer.nodes)
     items = [item_of(node.segments, node.label, node.star, "\n".join(node.parts)) for node in placer.nodes]
-    rows = parse_appendix(_table_lines(raw_lines, appendix_at, footers)) if appendix_at is not None else ()
+    rows = parse_appendix(_table_lines(raw_lines, appendix_at)) if appendix_at is not None else ()
     report_meta = ReportMeta(
         number=_one_line(meta.get("number", "")),
         title=_one_line(meta.get("title", "")),
@@ -392,8 +392,6 @@ def page_footers(raw_lines: Sequence[str]) -> set[int]:
     or carries the form feed itself. Numbers like "- 12 -" or "12 / 40" are noise anywhere
     (:data:`hyoka.ingest.lines._PAGE_NOISE_RE`)."""
     footers: set[int] = set()
-    if not any("\f" in raw for raw in raw_lines):
-        return footers
     for idx, raw in enumerate(raw_lines):
         if "\f" not in raw:
             continue
@@ -411,9 +409,9 @@ def page_footers(raw_lines: Sequence[str]) -> set[int]:
     return footers
 
 
-def _table_lines(raw_lines: Sequence[str], appendix_at: int, footers: set[int]) -> list[str]:
-    """The 変更箇所 table's lines (after its heading) with the page furniture a multi-page table
-    carries blanked: folios (:func:`page_footers`) and page headers, which would otherwise join
+def _table_lines(raw_lines: Sequence[str], appendix_at: int) -> list[str]:
+    """The 変更箇所 table's lines (after its heading) with the page headers a multi-page table
+    carries blanked (its folios already are: :func:`page_footers`), which would otherwise join
     the row open above them (its 提出時期に係る説明, mostly). Headers here are the form's title and
     the edition or "(続き)" (:func:`_page_header` without the cover's names: a row may print an
     office's name alone on a line); the table's own repeated header row is the table parser's."""
@@ -423,8 +421,8 @@ def _table_lines(raw_lines: Sequence[str], appendix_at: int, footers: set[int]) 
         # Only a line opening with the title or a bracket can be a header (_page_header); one
         # opening with markup is split to see. Most rows open with a date and are not split.
         head = raw.lstrip(" \t\u3000#*")
-        if idx in footers or ((head.startswith((_FORM_TITLE, "<")) or head[:1] in _RUNNING_OPENERS)
-                              and _page_header(split_line(idx + 1, raw), frozenset())):
+        if ((head.startswith((_FORM_TITLE, "<")) or head[:1] in _RUNNING_OPENERS)
+                and _page_header(split_line(idx + 1, raw), frozenset())):
             raw = ""
         lines.append(raw)
     return lines
