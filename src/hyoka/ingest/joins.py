@@ -56,24 +56,14 @@ class LabelJoins:
     def _child_cell(self, parent: Entry, rest: tuple[str, ...]) -> tuple[Match, str, tuple[str, ...]] | None:
         raise NotImplementedError
 
-    def _instance_entry(self, instance: str) -> tuple[int, Entry] | None:
-        raise NotImplementedError
-
-    def _wrapped_after_header(self, instance: str, line: Line, following: Line | None) -> bool:
-        """Whether the cells after an instance header begin with a label its cell wrapped, the
-        second half being the next line's first cell: "システム3 | ①システム | 中間サーバー", then
-        "の名称", as the Excel form prints a label broken by Alt+Enter (or a Word cell its second
-        paragraph), the value beside the first half. Only a circled label's first half that the
-        two halves together name better than it does alone (it may be near enough to match by
-        similarity, "①システムの名"); the header is then read alone and the label's line as any
-        other (:meth:`place`), which joins the halves."""
-        found = self._instance_entry(instance) if line.rest else None
-        return found is not None and self._wrapped_beside(found[1], line.rest, following)
-
     def _wrapped_beside(self, entry: Entry, rest: tuple[str, ...], following: Line | None) -> bool:
         """Whether ``rest``, the cells after the header of ``entry`` (an instance or a risk), begin
-        with the first half of a label of ``entry``'s whose second half is the next line's first
-        cell (:meth:`_wrapped_after_header`)."""
+        with a label its cell wrapped, the second half being the next line's first cell:
+        "システム3 | ①システム | 中間サーバー", then "の名称", as the Excel form prints a label
+        broken by Alt+Enter (or a Word cell its second paragraph), the value beside the first
+        half. Only a circled label's first half that the two halves together name better than it
+        does alone (it may be near enough to match by similarity, "①システムの名"); the header is
+        then read alone and the label's line as any other (:meth:`place`), which joins the halves."""
         if not rest or following is None or not following.cells or not starts_circled(rest[0]):
             return False
         joined = self._child_cell(entry, (rest[0] + following.first, *rest[1:]))

@@ -283,11 +283,10 @@ class Placer(NumberedHeadings, LabelJoins):
             placed = self._place_risk(risk, line, following)
             if placed is not None:
                 return placed
-        if instance is not None and self._wrapped_after_header(instance, line, following):
-            self._place_instance(instance, Line(line.number, (line.first,)))
-            return self.place(Line(line.number, line.rest), following)
-        if instance is not None and self._place_instance(instance, line):
-            return 0
+        if instance is not None:
+            placed = self._place_instance(instance, line, following=following)
+            if placed is not None:
+                return placed
         if marked is not None and self._place_marked_instance(*marked, line):
             return 0
         wrapped = self._wrapped_numbered(heading, line, following) if heading is not None else None
@@ -421,20 +420,12 @@ class Placer(NumberedHeadings, LabelJoins):
             return None
         return Match(numbered_risk[0], 100.0 if not name else 90.0, wanted)
 
-    def _place_instance(self, instance: str, line: Line, *, fresh: bool = False) -> bool:
+    def _place_instance(self, instance: str, line: Line, *, fresh: bool = False,
+                        following: Line | None = None) -> int | None:
         """An instance header ("委託事項1 | 〇〇業務") under the open level whose form has the group;
-        ``fresh``: only an instance not read yet there."""
-        found = self._instance_entry(instance)
-        if found is None:
-            return False
-        depth, entry = found
-        if fresh and (*(f.segment for f in self.chain[:depth]), instance) in self._used:
-            return False
-        self._open(depth, entry, instance, line.first, line, 100.0, line.rest)
-        return True
-
-    def _instance_entry(self, instance: str) -> tuple[int, Entry] | None:
-        """(depth, group entry) of the deepest open level whose form has the instance's group."""
+        ``fresh``: only an instance not read yet there. The lines it consumed, or None when it is
+        no instance there; a label its cell wrapped beside the header ("システム3 | ①システム |
+        中間サーバー", then "の名称") is read as a line of its own (:meth:`_wrapped_beside`)."""
         found = instance_of(instance)
         if found is None:
             return None
@@ -442,7 +433,13 @@ class Placer(NumberedHeadings, LabelJoins):
         for depth in range(len(self.chain), 0, -1):
             entry = self.grammar.group(self.chain[depth - 1].entry.path, generic)
             if entry is not None:
-                return depth, entry
+                if fresh and (*(f.segment for f in self.chain[:depth]), instance) in self._used:
+                    return None
+                if self._wrapped_beside(entry, line.rest, following):
+                    self._open(depth, entry, instance, line.first, line, 100.0, ())
+                    return self.place(Line(line.number, line.rest), following)
+                self._open(depth, entry, instance, line.first, line, 100.0, line.rest)
+                return 0
         return None
 
     def _place_marked_instance(self, instance: str, name: str, line: Line) -> bool:
@@ -453,7 +450,7 @@ class Placer(NumberedHeadings, LabelJoins):
             return False
         header = line.first[: len(line.first) - len(name)].strip() if name else line.first
         cells = (header, name, *line.rest) if name else (header, *line.rest)
-        return self._place_instance(instance, Line(line.number, cells), fresh=True)
+        return self._place_instance(instance, Line(line.number, cells), fresh=True) is not None
 
     # -- labels --------------------------------------------------------------
     def _label_children(self, parent: tuple[str, ...]) -> list[Entry]:
