@@ -65,6 +65,9 @@ _I_LOOKALIKES: Final = str.maketrans("l|1", "III")
 _DIGIT_HEAD_RE: Final = re.compile(r"^\s*([1-7])\s+(?=\S)")
 # "(1)入手元", "1)入手元": a circled number as some text layers print it.
 _PAREN_NUMBER_RE = re.compile(r"^[(（]?\s*(\d{1,2})\s*[)）]\s*(?=\S)")
+# "2保管期間": a circled number OCR read as its bare digit, in a label key (no spaces); not a
+# number of a heading or a count ("2.", "2,000").
+_BARE_KEY_NUMBER_RE: Final = re.compile(r"^(\d{1,2})(?=[^\d.．,，)）])")
 # The characters each pattern above can start with (after blanks, for those that allow them):
 # tested first, as most lines start otherwise and a test is cheaper than a match.
 _NUMERAL_STARTS = frozenset("IVXⅠⅡⅢⅣⅤⅥⅦΙпшvl|1234567")
@@ -177,6 +180,20 @@ def paren_to_circled(text: str) -> str | None:
     if not m or not 1 <= int(m.group(1)) <= len(CIRCLED):
         return None
     return circled(int(m.group(1))) + folded[m.end() :]
+
+
+def key_number_circled(key: str) -> str:
+    """"②保管期間" for the label key "2保管期間" or "(2)保管期間"; any other key as it is.
+
+    For telling whether two printings of a label are one label: OCR reads the same merged
+    cell's circled number as ② on one row and as 2 on the next."""
+    if not key[:1].isdecimal() and key[:1] not in _PAREN_NUMBER_STARTS:
+        return key
+    as_circled = paren_to_circled(key)
+    if as_circled is not None:
+        return as_circled
+    m = _BARE_KEY_NUMBER_RE.match(key)
+    return circled(int(m.group(1))) + key[m.end() :] if m and 1 <= int(m.group(1)) <= len(CIRCLED) else key
 
 
 @_remembered

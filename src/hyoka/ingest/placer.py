@@ -33,6 +33,7 @@ from hyoka.normalize import collapse_space
 from hyoka.numbering import (
     RiskHeading,
     instance_of,
+    key_number_circled,
     line_heads,
     paren_to_circled,
     strip_duplicate,
@@ -227,9 +228,12 @@ class Placer(NumberedHeadings, LabelJoins):
     def _names_again(frame: Frame | None, entry: Entry, segment: str, printed: str) -> bool:
         """Whether ``frame`` is the item the line names, printed under the same label: the same
         by its key (:func:`~hyoka.forms.match.key`), so that a space OCR put into one printing
-        ("②保管 期間") does not make the other a second item."""
-        return (frame is not None and frame.entry is entry and strip_duplicate(frame.segment) == segment
-                and frame.node is not None and key(frame.node.label) == key(_clean_label(printed)))
+        ("②保管 期間") or its circled number read as a digit ("2保管期間") does not make the
+        other a second item."""
+        if frame is None or frame.entry is not entry or strip_duplicate(frame.segment) != segment or frame.node is None:
+            return False
+        before, now = key(frame.node.label), key(_clean_label(printed))
+        return before == now or key_number_circled(before) == key_number_circled(now)
 
     def _goes_on_with(self, frame: Frame | None, depth: int, entry: Entry, segment: str, printed: str,
                       child: tuple[Match, str, tuple[str, ...]] | None) -> bool:
