@@ -44,6 +44,26 @@ def quotes_a_heading(run_on: str) -> bool:
     return len(text) > 1 and text[0] in _PARTICLES and text.endswith(("。", "。)", "。）"))
 
 
+def ends_a_sentence(text: str) -> bool:
+    """Whether ``text`` has a "。" outside brackets: a sentence, not a heading's title, whose
+    own brackets may hold one ("(委託に伴うものを除く。)"). A ")" with no "(" before it closes
+    a bracket opened on the line above (the title wrapped inside it)."""
+    if "。" not in text:
+        return False
+    depth, ended = 0, False
+    for ch in text:
+        if ch in "(（":
+            depth += 1
+        elif ch in ")）":
+            if depth:
+                depth -= 1
+            else:
+                ended = False  # all before it was inside a bracket opened above
+        elif ch == "。" and not depth:
+            ended = True
+    return ended
+
+
 # A trait to mypyc (see hatch_build.py): a mixin of Placer, which it compiles with single inheritance.
 @trait
 class NumberedHeadings:
@@ -114,31 +134,38 @@ class NumberedHeadings:
         return True
 
     def _wrapped_numbered(self, heading: tuple[str, str], line: Line,
-                          following: Line | None) -> tuple[tuple[str, str], Line] | None:
+                          following: Line | None) -> tuple[tuple[str, str], Line, tuple[str, ...]] | None:
         """A numbered heading whose title wrapped in its cell while its value fitted on the first
         line: "3. 特定個人情報フ | 軽自動車税賦課収納ファイル" (or one space before the value) then
-        "ァイル名". The heading with the next line's first cell as the rest of its title, as the
-        heading and line to place, when that title reads better than the printed one in the
-        sections in scope, and well enough (the caller reads the next line's other cells as a
-        line of their own); None otherwise, and for a sentence ("…に記載のとおり。")."""
+        "ァイル名". The heading with the next line's first cell as the rest of its title (its
+        first cells, when the rest was broken across them too: "人情報ファイル | を取り扱う事務"),
+        the line to place and the next line's cells left, when that title reads better than the
+        printed one in the sections in scope, and well enough (the caller reads the cells left as
+        a line of their own); None otherwise, and for a sentence ("…に記載のとおり。")."""
         if following is None or not following.cells or numbered(following.first) is not None:
             return None
         number, printed_title = heading
-        if "。" in printed_title or "。" in following.first:
+        if ends_a_sentence(printed_title) or ends_a_sentence(following.first):
             return None
         head, _, value = printed_title.partition(" ")
-        joined_key, printed_key = key(f"{head}{following.first}"), key(printed_title)
 
         def best(title_key: str) -> float:
             found = [self._numbered_match(section, number, title_key, inferring=rank > 0 or not self.chain)
                      for rank, section in enumerate(self._sections_in_scope())]
             return max((match[1] for match in found if match is not None), default=0.0)
 
-        wrapped = best(joined_key)
-        if wrapped < THRESHOLD or wrapped <= best(printed_key):
+        wrapped, taken = best(key(f"{head}{following.first}")), 1
+        if wrapped < THRESHOLD or wrapped <= best(key(printed_title)):
             return None
-        title = f"{head}{following.first}" + (f" {value}" if value else "")
-        return (number, title), Line(line.number, (f"{number}. {title}", *line.cells[1:]))
+        for more in range(2, min(len(following.cells), 3) + 1):
+            if wrapped >= 100.0 or ends_a_sentence(following.cells[more - 1]):
+                break
+            longer = best(key(head + "".join(following.cells[:more])))
+            if longer > wrapped:
+                wrapped, taken = longer, more
+        title = head + "".join(following.cells[:taken]) + (f" {value}" if value else "")
+        left = tuple(cell for cell in following.cells[taken:] if cell)
+        return (number, title), Line(line.number, (f"{number}. {title}", *line.cells[1:])), left
 
     def _settle_repeat(self, entry: Entry) -> None:
         """After a repeated section heading, the numbered heading ``entry`` decides what it was:

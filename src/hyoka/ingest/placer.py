@@ -294,9 +294,9 @@ class Placer(NumberedHeadings, LabelJoins):
         if marked is not None and self._place_marked_instance(*marked, line):
             return 0
         wrapped = self._wrapped_numbered(heading, line, following) if heading is not None else None
-        if wrapped is not None and following is not None and self._place_numbered(*wrapped):
-            if following.rest:  # what follows the title's second half is a line of its own
-                self.place(Line(following.number, following.rest), None)
+        if wrapped is not None and following is not None and self._place_numbered(wrapped[0], wrapped[1]):
+            if wrapped[2]:  # what follows the title's second half is a line of its own
+                self.place(Line(following.number, wrapped[2]), None)
             return 1
         if heading is not None and self._place_numbered(heading, line):
             return 0

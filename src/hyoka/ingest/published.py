@@ -123,18 +123,23 @@ def _body_start(lines: Sequence[Line], kinds: dict[int, str], catalogue: Catalog
     """The first body line: the heading of the section the form's first item belongs to, just
     before that item, or the item itself when its heading was lost. Earlier headings are the
     項目一覧 (whose last entry may stand just before a heading-less body), unless one of an
-    earlier section is followed by text: then the first headings lost their numbers (Word's
-    automatic numbering does not survive extraction) and the body starts there."""
+    earlier section (or of the item's own, when the item is not its section's first) is followed
+    by text: then the first headings lost their numbers (Word's automatic numbering does not
+    survive extraction) and the body starts there."""
     first_item, sections = next(
         ((idx, found) for idx, line in enumerate(lines)
-         if idx not in kinds and (found := _item_sections(line, catalogue))
+         if idx not in kinds and (found := _item_sections(line, catalogue, _next_line(lines, idx)))
          and _next_is_text(lines, idx, kinds, catalogue)),
         (None, set()),
     )
     first_rank = min((section_ordinal(s) or 99 for s in sections), default=99)
+    # A first item found that is not its section's first ("7. 他の評価実施機関" where 1.-6. lost
+    # their numbers or are garbled) has its section's heading before it, followed by the text of
+    # the items not found.
+    rank_before = first_rank + 1 if first_item is not None and _heading_number(lines[first_item]) > 1 else first_rank
     earlier = next((idx for idx, kind in sorted(kinds.items())
                     if (first_item is None or idx < first_item) and kind.startswith("section")
-                    and (section_ordinal(kind.partition(":")[2]) or 99) < first_rank
+                    and (section_ordinal(kind.partition(":")[2]) or 99) < rank_before
                     and _next_is_text(lines, idx, kinds, catalogue)), None)
     if earlier is not None:
         return earlier
@@ -157,9 +162,21 @@ def _next_is_text(lines: Sequence[Line], idx: int, kinds: dict[int, str], catalo
     return not _item_sections(lines[following], catalogue)
 
 
-def _item_sections(line: Line, catalogue: Catalogue) -> set[str]:
+def _heading_number(line: Line) -> int:
+    """The number of a numbered heading's line ("7. 他の評価実施機関" → 7; its dot lost too)."""
+    heading = numbered(line.first) or loosely_numbered(line.first)
+    return int(heading[0]) if heading is not None else 0
+
+
+def _next_line(lines: Sequence[Line], idx: int) -> Line | None:
+    return lines[idx + 1] if idx + 1 < len(lines) else None
+
+
+def _item_sections(line: Line, catalogue: Catalogue, following: Line | None = None) -> set[str]:
     """The sections a numbered heading of the form belongs to ("1. 特定個人情報ファイルを取り扱う
-    事務" → {"I"}); empty for any other line."""
+    事務" → {"I"}); empty for any other line. A title too short to tell may have wrapped onto
+    the ``following`` line ("1. 特定個" then "人情報ファイルを取り扱う事務"), which then
+    completes it."""
     if not line.cells:
         return set()
     prefix: int | None
@@ -169,11 +186,19 @@ def _item_sections(line: Line, catalogue: Catalogue) -> set[str]:
     if heading is None:
         return set()
     title = key(heading[1] + "".join(line.cells[1:]))
+    found = _sections_titled(catalogue, heading[0], title, prefix)
+    if not found and prefix is not None and len(title) < prefix and following is not None and following.cells \
+            and numbered(following.first) is None:
+        found = _sections_titled(catalogue, heading[0], title + key(following.first), prefix)
+    return found
+
+
+def _sections_titled(catalogue: Catalogue, number: str, title: str, prefix: int | None) -> set[str]:
     return {
         section.segment
         for section in catalogue.sections()
         for entry in catalogue.children(section.path)
-        if entry.segment == heading[0] and entry.title and title.startswith(key(entry.title)[:prefix])
+        if entry.segment == number and entry.title and title.startswith(key(entry.title)[:prefix])
     }
 
 

@@ -1,0 +1,94 @@
+"""Headings wrapped onto the next line, as a PDF's narrow table row or a long title prints them:
+a numbered heading ("1. 特定個" then "人情報ファイルを取り扱う事務") and one whose title holds a bracketed
+sentence ("(委託に伴うものを除く。)"). Each reads as the unwrapped file does.
+
+The edits are made here, on the fictional sample, at every place a title can break."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from conftest import SAMPLES, SEEDS
+from hyoka.ingest import read_text
+
+SAMPLE = (SAMPLES / "sakuragawa" / "v1.txt").read_text(encoding="utf-8")
+
+
+def _seed(name: str) -> str:
+    path = SEEDS / name
+    if not path.is_file():
+        pytest.fail(f"{path} not found: ../shared/seeds must sit beside the clone")
+    return path.read_text(encoding="utf-8")
+
+
+def _reading(text: str) -> list[tuple[str, object, bool]]:
+    return [(str(item.path), item.value, item.star) for item in read_text(text).report.items]
+
+
+def _wrapped(text: str, line: str, cut: int) -> str:
+    """``text`` with its first body line starting ``line`` broken after ``cut`` characters of it."""
+    rows = text.split("\n")
+    at = [i for i, row in enumerate(rows) if row.startswith(line)][-1]  # the body's, not the 項目一覧's
+    rows[at : at + 1] = [rows[at][:cut], rows[at][cut:]]
+    return "\n".join(rows)
+
+
+FIRST = "1. 特定個人情報ファイルを取り扱う事務"
+
+
+@pytest.mark.parametrize("cut", range(len("1. 特定"), len(FIRST) - 1))
+def test_the_first_numbered_heading_wrapped_keeps_its_items(cut: int) -> None:
+    """The body's first heading wrapped anywhere in its title: its items are read under it, not
+    lost to the 項目一覧 (the body used to start at the next heading when the title's first part
+    was too short to tell which heading it was)."""
+    assert _reading(_wrapped(SAMPLE, FIRST, cut)) == _reading(SAMPLE)
+
+
+def test_a_wrapped_heading_whose_title_goes_on_across_cells() -> None:
+    """"1. 特定個" then "人情報ファイル | を取り扱う事務": the title's second half broken across
+    two cells of the next line is joined whole, not left as the heading's value."""
+    rows = SAMPLE.split("\n")
+    at = [i for i, row in enumerate(rows) if row.startswith(FIRST)][-1]
+    rows[at : at + 1] = ["1. 特定個", "人情報ファイル\tを取り扱う事務\t"]
+    assert _reading("\n".join(rows)) == _reading(SAMPLE)
+
+
+PROVISION = "5. 特定個人情報の提供・移転(委託に伴うものを除く。)"
+
+
+@pytest.mark.parametrize("cut", range(len("5. 特定"), len(PROVISION) - 1))
+def test_a_wrapped_heading_with_a_sentence_in_its_brackets(cut: int) -> None:
+    """The form's titles hold a sentence in brackets ("(委託に伴うものを除く。)"): its "。" does
+    not make the title's second half a sentence that only quotes the heading."""
+    assert PROVISION in SAMPLE
+    assert _reading(_wrapped(SAMPLE, PROVISION, cut)) == _reading(SAMPLE)
+
+
+def test_a_line_that_quotes_a_heading_is_still_no_heading() -> None:
+    """The sentence test still holds outside brackets: a value's line wrapped to start with a
+    heading's number stays in the value."""
+    rows = SAMPLE.split("\n")
+    at = next(i for i, row in enumerate(rows) if row.startswith("②事務の内容"))
+    quoted = "3. 特定個人情報の入手・使用に記載のとおり。"
+    rows[at : at + 1] = [rows[at] + " 詳しくは", quoted[:6], quoted[6:]]
+    value = dict((path, value) for path, value, _ in _reading("\n".join(rows)))["I/1/②事務の内容"]
+    assert "に記載のとおり。" in str(value)
+    assert [path for path, _, _ in _reading("\n".join(rows))] == [path for path, _, _ in _reading(SAMPLE)]
+
+
+def test_a_body_whose_first_found_heading_is_not_its_sections_first() -> None:
+    """Word's automatic numbering lost in section I but for one heading numbered by hand
+    ("7. 他の評価実施機関"): the body starts at section I's heading, which text follows, not at
+    that heading, and the items before it are read (as when no number survives at all)."""
+    rows = SAMPLE.split("\n")
+    body = [i for i, row in enumerate(rows) if row.startswith("I 基本情報")][-1]
+    end = next(i for i in range(body, len(rows)) if rows[i].startswith("II 特定個人情報ファイルの概要"))
+    seventh = next(i for i in range(body, end) if rows[i].startswith("7. 他の評価実施機関"))
+    rows[seventh + 1 : seventh + 1] = ["桜川市広域事務組合"]  # its value, on the line below
+    numbered = "\n".join(rows)
+    for i in range(body, end):
+        rows[i] = re.sub(r"^[1-6]\. ", "", rows[i])
+    lost = {path for path, _, _ in _reading("\n".join(rows))}
+    assert {path for path, _, _ in _reading(numbered) if path.startswith("I/")} <= lost
