@@ -1,8 +1,10 @@
 """Headings wrapped onto the next line, as a PDF's narrow table row or a long title prints them:
-a numbered heading ("1. 特定個" then "人情報ファイルを取り扱う事務") and one whose title holds a bracketed
-sentence ("(委託に伴うものを除く。)"). Each reads as the unwrapped file does.
+a numbered heading ("1. 特定個" then "人情報ファイルを取り扱う事務"), one whose title holds a
+bracketed sentence ("(委託に伴うものを除く。)"), and a section heading, its ※ and the bracket
+after it. Each reads as the unwrapped file does.
 
-The edits are made here, on the fictional sample, at every place a title can break."""
+The edits are made here, on the fictional sample and on seed 004 (read from ../shared/seeds),
+at every place a title can break; nothing of a seed is copied."""
 
 from __future__ import annotations
 
@@ -76,6 +78,41 @@ def test_a_line_that_quotes_a_heading_is_still_no_heading() -> None:
     value = dict((path, value) for path, value, _ in _reading("\n".join(rows)))["I/1/②事務の内容"]
     assert "に記載のとおり。" in str(value)
     assert [path for path, _, _ in _reading("\n".join(rows))] == [path for path, _, _ in _reading(SAMPLE)]
+
+
+def _risk_section(text: str) -> str:
+    """The body's first "Ⅲ …リスク対策 ※(…)" heading line of a 全項目評価書."""
+    return next(row for row in text.split("\n") if re.match(r"^Ⅲ .*リスク対策 ※", row))
+
+
+def test_a_section_heading_wrapped_anywhere_reads_as_printed_on_one_line() -> None:
+    """A 全項目評価書's long III title wraps: anywhere in the title, before or after its ※, or
+    with its numeral alone on the line. The section, its ※ and its exception are read as from
+    one line. Inside the exception's bracket, only its text may differ (a line break, or a space
+    lost at the break); the section and its ※ are still read."""
+    text = _seed("004_cbd4026a17bd0163.txt")
+    heading = _risk_section(text)
+    title_end = heading.index("※")
+    clean = _reading(text)
+    bracket = []
+    for cut in range(len("Ⅲ"), len(heading) - 1):
+        read = _reading(_wrapped(text, heading, cut))
+        if cut <= title_end:
+            assert read == clean, heading[:cut]
+        else:
+            assert [(path, star) for path, _, star in read] == [(path, star) for path, _, star in clean], heading[:cut]
+            bracket.append(sum(a != b for a, b in zip(read, clean, strict=True)))
+    assert max(bracket) <= 1  # only the section's own value (its exception)
+
+
+def test_a_numeral_alone_on_its_line() -> None:
+    """"Ⅱ" on one line and the section's title on the next, as a heading set in a wide font
+    prints: one section heading."""
+    text = SAMPLE
+    rows = text.split("\n")
+    at = [i for i, row in enumerate(rows) if row.startswith("II 特定個人情報ファイルの概要")][-1]
+    rows[at : at + 1] = ["II", "特定個人情報ファイルの概要"]
+    assert _reading("\n".join(rows)) == _reading(text)
 
 
 def test_a_body_whose_first_found_heading_is_not_its_sections_first() -> None:

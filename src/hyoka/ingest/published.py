@@ -19,7 +19,7 @@ from typing import Final
 
 from hyoka.collector import collector_paused
 from hyoka.errors import InputError
-from hyoka.forms import Catalogue, load_catalogue
+from hyoka.forms import Catalogue, Entry, load_catalogue
 from hyoka.forms.match import key
 from hyoka.ingest.appendix import find_appendix_start, parse_appendix
 from hyoka.ingest.cells import parse_value, strip_markup
@@ -28,7 +28,7 @@ from hyoka.ingest.placer import Node, Placer
 from hyoka.ingest.reading import Diagnostics, Reading
 from hyoka.model import CATALOGUE_READER, FormKind, Item, ItemPath, Report, ReportMeta, Text
 from hyoka.normalize import collapse_space, label_key, nfkc_keep_circled, unix_newlines
-from hyoka.numbering import FILE_SECTIONS, loosely_numbered, numbered, section_ordinal
+from hyoka.numbering import FILE_SECTIONS, loosely_numbered, numbered, section_ordinal, strip_roman
 
 _FORM_MARKERS: tuple[tuple[str, FormKind], ...] = (
     ("全項目評価書", "全項目"),
@@ -111,6 +111,49 @@ def _headings(lines: Sequence[Line], placer: Placer) -> dict[int, str]:
         elif section is not None:
             kinds[idx] = f"section:{section[0].segment}"
     return kinds
+
+
+def _join_wrapped_sections(lines: list[Line], placer: Placer) -> None:
+    """Section headings wrapped onto the next line, joined in place: the heading's line gets
+    the whole heading, the next line is left blank. A long title wraps ("Ⅲ 特定個人情報ファイル
+    の取扱いプロセスにおけるリス" then "ク対策 ※(7. ②を除く。)"), so may its ※ or the bracket
+    after it, and a numeral may stand on a line of its own.
+
+    Only a line that opens with a section numeral and does not print a section's title whole,
+    or prints it whole but its ※ or bracket went on, before a line that is no heading itself
+    (a bare title is read as such); and only when together they print a section's title whole."""
+    for idx in range(len(lines) - 1):
+        line, following = lines[idx], lines[idx + 1]
+        if line.rest or not line.cells or not following.cells or len(line.first) > 120:
+            continue
+        numeral, title = strip_roman(nfkc_keep_circled(line.first))
+        if numeral is None:
+            continue
+        alone = placer.section_heading(line.joined)
+        if alone is not None and _whole_title(placer, alone[0], line.first) and not _goes_on(alone[2], following):
+            continue
+        if placer.section_heading(following.joined) is not None or numbered(following.first) is not None:
+            continue
+        joined = (line.first + ("" if title else " ") + following.first, *following.cells[1:])
+        heading = placer.section_heading(" ".join(cell for cell in joined if cell))
+        if heading is not None and _whole_title(placer, heading[0], joined[0]):
+            lines[idx], lines[idx + 1] = Line(line.number, joined), Line(following.number, ())
+
+
+def _whole_title(placer: Placer, section: Entry, printed: str) -> bool:
+    """Whether a section heading's line prints the section's title whole (else OCR garbled it,
+    or it wrapped)."""
+    compact = strip_roman(nfkc_keep_circled(printed))[1].replace(" ", "")
+    return any(entry is section and compact.startswith(title) for entry, title in placer.grammar.titles)
+
+
+def _goes_on(remainder: str, following: Line) -> bool:
+    """Whether a section heading printed whole goes on on the next line: its ※ wrapped, or the
+    bracket opened after it ("※(7. ②を" then "除く。)")."""
+    if not remainder:
+        return following.first.startswith("※")
+    return remainder.count("(") + remainder.count("（") > remainder.count(")") + remainder.count("）") \
+        and (")" in following.first or "）" in following.first)
 
 
 def _debris(line: Line) -> bool:
@@ -321,6 +364,7 @@ def read_published(text: str, name: str = "入力") -> Reading:
     body_end = appendix_at if appendix_at is not None else len(raw_lines)
     lines = [split_line(idx + 1, raw_lines[idx]) for idx in range(body_end)]
     placer = Placer(catalogue)
+    _join_wrapped_sections(lines, placer)
     kinds = _headings(lines, placer)
     body_start = _body_start(lines, kinds, catalogue)
     contents = {idx for idx in kinds if idx < body_start}
