@@ -321,3 +321,14 @@ def test_a_no_break_space_reads_as_a_space() -> None:
     clean, read = read_text(text).report, read_text(text.replace(" ", "\u00a0")).report
     assert [(i.path, i.value) for i in read.items] == [(i.path, i.value) for i in clean.items]
     assert read.appendix == clean.appendix
+
+
+@pytest.mark.parametrize("dash", ["〜", " 〜 ", " ～ ", "~", " - ", "ー", "－"])
+def test_a_range_header_is_read_however_its_dash_is_printed(dash: str) -> None:
+    """"システム6〜10" (empty instances, printed as one row) carries nothing, however its dash
+    is printed: spaced around it, the header is not an instance header run on with a label
+    ("システム6 | 〜 10"), which would make an empty システム6."""
+    text = (SAMPLES / "sakuragawa" / "v1.txt").read_text(encoding="utf-8")
+    assert "システム6〜10\t" in text
+    printed = text.replace("システム6〜10\t", f"システム6{dash}10\t")
+    assert _paths(printed) == _paths(text)

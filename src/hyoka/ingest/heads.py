@@ -50,8 +50,9 @@ def _mend(line: Line) -> Line:
     # (most labels): nothing to fold for the pattern, which needs a group's name first.
     folded = "" if first[:1] in CIRCLED else nfkc_keep_circled(first)
     run_on = _INSTANCE_RUN_ON_RE.match(folded) if folded.startswith(GROUP_NAMES) else None
-    if run_on is not None and group_instance(run_on.group(1)):
-        # "提供先4 ①法令上の根拠 | …": the instance header and its first label in one cell.
+    if run_on is not None and group_instance(run_on.group(1)) and not group_range(folded):
+        # "提供先4 ①法令上の根拠 | …": the instance header and its first label in one cell (not
+        # a range header spaced around its dash: "システム6 〜 10").
         return Line(line.number, (run_on.group(1), run_on.group(2), *line.cells[1:]))
     if len(first) > BROKEN_HEAD or len(line.cells) < 2:
         return line
