@@ -2,12 +2,12 @@
 
 The layout variants (`layout_variants.py`, `test_layout_extractors.py`) change labels,
 headings and cell boundaries and never a value. Extractors differ in values too: a ticked box
-is `[○]`, `[ ○ ]`, `[〇]`, `■`, `☑` or an HTML `<input>`; a choice is `[十分である] <選択肢> 1) …`,
-`［十分である］＜選択肢＞ 1）…`, the HTML extractor's `<選択肢>` table of options with the
-selected value in a bracket after it (and the options again as tab cells), or a bracket split
-by an `<input>` drawn inside it. Each variant below respells the values of a clean report in
-one such notation; the reading must give the same items with the same values, and `diff` no
-row, because the report says the same.
+is `[○]`, `[ ○ ]`, `[〇]`, `［○］`, `[レ]` (OCR of ✓), `[x]`, `■`, `☑` or an HTML `<input>`;
+a choice is `[十分である] <選択肢> 1) …`, `［十分である］＜選択肢＞ 1）…`, the HTML
+extractor's `<選択肢>` table of options with the selected value in a bracket after it (and
+the options again as tab cells), or a bracket split by an `<input>` drawn inside it. Each
+variant below respells the values of a clean report in one such notation; the reading must
+give the same items with the same values, and `diff` no row, because the report says the same.
 """
 
 from __future__ import annotations
@@ -112,6 +112,9 @@ VARIANTS: dict[str, Callable[[str], str]] = {
     "ballot_glyphs": _marks("☒", "☐"),  # Word's check-box content control
     "spaced_marks": _marks("[ ○ ]", "[\u3000]"),
     "kanji_zero_marks": _marks("[〇]", "[]"),
+    "wide_marks": _marks("［○］", "［\u3000］"),  # full-width brackets, as typed in a Japanese form
+    "ocr_check_marks": _marks("[レ]", "[ ]"),  # a check mark ✓ read by OCR as the katakana レ
+    "text_export_marks": _marks("[x]", "[ ]"),  # a text export's ticked box
     "wide_choice": wide_choice,
     "html_choice": html_choice,
     "split_choice": split_choice,
@@ -214,12 +217,16 @@ def test_prose_that_quotes_a_choice_stays_text() -> None:
         ("☒ 紙 ☐ 電子メール その他", "[○] 紙 [ ] 電子メール その他"),
         ("・識別情報 ■個人番号 □個人番号対応符号", "・識別情報 [○] 個人番号 [ ] 個人番号対応符号"),
         ("[ 〇 ]情報提供ネットワークシステム [　]専用線", "[○] 情報提供ネットワークシステム [ ] 専用線"),
+        ("［○］情報提供ネットワークシステム ［　］専用線", "[○] 情報提供ネットワークシステム [ ] 専用線"),
+        ("・識別情報 [レ]個人番号 [ ]個人番号対応符号", "・識別情報 [○] 個人番号 [ ] 個人番号対応符号"),
+        ("・識別情報 [x] 個人番号 [ ] 個人番号対応符号", "・識別情報 [○] 個人番号 [ ] 個人番号対応符号"),
         # glyphs that may be bullets of prose stay as printed
         ("■ 中間サーバーにおける措置\n・操作は記録する。", "■ 中間サーバーにおける措置\n・操作は記録する。"),
         ("■概要 ■措置", "■概要 ■措置"),
         # empty boxes only: a list of which nothing is ticked
         ("・識別情報 □ 個人番号 □ 個人番号対応符号", "・識別情報 [ ] 個人番号 [ ] 個人番号対応符号"),
         ("番号法第9条[別表]による。", "番号法第9条[別表]による。"),
+        ("番号法第9条［別表］による。", "番号法第9条［別表］による。"),
     ],
 )
 def test_canonical_marks(printed: str, read: str) -> None:

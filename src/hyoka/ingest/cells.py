@@ -30,8 +30,11 @@ _UNTICKED = "[ ]"
 # Box glyphs: ticked ■ ☑ ☒ (Word's check-box content control prints ☒), empty □ ☐.
 _TICKED_GLYPHS = "■☑☒"
 _EMPTY_GLYPHS = "□☐"
-_MARK_RE = re.compile(rf"\[\s*[○〇OoＯ0◯●✓✔]?\s*\]|\{{\s*[○〇]\s*\}}|[{_TICKED_GLYPHS}{_EMPTY_GLYPHS}]")
-_MARK_CHARS = "[{" + _TICKED_GLYPHS + _EMPTY_GLYPHS  # a mark of _MARK_RE contains one of these
+# What a bracket holds when ticked: ○ and its look-alikes, a check mark, and the check mark as
+# OCR reads it (レ) or as a text export writes it (x); the brackets may be full width.
+_TICKS = "○〇OoＯ0◯●✓✔レｘxX"
+_MARK_RE = re.compile(rf"[\[［]\s*[{_TICKS}]?\s*[\]］]|\{{\s*[○〇]\s*\}}|[{_TICKED_GLYPHS}{_EMPTY_GLYPHS}]")
+_MARK_CHARS = "[［{" + _TICKED_GLYPHS + _EMPTY_GLYPHS  # a mark of _MARK_RE contains one of these
 _MARK_CHAR_RE: Final = re.compile(f"[{re.escape(_MARK_CHARS)}]")  # one scan in C for any of them
 _OPTION_SPLIT_RE: Final = re.compile(r"(?<!\S)(\d{1,2})\)\s*")  # at the start or after a blank
 _CHOICE_RE = re.compile(r"^\[\s*([^\[\]]*?)\s*\]")
@@ -53,7 +56,7 @@ _LEAD_RE = re.compile(r"[^\[]*?(?=\[|(?:(?<=\s)|^)\d{1,2}\)|$)")
 _CHOICE_LEAD = 12
 # Box marks inside a text (canonical_marks): a bracket holding a tick or nothing, {○}.
 _TEXT_MARK_RE = re.compile(
-    r"[ \u3000]*(?:\[[ \u3000]*(?:([○〇OＯ◯●✓✔])[ \u3000]*)?\]|\{[ \u3000]*([○〇])[ \u3000]*\})[ \u3000]*"
+    r"[ \u3000]*(?:[\[［][ \u3000]*(?:([○〇OＯ◯●✓✔レｘxX])[ \u3000]*)?[\]］]|\{[ \u3000]*([○〇])[ \u3000]*\})[ \u3000]*"
 )
 _GLYPH_RE = re.compile(f"[{_TICKED_GLYPHS}{_EMPTY_GLYPHS}]")
 _OTHER_RE = re.compile(r"^その他\s*[(（]\s*(.*?)\s*[)）]?\s*$")
@@ -87,7 +90,7 @@ def _is_mark(token: str) -> bool | None:
     """True for a ticked mark, False for an empty one, None if not a mark."""
     if not _MARK_RE.fullmatch(token):
         return None
-    return token not in _EMPTY_GLYPHS and any(ch not in "[]{} " for ch in token)
+    return token not in _EMPTY_GLYPHS and any(not ch.isspace() and ch not in "[]{}［］" for ch in token)
 
 
 def parse_checks(text: str) -> Checks | None:
