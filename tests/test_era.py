@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from hyoka.era import parse_date, to_era
+from hyoka.era import parse_date, to_era, whole_date
 
 
 @pytest.mark.parametrize(
@@ -73,3 +73,30 @@ def test_an_appendix_row_keeps_its_abbreviated_date() -> None:
     changed = [(a.date, b.date) for a, b in zip(original, rows, strict=True) if a.date != b.date]
     assert changed == [("令和5年6月1日", "R5.6.1")]
     assert parse_date(changed[0][1]) == parse_date(changed[0][0])
+
+
+@pytest.mark.parametrize(("text", "iso"), [
+    ("令和7年8月29日", "2025-08-29"), ("2025年8月29日", "2025-08-29"), ("２０２５年８月２９日", "2025-08-29"),
+    ("R7.8.29", "2025-08-29"), ("Ｒ７．８．２９", "2025-08-29"), ("令和7.8.29", "2025-08-29"),
+    ("令和7年8月29日(金)", "2025-08-29"), ("令和7年8月29日（金）", "2025-08-29"), ("2025/8/29 (金)", "2025-08-29"),
+])
+def test_a_date_cell_in_any_notation_offices_print(text: str, iso: str) -> None:
+    """A cell holding only a date is a date however an office prints it: era, abbreviated era,
+    western with 年月日, full width, with its day of the week."""
+    assert whole_date(text) == dt.date.fromisoformat(iso)
+
+
+@pytest.mark.parametrize("text", ["令和7年8月29日から", "7.8.29", "R7.13.1", "2025年8月", "令和7年8月29日(祝日)"])
+def test_a_cell_with_more_than_a_date_is_no_date_cell(text: str) -> None:
+    assert whole_date(text) is None
+
+
+def test_a_date_printed_another_way_is_a_formal_change() -> None:
+    """The same day in two notations (a workbook's cell and its PDF) is no change of meaning,
+    even in an item whose change would be important."""
+    from hyoka.classify import classify_row
+    from hyoka.classify.policy import Policy
+
+    decision = classify_row("全項目", "V 評価実施手続 1. 基礎項目評価 ①実施日", "令和7年8月29日", "R7.8.29（金）",
+                            Policy()).decision
+    assert (decision.rule, decision.timing) == ("notation_only", "事後")

@@ -27,11 +27,16 @@ _ABBREVIATED_RE = re.compile(
 )
 _LETTER_ERAS = {"R": "令和", "H": "平成", "S": "昭和"}
 
-# A cell that is a date and nothing else: era or ISO-like, the ISO one perhaps with the midnight
-# time pandas and some exporters print for a date cell ("2016-01-01 00:00:00").
+# A cell that is a date and nothing else: era, abbreviated era (R7.8.29, 令和7.8.29) or western
+# (2025/8/29, 2025年8月29日), perhaps with its day of the week (令和7年8月29日(金)); the ISO one
+# perhaps with the midnight time pandas and some exporters print for a date cell
+# ("2016-01-01 00:00:00"). Digits, letters and signs may be full width (\d is any digit).
 _WHOLE_DATE_RE = re.compile(
     r"^(?:(?:令和|平成|昭和)\s*(?:元|\d{1,2})\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日"
-    r"|\d{4}\s*[/.-]\s*\d{1,2}\s*[/.-]\s*\d{1,2}(?:[ T]00:00(?::00)?)?)$"
+    r"|(?:令和|平成|昭和|[RHSＲＨＳ])\s*(?:元|\d{1,2})\s*[./．／]\s*\d{1,2}\s*[./．／]\s*\d{1,2}"
+    r"|\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日"
+    r"|\d{4}\s*[/.-]\s*\d{1,2}\s*[/.-]\s*\d{1,2}(?:[ T]00:00(?::00)?)?)"
+    r"(?:\s*[(（][月火水木金土日][)）])?$"
 )
 
 
