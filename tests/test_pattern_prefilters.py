@@ -33,14 +33,15 @@ from hyoka.model import ItemPath
 from hyoka.normalize import nfkc_keep_circled
 from hyoka.numbering import CIRCLED, GROUP_NAMES, fold
 
-_ALPHABET = ("ｶﾞ\u3099㈱·•∙～∼〰①　  IVXⅠⅡⅢⅣⅤⅥⅦΙпшvlL|1234567890０１２３(（)）【】[]［］〔〕<>:：;；.．,，、・ 　\t"
+_ALPHABET = ("ｶﾞ\u3099㈱·•∙～∼〰①　  IVXⅠⅡⅢⅣⅤⅥⅦΙпшvlL|iOo1234567890０１２３(（)）【】[]［］〔〕<>:：;；.．,，、・ 　\t"
              "①②③⑳リスクシステム委託事項提供先移転先#〜~ー-ａＩ特定個人情報保護評価書続き様式令和年月")
 _PREFIXES = ("", " ", "　", "リスク", "リ ス ク", "【リスク", "システム", "委託事項", "提供先", "移転先",
              "【委託事項", "<システム", "(", "（", "3.", "３．", "2 ", "II", "Ⅲ", "Il", "11 ", "III(",
              "特定個人情報保護評価書", "[令和7年5月 様式4]", "（続き）", "①", "(3)", "10)", "（3）",
              "<システム2>", "【委託事項1】", "(提供先3)", "〔移転先4〕", "委託事項1：", "リスク2", "リスク3：",
              "システム12", "提供先4 ", "システム1 ①", "システム6〜10", "委託事項 1-5", "V(", "VI(税務)",
-             "II(住民票)#2", "①入手元#3", "① 入手元", "入手元  本人", "入手元\u3000本人")
+             "II(住民票)#2", "①入手元#3", "① 入手元", "入手元  本人", "入手元\u3000本人",
+             "l.", "i．", "|，", "I.", "lO.", "O.", "1l ")
 _texts = st.one_of(
     st.text(alphabet=_ALPHABET, max_size=16),
     st.builds(lambda head, tail: head + tail, st.sampled_from(_PREFIXES), st.text(alphabet=_ALPHABET, max_size=12)),
@@ -54,13 +55,23 @@ def _plain_paren_to_circled(text: str) -> str | None:
     return numbering.circled(int(m.group(1))) + fold(text)[m.end() :]
 
 
+def _plain_digits_read(folded: str) -> str:
+    m = numbering._LOOKALIKE_NUMBER_RE.match(folded)
+    if m is None:
+        return folded
+    digits = m.group(1).translate(numbering._DIGIT_LOOKALIKES)
+    if not digits.isdecimal() or not 1 <= int(digits) <= 20 or m.group(1) == "II":
+        return folded
+    return digits + folded[m.end(1) :]
+
+
 def _plain_numbered(text: str) -> tuple[str, str] | None:
-    m = numbering._NUMBERED_RE.match(fold(text))
+    m = numbering._NUMBERED_RE.match(_plain_digits_read(fold(text)))
     return (m.group(1), m.group(2).strip()) if m else None
 
 
 def _plain_loosely_numbered(text: str) -> tuple[str, str] | None:
-    folded = fold(text)
+    folded = _plain_digits_read(fold(text))
     if numbering._NUMBERED_RE.match(folded):
         return None
     m = numbering._LOOSE_NUMBERED_RE.match(folded)

@@ -332,3 +332,23 @@ def test_a_range_header_is_read_however_its_dash_is_printed(dash: str) -> None:
     assert "システム6〜10\t" in text
     printed = text.replace("システム6〜10\t", f"システム6{dash}10\t")
     assert _paths(printed) == _paths(text)
+
+
+@pytest.mark.parametrize(("clean", "ocr"), [
+    ("1. 特定個人情報ファイル名", "l. 特定個人情報ファイル名"),
+    ("1. 特定個人情報ファイル名", "|．特定個人情報ファイル名"),
+    ("1. 特定個人情報ファイル名", "I．特定個人情報ファイル名"),
+    ("1. 基礎項目評価", "l，基礎項目評価"),
+    ("1. 基礎項目評価", "i. 基礎項目評価"),
+    ("10. その他のリスク対策", "lO.その他のリスク対策"),
+    ("10. その他のリスク対策", "1O. その他のリスク対策"),
+])
+def test_a_heading_number_as_ocr_misreads_its_digits(clean: str, ocr: str) -> None:
+    """OCR reads the 1 of a heading's number as l, I, | or i and the 0 as O: the heading is
+    still read (it used to join the item above as its value, its items with it)."""
+    text = (SAMPLES / "sakuragawa" / "v1.txt").read_text(encoding="utf-8")
+    rows = text.split("\n")
+    at = [i for i, row in enumerate(rows) if row.startswith(clean)][-1]
+    rows[at] = rows[at].replace(clean, ocr, 1)
+    assert [(i.path, i.value) for i in read_text("\n".join(rows)).report.items] == \
+        [(i.path, i.value) for i in read_text(text).report.items]

@@ -51,6 +51,11 @@ _RISK_RE: Final = re.compile(
     r"^(?:[【\[〔]\s*)?リスク\s*[^\w\s:：;；【】\[\]〔〕]?\s*(\d{0,2})\s*(?:[:：;；]|[】\]〕]\s*[:：;；]?)\s*(.*)$")
 _RISK_BARE_RE: Final = re.compile(r"^リスク\s*(\d{1,2})$")
 _NUMBERED_RE: Final = re.compile(r"^(\d{1,2})\s*[.．]\s*(\S.*)$")
+# A heading number as OCR misreads its digits ("l. 特定個人情報ファイル名", "lO. その他のリスク
+# 対策"): one or two of them, a look-alike among them, before the dot or its stand-ins.
+_LOOKALIKE_NUMBER_RE: Final = re.compile(r"^([0-9lI|iOo]{1,2})(?=\s*[.．,，、･・:：])")
+_DIGIT_LOOKALIKES: Final = str.maketrans("lI|iOo", "111100")
+_DIGIT_LOOKALIKE_STARTS: Final = frozenset("lI|iOo0123456789")
 # The same heading with its dot lost or misread by OCR ("2 基本情報", "3，特定個人情報の入手・使用").
 # Only a heading of the form with that very number may be read from it (see the placer).
 _LOOSE_NUMBERED_RE: Final = re.compile(r"^(\d{1,2})(?:\s*[,，、･・:：]\s*|\s+)(?=[^\d\s])(\S.*)$")
@@ -196,10 +201,27 @@ def key_number_circled(key: str) -> str:
     return circled(int(m.group(1))) + key[m.end() :] if m and 1 <= int(m.group(1)) <= len(CIRCLED) else key
 
 
+def _digits_read(folded: str) -> str:
+    """``folded`` with a heading number's OCR look-alikes read as digits: "l." or "|，" for "1."
+    and "lO." for "10." (l, I, | and i for 1, O and o for 0). "II" stays: it is a section
+    numeral (a line that is a section heading never gets here; "I." alone, the section's or
+    the heading's, is told apart by its title). Any other text as it is."""
+    if folded[:1] not in _DIGIT_LOOKALIKE_STARTS:
+        return folded
+    m = _LOOKALIKE_NUMBER_RE.match(folded)
+    if m is None:
+        return folded
+    digits = m.group(1).translate(_DIGIT_LOOKALIKES)
+    if not digits.isdecimal() or not 1 <= int(digits) <= 20 or m.group(1) == "II":
+        return folded
+    return digits + folded[m.end(1) :]
+
+
 @_remembered
 def numbered(text: str) -> tuple[str, str] | None:
-    """("3", "特定個人情報の入手・使用") for "3. 特定個人情報の入手・使用" (also "３．")."""
-    folded = fold(text)
+    """("3", "特定個人情報の入手・使用") for "3. 特定個人情報の入手・使用" (also "３．", and "l."
+    for "1.": :func:`_digits_read`)."""
+    folded = _digits_read(fold(text))
     m = _NUMBERED_RE.match(folded) if folded[:1].isdecimal() else None  # \d is what isdecimal is
     return (m.group(1), m.group(2).strip()) if m else None
 
@@ -210,7 +232,7 @@ def loosely_numbered(text: str) -> tuple[str, str] | None:
     or misread, or None (also for "2. 基本情報", which :func:`numbered` reads). Values start so
     too ("1 宛名管理機能 …"), so a reader takes it only for a heading of the form that has this
     very number and nearly this title."""
-    folded = fold(text)
+    folded = _digits_read(fold(text))
     if not folded[:1].isdecimal() or _NUMBERED_RE.match(folded):
         return None  # both patterns start with a digit
     m = _LOOSE_NUMBERED_RE.match(folded)
