@@ -79,7 +79,11 @@ def _plain_loosely_numbered(text: str) -> tuple[str, str] | None:
 
 
 def _plain_group_instance(text: str) -> str | None:
-    m = numbering._GROUP_RE.match(fold(text).replace(" ", ""))
+    compact = fold(text).replace(" ", "")
+    m = numbering._GROUP_RE.match(compact)
+    ocr = numbering._GROUP_LOOKALIKE_RE.match(compact)
+    if m is None and ocr is not None and int(ocr.group(2).translate(numbering._DIGIT_LOOKALIKES)):
+        m = numbering._GROUP_RE.match(ocr.group(1) + ocr.group(2).translate(numbering._DIGIT_LOOKALIKES))
     return f"{m.group(1)}{int(m.group(2))}" if m else None
 
 
@@ -99,7 +103,8 @@ def _plain_risk_heading(text: str) -> numbering.RiskHeading | None:
     folded = fold(text).strip()
     m = numbering._RISK_RE.match(folded)
     if m:
-        return numbering.RiskHeading(int(m.group(1)) if m.group(1) else None, m.group(2).strip())
+        digits = m.group(1).translate(numbering._DIGIT_LOOKALIKES)
+        return numbering.RiskHeading(int(digits) if digits else None, m.group(2).strip())
     bare = numbering._RISK_BARE_RE.match(folded.replace(" ", ""))
     return numbering.RiskHeading(int(bare.group(1)), "") if bare else None
 

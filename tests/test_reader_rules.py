@@ -352,3 +352,22 @@ def test_a_heading_number_as_ocr_misreads_its_digits(clean: str, ocr: str) -> No
     rows[at] = rows[at].replace(clean, ocr, 1)
     assert [(i.path, i.value) for i in read_text("\n".join(rows)).report.items] == \
         [(i.path, i.value) for i in read_text(text).report.items]
+
+
+@pytest.mark.parametrize(("clean", "ocr"), [
+    ("システム1\t", "システムl\t"),
+    ("システム1\t", "システム I\t"),
+    ("委託事項1\t軽自動車税", "委託事項|\t軽自動車税"),
+    ("提供先1\t", "提供先i\t"),
+    ("システム6〜10\t", "システム6〜1O\t"),
+    ("リスク1:目的を超えた", "リスクl:目的を超えた"),
+])
+def test_an_instance_header_number_as_ocr_misreads_its_digits(clean: str, ocr: str) -> None:
+    """OCR reads the 1 of "システム1" as l, I, | or i and the 0 of "6〜10" as O: still the
+    instance (or the range, or the risk). An instance header it no longer was merged two
+    instances into one, and every item of the next into #2 duplicates of the first's."""
+    text = (SAMPLES / "sakuragawa" / "v1.txt").read_text(encoding="utf-8")
+    assert clean in text
+    printed = text.replace(clean, ocr, 1)
+    assert [(i.path, i.value) for i in read_text(printed).report.items] == \
+        [(i.path, i.value) for i in read_text(text).report.items]

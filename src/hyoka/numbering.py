@@ -37,18 +37,20 @@ INSTANCE_NAMES: Final = (*GROUP_NAMES, "リスク")
 _GROUPS: Final = "|".join(GROUP_NAMES)
 _INSTANCES: Final = "|".join(INSTANCE_NAMES)
 _GROUP_RE: Final = re.compile(rf"^({_GROUPS})\s*(\d{{1,3}})$")
+_GROUP_LOOKALIKE_RE: Final = re.compile(rf"^({_GROUPS})([0-9lI|iOo]{{1,3}})$")  # "システムl" (OCR)
 # "【委託事項1】…", "委託事項1：…", "<システム2>": an instance header as Word reports print it,
 # its name (if any) after it in the same cell.
 _MARKED_GROUP_RE: Final = re.compile(
     rf"^(?:[【\[〔<(]\s*({_GROUPS})\s*(\d{{1,3}})\s*[】\]〕>)]\s*[:：]?|({_GROUPS})\s*(\d{{1,3}})\s*[:：])\s*(.*)$")
-_RANGE_RE: Final = re.compile(rf"^({_GROUPS})\s*\d{{1,3}}\s*[〜~～\-ー－]\s*\d{{1,3}}$")
+# Its numbers may hold OCR's look-alikes of digits ("委託事項lI～15"), as an instance header's may.
+_RANGE_RE: Final = re.compile(rf"^({_GROUPS})\s*[0-9lI|iOo]{{1,3}}\s*[〜~～\-ー－]\s*[0-9lI|iOo]{{1,3}}$")
 _INSTANCE_RE: Final = re.compile(rf"^({_INSTANCES})(\d+)$")
 _GENERIC_RE: Final = re.compile(rf"^({_GROUPS})(?:\d+|N)$")
 _IN_TEXT_RE: Final = re.compile(rf"({_GROUPS})\s*(\d{{1,3}})")
 # "リスク2：…", "リスク：…", OCR's "リスク '2: …" (a stray mark before the number), and a Word
 # report's "【リスク2】…".
 _RISK_RE: Final = re.compile(
-    r"^(?:[【\[〔]\s*)?リスク\s*[^\w\s:：;；【】\[\]〔〕]?\s*(\d{0,2})\s*(?:[:：;；]|[】\]〕]\s*[:：;；]?)\s*(.*)$")
+    r"^(?:[【\[〔]\s*)?リスク\s*[^\w\s:：;；【】\[\]〔〕]?\s*([0-9lI|iOo]{0,2})\s*(?:[:：;；]|[】\]〕]\s*[:：;；]?)\s*(.*)$")
 _RISK_BARE_RE: Final = re.compile(r"^リスク\s*(\d{1,2})$")
 _NUMBERED_RE: Final = re.compile(r"^(\d{1,2})\s*[.．]\s*(\S.*)$")
 # A heading number as OCR misreads its digits ("l. 特定個人情報ファイル名", "lO. その他のリスク
@@ -247,9 +249,16 @@ def section_ordinal(segment: str) -> int | None:
 
 @_remembered
 def group_instance(text: str) -> str | None:
-    """"システム6" for an instance header ("システム 6", "システム６"); None otherwise."""
+    """"システム6" for an instance header ("システム 6", "システム６", and OCR's "システムl" or
+    "提供先1O": l, I, | and i for 1, O and o for 0); None otherwise."""
     compact = fold(text).replace(" ", "")
-    m = _GROUP_RE.match(compact) if compact.startswith(GROUP_NAMES) else None
+    if not compact.startswith(GROUP_NAMES):
+        return None
+    m = _GROUP_RE.match(compact)
+    if m is None:
+        ocr = _GROUP_LOOKALIKE_RE.match(compact)
+        digits = ocr.group(2).translate(_DIGIT_LOOKALIKES) if ocr is not None else ""
+        m = _GROUP_RE.match(ocr.group(1) + digits) if ocr is not None and digits.isdecimal() and int(digits) else None
     return f"{m.group(1)}{int(m.group(2))}" if m else None
 
 
@@ -293,7 +302,8 @@ def risk_heading(text: str) -> RiskHeading | None:
         return None
     m = _RISK_RE.match(folded)
     if m:
-        return RiskHeading(int(m.group(1)) if m.group(1) else None, m.group(2).strip())
+        digits = m.group(1).translate(_DIGIT_LOOKALIKES)  # OCR's "リスクl:" is リスク1
+        return RiskHeading(int(digits) if digits.isdecimal() else None, m.group(2).strip())
     bare = _RISK_BARE_RE.match(folded.replace(" ", ""))
     return RiskHeading(int(bare.group(1)), "") if bare else None
 

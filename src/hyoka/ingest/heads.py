@@ -19,7 +19,7 @@ from hyoka.numbering import CIRCLED, GROUP_NAMES, group_instance, group_range, r
 
 # A head broken across cells is short: "委託事", "委託", "リスク".
 BROKEN_HEAD: Final = 6
-_INSTANCE_RUN_ON_RE: Final = re.compile(rf"^((?:{'|'.join(GROUP_NAMES)})\s*\d{{1,3}})\s+(\S.*)$")
+_INSTANCE_RUN_ON_RE: Final = re.compile(rf"^((?:{'|'.join(GROUP_NAMES)})\s*[0-9lI|iOo]{{1,3}})\s+(\S.*)$")
 # "【①事務の名称】": a circled label in brackets (a value's 【…】 holds a heading of its own text,
 # "【情報照会の根拠】", not a circled number and a label).
 _BRACKETED_LABEL_RE: Final = re.compile(rf"^【\s*([{CIRCLED}][^【】]{{1,60}}?)\s*】\s*(.*)$")
