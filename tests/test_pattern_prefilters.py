@@ -41,7 +41,7 @@ _PREFIXES = ("", " ", "　", "リスク", "リ ス ク", "【リスク", "シス
              "<システム2>", "【委託事項1】", "(提供先3)", "〔移転先4〕", "委託事項1：", "リスク2", "リスク3：",
              "システム12", "提供先4 ", "システム1 ①", "システム6〜10", "委託事項 1-5", "V(", "VI(税務)",
              "II(住民票)#2", "①入手元#3", "① 入手元", "入手元  本人", "入手元\u3000本人",
-             "l.", "i．", "|，", "I.", "lO.", "O.", "1l ")
+             "l.", "i．", "|，", "I.", "lO.", "O.", "1l ", "(D", "CD", "@", "©", "®", "Φ")
 _texts = st.one_of(
     st.text(alphabet=_ALPHABET, max_size=16),
     st.builds(lambda head, tail: head + tail, st.sampled_from(_PREFIXES), st.text(alphabet=_ALPHABET, max_size=12)),
@@ -149,6 +149,7 @@ _NUMBERING_PAIRS = [
     (numbering.generic_segment, _plain_generic_segment),
     (numbering.file_section, _plain_file_section),
     (numbering.strip_duplicate, lambda segment: numbering._DUPLICATE_RE.sub("", segment)),
+    (numbering.garbled_circled, lambda key: m.end() if (m := numbering._GARBLED_CIRCLED_RE.match(key)) else 0),
 ]
 
 
@@ -189,6 +190,9 @@ def _plain_pseudo_circled(printed: str) -> tuple[str, str, float]:
     digits = form_match._LEADING_DIGITS_RE.match(printed)
     if digits and 1 <= int(digits.group(1)) <= len(CIRCLED):
         return numbering.circled(int(digits.group(1))), printed[digits.end() :], form_match._DIGIT_FOR_CIRCLED
+    garbled = numbering._GARBLED_CIRCLED_RE.match(printed)
+    if garbled:
+        return form_match._ANY_CIRCLED, printed[garbled.end() :], form_match._DIGIT_FOR_CIRCLED
     return "", printed, 0.0
 
 

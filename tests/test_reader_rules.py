@@ -278,7 +278,7 @@ def test_a_table_over_several_pages_keeps_its_rows() -> None:
 
 
 @pytest.mark.parametrize("printing", [0, 1])
-@pytest.mark.parametrize("damaged", ["②保管 期間", "2保管期間", "2 保管期間", "(2)保管期間"])
+@pytest.mark.parametrize("damaged", ["②保管 期間", "2保管期間", "2 保管期間", "(2)保管期間", "@保管期間"])
 def test_a_label_printed_again_with_ocr_damage_is_the_same_item(printing: int, damaged: str) -> None:
     """A label cell merged over two rows is printed on each ("②保管期間 | 期間 | …" then
     "②保管期間 | その妥当性 | …"); OCR puts a space into one printing ("②保管 期間") or reads
@@ -369,5 +369,32 @@ def test_an_instance_header_number_as_ocr_misreads_its_digits(clean: str, ocr: s
     text = (SAMPLES / "sakuragawa" / "v1.txt").read_text(encoding="utf-8")
     assert clean in text
     printed = text.replace(clean, ocr, 1)
+    assert [(i.path, i.value) for i in read_text(printed).report.items] == \
+        [(i.path, i.value) for i in read_text(text).report.items]
+
+
+@pytest.mark.parametrize(("clean", "ocr"), [
+    ("①部署\t", "(D部署\t"),
+    ("①部署\t", "CD部署\t"),
+    ("②事務の内容\t", "@事務の内容\t"),
+    ("②所属長の役職名\t", "@所属長の役職名\t"),
+    ("③対象人数\t", "@対象人数\t"),
+    ("①実施日\t", "Φ実施日\t"),
+])
+def test_a_label_whose_circled_number_ocr_garbled(clean: str, ocr: str) -> None:
+    """OCR garbles circled numbers: ① as "(D", "CD" or "Φ", ②-④ and ⑨ as "@", ⑥ as "©", ⑧ as
+    "®". The label after it still names the item (it used to join the item above as text)."""
+    text = (SAMPLES / "sakuragawa" / "v1.txt").read_text(encoding="utf-8")
+    assert clean in text
+    printed = text.replace(clean, ocr, 1)
+    assert [(i.path, i.value) for i in read_text(printed).report.items] == \
+        [(i.path, i.value) for i in read_text(text).report.items]
+
+
+def test_a_garbled_circled_label_after_a_row_header() -> None:
+    """"再委託 | (D再委託の有無 | …": a row header before a label whose circled number OCR garbled."""
+    text = (SAMPLES / "sakuragawa" / "v4.txt").read_text(encoding="utf-8")
+    assert "再委託\t④再委託の有無" in text
+    printed = text.replace("再委託\t④再委託の有無", "再委託\t(D再委託の有無", 1)
     assert [(i.path, i.value) for i in read_text(printed).report.items] == \
         [(i.path, i.value) for i in read_text(text).report.items]

@@ -75,6 +75,11 @@ _PAREN_NUMBER_RE = re.compile(r"^[(（]?\s*(\d{1,2})\s*[)）]\s*(?=\S)")
 # "2保管期間": a circled number OCR read as its bare digit, in a label key (no spaces); not a
 # number of a heading or a count ("2.", "2,000").
 _BARE_KEY_NUMBER_RE: Final = re.compile(r"^(\d{1,2})(?=[^\d.．,，)）])")
+# A circled number as OCR garbles it, at the head of a label key (keys are NFKC: ＠ is @):
+# ① as "(D", "CD" or "Φ", ②-④ and ⑨ as "@", ⑥ as "©", ⑧ as "®". Only before a letter of the
+# label, never a digit or a sign.
+_GARBLED_CIRCLED_RE: Final = re.compile(r"^(?:\(D|CD|[@©®Φ])(?=[^\x00-\x7f©®Φ])")
+_GARBLED_CIRCLED_STARTS: Final = frozenset("(C@©®Φ")
 # The characters each pattern above can start with (after blanks, for those that allow them):
 # tested first, as most lines start otherwise and a test is cheaper than a match.
 _NUMERAL_STARTS = frozenset("IVXⅠⅡⅢⅣⅤⅥⅦΙпшvl|1234567")
@@ -189,18 +194,30 @@ def paren_to_circled(text: str) -> str | None:
     return circled(int(m.group(1))) + folded[m.end() :]
 
 
-def key_number_circled(key: str) -> str:
-    """"②保管期間" for the label key "2保管期間" or "(2)保管期間"; any other key as it is.
+def garbled_circled(key: str) -> int:
+    """The length of a circled number as OCR garbles it at the head of a label key ("@事務の
+    概要", "(D入手元", "©使用目的"), 0 when the key does not start with one. Which number it
+    was cannot be told; the label after it can."""
+    m = _GARBLED_CIRCLED_RE.match(key) if key[:1] in _GARBLED_CIRCLED_STARTS else None
+    return m.end() if m else 0
 
-    For telling whether two printings of a label are one label: OCR reads the same merged
-    cell's circled number as ② on one row and as 2 on the next."""
+
+def label_name(key: str) -> str:
+    """A label key without its number: "保管期間" for "②保管期間", "2保管期間", "(2)保管期間" or
+    "@保管期間". For telling whether two printings of a label are one label: OCR reads the
+    same merged cell's circled number as ② on one row, and as 2 or @ on the next."""
+    if key[:1] in CIRCLED:
+        return key[1:]
+    garbled = garbled_circled(key)
+    if garbled:
+        return key[garbled:]
     if not key[:1].isdecimal() and key[:1] not in _PAREN_NUMBER_STARTS:
         return key
     as_circled = paren_to_circled(key)
     if as_circled is not None:
-        return as_circled
+        return as_circled[1:]
     m = _BARE_KEY_NUMBER_RE.match(key)
-    return circled(int(m.group(1))) + key[m.end() :] if m and 1 <= int(m.group(1)) <= len(CIRCLED) else key
+    return key[m.end() :] if m and 1 <= int(m.group(1)) <= len(CIRCLED) else key
 
 
 def _digits_read(folded: str) -> str:

@@ -13,7 +13,8 @@ two different labels of the forms that share words ("その必要性"/"その妥
 ("期間", "部署") must match exactly: one wrong character is a third of them.
 Circled numbers must agree when both sides print one, and then count as one
 more matching character (so "③使用日的" still names ③使用目的); OCR that reads
-⑥ as a plain "6" is accepted at a small cost.
+⑥ as a plain "6", or garbles a circled number ("@", "(D": numbering.garbled_circled),
+is accepted at a small cost.
 """
 
 from __future__ import annotations
@@ -28,12 +29,13 @@ from rapidfuzz import fuzz
 
 from hyoka.forms import Entry
 from hyoka.normalize import label_key, nfkc_keep_circled
-from hyoka.numbering import CIRCLED, circled, instance_of, split_circled
+from hyoka.numbering import CIRCLED, circled, garbled_circled, instance_of, split_circled
 
 THRESHOLD: Final = 80.0
 EXACT_ONLY_LENGTH: Final = 3
 _CIRCLED_MISMATCH: Final = 25.0
 _DIGIT_FOR_CIRCLED: Final = 5.0
+_ANY_CIRCLED: Final = "?"  # a circled number OCR garbled (_pseudo_circled)
 # Trailing debris a key drops ("変更の妥当性 —", "①入手元：").
 _TRAILING_NOISE: Final = "—-–―:：.。、,÷|"
 _LEADING_DIGITS_RE: Final = re.compile(r"^(\d{1,2})(?=\D)")
@@ -86,13 +88,17 @@ def names(entry: Entry) -> tuple[str, ...]:
 
 
 def _pseudo_circled(printed: str) -> tuple[str, str, float]:
-    """(circled number, label, cost) of a printed key, reading a leading "6" as ⑥ (OCR)."""
+    """(circled number, label, cost) of a printed key, reading a leading "6" as ⑥ and a garbled
+    circled number ("@", "(D": :func:`~hyoka.numbering.garbled_circled`) as any (OCR)."""
     number, label = split_circled(printed)
     if number:
         return number, label, 0.0
     digits = _LEADING_DIGITS_RE.match(printed) if printed[:1].isdecimal() else None  # \d: isdecimal
     if digits and 1 <= int(digits.group(1)) <= len(CIRCLED):
         return circled(int(digits.group(1))), printed[digits.end() :], _DIGIT_FOR_CIRCLED
+    garbled = garbled_circled(printed)
+    if garbled:
+        return _ANY_CIRCLED, printed[garbled:], _DIGIT_FOR_CIRCLED
     return "", printed, 0.0
 
 
@@ -118,7 +124,9 @@ def _similarity(printed: str, name: str, name_number: str, name_label: str, read
         return 100.0
     if name_number:
         number, label, cost = readings[0]
-        if number and number != name_number:
+        if number == _ANY_CIRCLED:
+            number = ""  # garbled: no number to disagree with, nor to agree with
+        elif number and number != name_number:
             cost += _CIRCLED_MISMATCH
     else:
         number = ""

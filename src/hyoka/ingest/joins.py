@@ -19,7 +19,7 @@ from hyoka.ingest.grammar import INFER_THRESHOLD as _INFER_THRESHOLD
 from hyoka.ingest.grammar import Grammar
 from hyoka.ingest.lines import VALUE_START, Line
 from hyoka.ingest.tree import Frame, Node
-from hyoka.numbering import CIRCLED, paren_to_circled, split_circled, starts_circled
+from hyoka.numbering import CIRCLED, garbled_circled, paren_to_circled, split_circled, starts_circled
 
 ROW_HEADER_MAX: Final = 12
 # "再委託 ④再委託の有無 …": a short row header, a space, then a circled label (one cell).
@@ -33,11 +33,12 @@ Found = tuple[Match, int, Entry | None]
 
 
 def circled_label(cell: str) -> str | None:
-    """The cell as a circled label ("④再委託の有無"), whether printed with its circled number or
-    in brackets ("(4)再委託の有無", "（４）…", Word's numbered lists); None when it starts otherwise.
-    What a row header may stand before, on the label's line or the line above it."""
+    """The cell as a circled label ("④再委託の有無"), whether printed with its circled number,
+    in brackets ("(4)再委託の有無", "（４）…", Word's numbered lists) or garbled by OCR ("@再委託
+    の有無": :func:`~hyoka.numbering.garbled_circled`); None when it starts otherwise. What a
+    row header may stand before, on the label's line or the line above it."""
     cell = cell.lstrip(" \u3000")
-    return cell if starts_circled(cell) else paren_to_circled(cell)
+    return cell if starts_circled(cell) or garbled_circled(cell) else paren_to_circled(cell)
 
 
 # A trait to mypyc (see hatch_build.py): a mixin of Placer, which it compiles with single inheritance.

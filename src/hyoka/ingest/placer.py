@@ -32,8 +32,9 @@ from hyoka.ingest.tree import Frame, Node
 from hyoka.normalize import collapse_space
 from hyoka.numbering import (
     RiskHeading,
+    garbled_circled,
     instance_of,
-    key_number_circled,
+    label_name,
     line_heads,
     paren_to_circled,
     strip_duplicate,
@@ -228,12 +229,12 @@ class Placer(NumberedHeadings, LabelJoins):
     def _names_again(frame: Frame | None, entry: Entry, segment: str, printed: str) -> bool:
         """Whether ``frame`` is the item the line names, printed under the same label: the same
         by its key (:func:`~hyoka.forms.match.key`), so that a space OCR put into one printing
-        ("②保管 期間") or its circled number read as a digit ("2保管期間") does not make the
-        other a second item."""
+        ("②保管 期間") or its circled number read as a digit or garbled ("2保管期間", "@保管期間")
+        does not make the other a second item (both name the item already: the name decides)."""
         if frame is None or frame.entry is not entry or strip_duplicate(frame.segment) != segment or frame.node is None:
             return False
         before, now = key(frame.node.label), key(_clean_label(printed))
-        return before == now or key_number_circled(before) == key_number_circled(now)
+        return before == now or label_name(before) == label_name(now)
 
     def _goes_on_with(self, frame: Frame | None, depth: int, entry: Entry, segment: str, printed: str,
                       child: tuple[Match, str, tuple[str, ...]] | None) -> bool:
@@ -533,8 +534,9 @@ class Placer(NumberedHeadings, LabelJoins):
             # "(3)使用目的": a circled number printed in brackets; kept only if a label is found.
             first = as_circled
             cells = (first, *cells[1:])
-        elif first.startswith(VALUE_START) or (first[:1].isdecimal() and _OPTION_RE.match(first)):
-            return None
+        elif (first.startswith(VALUE_START) and not garbled_circled(first)) or (
+                first[:1].isdecimal() and _OPTION_RE.match(first)):
+            return None  # a value's line ("(D" opens one too, but may be ① as OCR garbles it)
         printed = key(first)
         found = self._search(printed)
         as_printed = cells  # before any joining of cells below
