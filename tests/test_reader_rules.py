@@ -6,6 +6,7 @@ lost is inferred from its first item."""
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
@@ -398,3 +399,18 @@ def test_a_garbled_circled_label_after_a_row_header() -> None:
     printed = text.replace("再委託\t④再委託の有無", "再委託\t(D再委託の有無", 1)
     assert [(i.path, i.value) for i in read_text(printed).report.items] == \
         [(i.path, i.value) for i in read_text(text).report.items]
+
+
+@pytest.mark.parametrize("spaced", [" ".join, "\u3000".join, lambda label: f"【{label}】"])
+def test_cover_labels_set_in_justified_cells(spaced: Callable[[str], str]) -> None:
+    """A cover label in a justified cell comes out with blanks between its characters
+    ("評 価 書 番 号", "特\u3000記\u3000事\u3000項"), or in brackets: the cover reads the same, its
+    number, title, body, date and its 宣言 and 特記事項 (the spaced label's pieces were cells of
+    the 特記事項)."""
+    text = (SAMPLES / "sakuragawa" / "v1.txt").read_text(encoding="utf-8")
+    printed = text
+    for label in ("評価書番号", "評価書名", "評価実施機関名", "公表日", "特記事項"):
+        printed = printed.replace(label, spaced(label), 1)
+    clean, read = read_text(text).report, read_text(printed).report
+    assert read.meta == clean.meta and clean.meta.number == "12"
+    assert [(i.path, i.value) for i in read.items] == [(i.path, i.value) for i in clean.items]

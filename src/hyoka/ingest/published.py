@@ -256,20 +256,21 @@ def _cover(lines: Sequence[str]) -> tuple[dict[str, str], list[Item]]:
     cells = [c for c in cells if not is_noise(c) and not _PAGE_HEADER_RE.match(c.first)]
     for idx, line in enumerate(cells):
         text = nfkc_keep_circled(line.joined)
+        label = _cover_label(text)
         following = cells[idx + 1] if idx + 1 < len(cells) else None
-        if text.startswith("評価書番号") and following is not None:
+        if label.startswith("評価書番号") and following is not None:
             meta["number"], meta["title"] = _number_and_title(line, cells[idx + 1 : idx + 4])
             open_block = None
-        elif "保護の宣言" in text:
+        elif "保護の宣言" in label:
             open_block = "宣言"
-            blocks["宣言"] += line.rest
-        elif text.startswith("特記事項"):
+            blocks["宣言"] += _after_label(line, label[: label.index("保護の宣言") + len("保護の宣言")])
+        elif label.startswith("特記事項"):
             open_block = "特記事項"
-            blocks["特記事項"] += line.rest
-        elif text.startswith("評価実施機関名") and following is not None:
+            blocks["特記事項"] += _after_label(line, "特記事項")
+        elif label.startswith("評価実施機関名") and following is not None:
             meta["organisation"] = following.joined
             open_block = None
-        elif text.startswith("公表日"):
+        elif label.startswith("公表日"):
             open_block = None
             if following is not None and re.search(r"\d", following.joined) and "様式" not in following.joined:
                 meta["published"] = following.joined
@@ -284,11 +285,30 @@ def _cover(lines: Sequence[str]) -> tuple[dict[str, str], list[Item]]:
     return meta, items
 
 
+def _cover_label(text: str) -> str:
+    """A cover line as its label is compared: without blanks, which a label set in a justified
+    cell gets between its characters ("評 価 書 番 号"), nor the bracket some reports put it in
+    ("【公表日】")."""
+    return "".join(text.split()).lstrip("【[〔<＜(（")
+
+
+def _after_label(line: Line, label: str) -> list[str]:
+    """The cells of a cover line after its label, which a justified cell may have spaced into
+    cells of its own ("特\u3000記\u3000事\u3000項" is four cells)."""
+    taken = ""
+    for idx, cell in enumerate(line.cells):
+        taken += "".join(cell.split())
+        if len(taken) >= len(label):
+            return [c for c in line.cells[idx + 1 :] if c]
+    return []
+
+
 def _number_and_title(header: Line, after: Sequence[Line]) -> tuple[str, str]:
     """(評価書番号, 評価書名) under the cover's "評価書番号 | 評価書名" header row: the next row's
     cells; or, with every cell on a line of its own ("評価書番号" / "評価書名" / "12" / title), the
     two lines after the second name (a short one without spaces first is the number)."""
-    if len(header.cells) > 1 or not after or nfkc_keep_circled(after[0].joined) != "評価書名":
+    alone = bool(after) and _cover_label(nfkc_keep_circled(after[0].joined)).rstrip("】]〕>＞)）") == "評価書名"
+    if len(header.cells) > 1 or not alone:
         return after[0].first, " ".join(after[0].cells[1:])
     values = [line.joined for line in after[1:]]
     if len(values) == 2 and len(values[0]) <= 12 and " " not in values[0]:
