@@ -3,7 +3,7 @@
 The layout variants (`layout_variants.py`, `test_layout_extractors.py`) change labels,
 headings and cell boundaries and never a value. Extractors differ in values too: a ticked box
 is `[○]`, `[ ○ ]`, `[〇]`, `［○］`, `[レ]` (OCR of ✓), `[x]`, `■`, `☑` or an HTML `<input>`;
-a choice is `[十分である] <選択肢> 1) …`, `［十分である］＜選択肢＞ 1）…`, the HTML
+a choice is `[十分である] <選択肢> 1) …`, `［十分である］＜選択肢＞ 1）…`, `「十分である」` (OCR), the HTML
 extractor's `<選択肢>` table of options with the selected value in a bracket after it (and
 the options again as tab cells), or a bracket split by an `<input>` drawn inside it. Each
 variant below respells the values of a clean report in one such notation; the reading must
@@ -12,6 +12,7 @@ give the same items with the same values, and `diff` no row, because the report 
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -52,6 +53,19 @@ def wide_choice(text: str) -> str:
     """`［十分である］＜選択肢＞ 1）特に… 2）十分…`: full-width brackets, caption and parentheses."""
     return _CHOICE_CELL.sub(lambda m: f"［{m.group(1)}］{m.group(2)}＜選択肢＞" + _OPTION.sub(r" \1）", m.group(3)),
                             text)
+
+
+def ocr_choice_brackets(text: str) -> str:
+    """The selection's brackets as OCR reads them: `「十分である」`, `[十分である」`, `【…】`, `〔…〕`
+    (seed 001 prints `[ 政府機関ではない 」` and `「特定個人情報ファイルの全体」`)."""
+    pairs = [("「", "」"), ("[", "」"), ("【", "】"), ("〔", "〕")]
+    count = itertools.count()
+
+    def respell(m: re.Match[str]) -> str:
+        opening, closing = pairs[next(count) % len(pairs)]
+        return f"{opening}{m.group(1)}{closing}{m.group(2)}<選択肢>{m.group(3)}"
+
+    return _CHOICE_CELL.sub(respell, text)
 
 
 def html_choice(text: str) -> str:
@@ -116,6 +130,7 @@ VARIANTS: dict[str, Callable[[str], str]] = {
     "ocr_check_marks": _marks("[レ]", "[ ]"),  # a check mark ✓ read by OCR as the katakana レ
     "text_export_marks": _marks("[x]", "[ ]"),  # a text export's ticked box
     "wide_choice": wide_choice,
+    "ocr_choice_brackets": ocr_choice_brackets,
     "html_choice": html_choice,
     "split_choice": split_choice,
     "input_in_choice": input_in_choice,
@@ -196,6 +211,18 @@ def test_seed_values_read_as_printed(seed: str, path: str, holds: Callable[[obje
     (file,) = SEEDS.glob(f"{seed}_*.txt")
     item = parse_text(file.read_text(encoding="utf-8")).get(path)
     assert item is not None and holds(item.value), item
+
+
+def test_a_choice_with_ocr_brackets_never_drops_text() -> None:
+    """A selection whose "]" OCR read as "」" is read as the choice only when the choice keeps
+    what the cell says: OCR also runs the next rows into a cell (seed 001's ④安全管理体制・規程の
+    職員への周知), and a choice would drop them."""
+    clean = "[十分である」 <選択肢> 1) 特に力を入れている 2) 十分である 3) 課題が残されている"
+    assert parse_value(clean) == Choice("十分である", ("特に力を入れている", "十分である", "課題が残されている"))
+    # The next rows run on: another list whose numbers were printed already, then prose.
+    run_on = (clean + "\n<選択肢> 1) 特に力を入れて行っている 2) 十分に行っている ⑤物理的対策"
+              " 3) 十分に行っていない ・サーバ室への入室の際は生体認証及びICカード認証を行っている。")
+    assert parse_value(run_on) == Text(run_on)
 
 
 def test_prose_that_quotes_a_choice_stays_text() -> None:

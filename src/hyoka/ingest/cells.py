@@ -45,6 +45,11 @@ _COUNT_RE = re.compile(r"^\[\s*([^\[\]]*?)\s*\]\s*[(（]\s*(\d*)\s*[)）]\s*件"
 # box inside ("( [ ] ) 件").
 _COUNT_ANY_RE = re.compile(r"[(（]\s*(?:\[\s*\]\s*)?(\d*)\s*[)）]\s*件")
 _CHOICE_FOLD = str.maketrans({"［": "[", "］": "]"})
+# Brackets OCR prints for a choice's [ ] (parse_choice); () stay: a count is "(6)件".
+_OCR_BRACKETS: Final = str.maketrans({"「": "[", "」": "]", "【": "[", "】": "]", "〔": "[", "〕": "]"})
+_OCR_BRACKET_CHARS: Final = frozenset("「」【】〔〕")
+_CHOICE_SLACK: Final = 16  # two captions ("<選択肢>" garbled and again), the brackets, a count
+_OPTION_SLACK: Final = 3  # "10)" before each option
 _CAPTION_RE = re.compile(r"[<＜〈《(（]\s*選択肢\s*[>＞〉》)）]")
 _OPTION_PAREN_RE = re.compile(r"(?:(?<=\s)|^)(\d{1,2})）")
 _AFTER_EMPTY_RE = re.compile(r"^\[\s*\]\s*([^\[\]<]+?)\s*\]?\s*(?=\[|(?<=\s)\d{1,2}\)|$)")
@@ -210,7 +215,31 @@ def _closes_first(text: str, opening: int) -> bool:
 
 def parse_choice(text: str) -> Choice | Count | None:
     """A single choice (or a count) when the cell starts with ``[selected]`` and lists options,
-    or lists options and names one of them in a bracket (see ``_selected_elsewhere``)."""
+    or lists options and names one of them in a bracket (see ``_selected_elsewhere``).
+
+    OCR reads the selection's brackets as 「」, 【】 or 〔〕 ("「十分である」", "[十分である」"): a
+    cell that is no choice as printed is read again with those as brackets, and taken only when
+    the bracket then names one of its printed options and the choice keeps all the cell says
+    (OCR also runs the next rows' text into a cell, which a choice would drop)."""
+    found = _parse_choice(text)
+    if found is None and _OCR_BRACKET_CHARS.intersection(text) and "選択肢" in text:
+        again = _parse_choice(text.translate(_OCR_BRACKETS))
+        if again is not None and again.selected and _option_named(again.selected, again.options) \
+                and not _drops_text(text, again):
+            return again
+    return found
+
+
+def _drops_text(text: str, choice: Choice | Count) -> bool:
+    """Whether ``choice`` leaves out more of the cell than its caption, brackets, option numbers
+    and count: a few characters per option and a caption or two."""
+    printed = len("".join(text.split()))
+    kept = len("".join("".join((choice.selected, *choice.options)).split()))
+    return printed - kept > _CHOICE_SLACK + _OPTION_SLACK * len(choice.options)
+
+
+def _parse_choice(text: str) -> Choice | Count | None:
+    """:func:`parse_choice` of the brackets as printed."""
     if "[" not in text and "［" not in text:
         return None  # every choice notation needs a bracket
     flat = _choice_text(text)
