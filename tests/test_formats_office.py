@@ -593,14 +593,15 @@ def _labels_broken(source: Path, target: Path, *, at: str, star: bool) -> int:
     return broken
 
 
-@pytest.mark.parametrize("at", ["①システム", "①シス", "①システムの名", "①事故発生"])
+@pytest.mark.parametrize("at", ["①システム", "①シス", "①システムの名", "①事故発生", "②所属長"])
 def test_label_cells_broken_by_alt_enter_read_as_whole_labels(tmp_path: Path, at: str) -> None:
     """Excel prints a label cell broken by Alt+Enter on two lines, the value beside the first half
     ("システム2 | ①システム | 収納管理システム" then "の名称"; beside a risk heading, "リスク:… |
     ①事故発生 | [十分に行っている]" then "時手順の策定・周知"), and a ※ broken off on a line of its
     own. Read, they are the whole label and its ※: the same items, values and stars as the
     unbroken workbook, where before the heading took the broken label as its value and the ※
-    joined the value."""
+    joined the value. "②所属長" then "の役職名": the first half is an older wording of the label
+    (an alias), which named the item alone and left "の役職名" in the value."""
     source = SAMPLES / "sakuragawa" / "v2.xlsx"
     target = tmp_path / "broken.xlsx"
     assert _labels_broken(source, target, at=at, star=True) >= 6

@@ -414,3 +414,15 @@ def test_cover_labels_set_in_justified_cells(spaced: Callable[[str], str]) -> No
     clean, read = read_text(text).report, read_text(printed).report
     assert read.meta == clean.meta and clean.meta.number == "12"
     assert [(i.path, i.value) for i in read.items] == [(i.path, i.value) for i in clean.items]
+
+
+@pytest.mark.parametrize("printed", ["②所属長\t税務課長\nの役職名", "②所属長\nの役職名\t税務課長"])
+def test_a_label_wrapped_after_an_older_wording_of_itself(printed: str) -> None:
+    """"②所属長" is an older wording of ②所属長の役職名 (an alias of the catalogue) and also the
+    label's first half when the cell wraps it: the next line's "の役職名" completes the label,
+    whether the value stands beside the first half or the second."""
+    text = (SAMPLES / "sakuragawa" / "v1.txt").read_text(encoding="utf-8")
+    assert "②所属長の役職名\t税務課長" in text
+    wrapped = text.replace("②所属長の役職名\t税務課長", printed, 1)
+    assert [(i.path, i.value) for i in read_text(wrapped).report.items] == \
+        [(i.path, i.value) for i in read_text(text).report.items]

@@ -115,7 +115,8 @@ class LabelJoins:
         if alone is not None and alone[0].score > joined[0].score:
             return None
         need = _INFER_THRESHOLD if following.first.startswith(VALUE_START) else THRESHOLD
-        if joined[0].score < need or (found is not None and joined[0].score <= found[0].score):
+        longer = found is not None and joined[0].entry is found[0].entry and len(joined[0].name) > len(found[0].name)
+        if joined[0].score < need or (found is not None and joined[0].score <= found[0].score and not longer):
             return None
         return joined
 

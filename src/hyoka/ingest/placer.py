@@ -20,11 +20,11 @@ from typing import Final
 
 from hyoka.errors import InputError
 from hyoka.forms import Catalogue, Entry
-from hyoka.forms.match import Match, key, label_of, split_after, split_label
+from hyoka.forms.match import Match, key, label_of, names, split_after, split_label
 from hyoka.ingest.grammar import INFER_THRESHOLD as _INFER_THRESHOLD
 from hyoka.ingest.grammar import grammar
 from hyoka.ingest.heads import mend_head
-from hyoka.ingest.joins import ROW_HEADER_MAX, LabelJoins
+from hyoka.ingest.joins import ROW_HEADER_MAX, Found, LabelJoins
 from hyoka.ingest.lines import VALUE_START, Line
 from hyoka.ingest.numbered import NumberedHeadings
 from hyoka.ingest.reading import FuzzyLabel, Unplaced
@@ -61,6 +61,14 @@ def _clean_label(label: str) -> str:
     """The label an item keeps (no ※, spaces folded, at most MAX_LABEL characters), remembered:
     every reading opens the same few hundred labels again."""
     return collapse_space(label.replace("※", " "))[:MAX_LABEL].strip() or "項目"
+
+
+def _names_part(found: Found) -> bool:
+    """Whether a label was named exactly by a name that begins another name of its item: an
+    older wording ("②所属長" of ②所属長の役職名) is also the first half of the label wrapped in
+    its cell, whose second half ("の役職名") the next line may hold."""
+    name = found[0].name
+    return any(len(other) > len(name) and other.startswith(name) for other in names(found[0].entry))
 
 
 class Placer(NumberedHeadings, LabelJoins):
@@ -563,7 +571,7 @@ class Placer(NumberedHeadings, LabelJoins):
         consumed = 0
         leftover: tuple[str, ...] = ()
         if (
-            (found is None or not found[0].exact)
+            (found is None or not found[0].exact or _names_part(found))
             and len(as_printed) >= 2
             and following is not None
             and following.cells
@@ -581,7 +589,7 @@ class Placer(NumberedHeadings, LabelJoins):
         spaced = None if consumed else self._spaced_label(as_printed, found, following)
         if (
             not consumed
-            and (found is None or not found[0].exact)
+            and (found is None or not found[0].exact or _names_part(found))
             and len(cells) == 1
             and following is not None
             and following.cells
