@@ -426,3 +426,29 @@ def test_a_label_wrapped_after_an_older_wording_of_itself(printed: str) -> None:
     wrapped = text.replace("②所属長の役職名\t税務課長", printed, 1)
     assert [(i.path, i.value) for i in read_text(wrapped).report.items] == \
         [(i.path, i.value) for i in read_text(text).report.items]
+
+
+@pytest.mark.parametrize("printed", ["@安全管理体制・規程の職員への周知", "@安全管理体制・規程の職員ヘの周知"])
+def test_a_garbled_label_that_begins_with_a_siblings_name(printed: str) -> None:
+    """"@安全管理体制・規程の職員への周知": its number garbled, the label begins with its sibling's
+    name (②安全管理体制), and "・" may start a value. It is ④ whole, also with a second OCR error
+    (ヘ for へ), not ② again (#2) with the rest of the label as its value."""
+    path = SEEDS / "004_cbd4026a17bd0163.txt"
+    if not path.is_file():
+        pytest.fail(f"{path} not found: ../shared/seeds must sit beside the clone")
+    text = path.read_text(encoding="utf-8")
+    assert "④安全管理体制・規程の職員への周知\t" in text
+    garbled = text.replace("④安全管理体制・規程の職員への周知\t", f"{printed}\t")
+    assert [(i.path, i.value) for i in read_text(garbled).report.items] == \
+        [(i.path, i.value) for i in read_text(text).report.items]
+
+
+@pytest.mark.parametrize("head", ["@", "(D", "2"])
+def test_a_garbled_label_with_its_value_run_on_after_a_space(head: str) -> None:
+    """A cell per row with one space between label and value (tabs lost), the label's circled
+    number garbled or read as a digit: "@事務の内容 地方税法及び…". The label ends at the space."""
+    text = (SAMPLES / "sakuragawa" / "v1.txt").read_text(encoding="utf-8")
+    assert "②事務の内容\t" in text
+    printed = text.replace("②事務の内容\t", f"{head}事務の内容 ", 1)
+    assert [(i.path, i.value) for i in read_text(printed).report.items] == \
+        [(i.path, i.value) for i in read_text(text).report.items]

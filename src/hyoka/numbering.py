@@ -77,8 +77,9 @@ _PAREN_NUMBER_RE = re.compile(r"^[(（]?\s*(\d{1,2})\s*[)）]\s*(?=\S)")
 _BARE_KEY_NUMBER_RE: Final = re.compile(r"^(\d{1,2})(?=[^\d.．,，)）])")
 # A circled number as OCR garbles it, at the head of a label key (keys are NFKC: ＠ is @):
 # ① as "(D", "CD" or "Φ", ②-④ and ⑨ as "@", ⑥ as "©", ⑧ as "®". Only before a letter of the
-# label, never a digit or a sign.
-_GARBLED_CIRCLED_RE: Final = re.compile(r"^(?:\(D|CD|[@©®Φ])(?=[^\x00-\x7f©®Φ])")
+# label ("(DNISC政府機関統一基準群" too), never a digit, a blank or a sign.
+GARBLED_CIRCLED: Final = r"(?:\(D|CD|[@©®Φ])"  # the pattern, for other patterns to use
+_GARBLED_CIRCLED_RE: Final = re.compile(rf"^{GARBLED_CIRCLED}(?=[A-Za-z]|[^\x00-\x7f©®Φ])")
 _GARBLED_CIRCLED_STARTS: Final = frozenset("(C@©®Φ")
 # The characters each pattern above can start with (after blanks, for those that allow them):
 # tested first, as most lines start otherwise and a test is cheaper than a match.

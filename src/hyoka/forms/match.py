@@ -212,16 +212,37 @@ def prefix(printed: str, entries: list[Entry], *, min_length: int = 4) -> Match 
 
 
 def prefix_in(printed: str, table: tuple[NameRow, ...], *, min_length: int = 4) -> Match | None:
-    """:func:`prefix` over a :func:`name_table`."""
+    """:func:`prefix` over a :func:`name_table`. A circled number OCR printed as its digit or
+    garbled ("2事務の内容 …", "@事務の内容 …") starts a name too: the match's name is then the
+    head of the printed key it covers, so that its length is what the label takes of the cell."""
     winner: Match | None = None
     longest = 0
     length = len(printed)
-    for entry, name, name_length, name_number, _ in table:
+    readings: tuple[str, str, float] | None = None
+    for entry, name, name_length, name_number, name_label in table:
         # A circled number is one more character of evidence: "①部署" may start a cell.
         shortest = min_length - 1 if name_number else min_length
-        if longest < name_length < length and name_length >= shortest and printed.startswith(name):
+        if name_length < shortest:
+            continue
+        if longest < name_length < length and printed.startswith(name):
             winner, longest = Match(entry, 100.0, name), name_length
+        elif name_number and printed[:1] not in CIRCLED:
+            if readings is None:
+                readings = _pseudo_circled(printed)
+            number, label, _ = readings
+            if number in (name_number, _ANY_CIRCLED) and label.startswith(name_label):
+                head = length - len(label) + len(name_label)
+                if longest < head < length:
+                    winner, longest = Match(entry, 100.0, printed[:head]), head
     return winner
+
+
+def read_head(match: Match) -> bool:
+    """Whether a :func:`prefix_in` match was read through a circled number OCR printed as a digit
+    or garbled (its name is the printed head, not a name of the entry): the number cannot tell
+    siblings apart ("@安全管理体制・規程…" may be ②安全管理体制 and a value, or ④ misread), so the
+    caller wants a visible boundary after it."""
+    return match.name[:1] not in CIRCLED and match.name not in names(match.entry)
 
 
 def split_after(text: str, consumed: int) -> str:

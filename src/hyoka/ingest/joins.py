@@ -14,18 +14,27 @@ from typing import Final
 from mypy_extensions import trait
 
 from hyoka.forms import Entry
-from hyoka.forms.match import THRESHOLD, Match, key, label_of, split_label
+from hyoka.forms.match import THRESHOLD, Match, key, label_of, read_head, split_label
 from hyoka.ingest.grammar import INFER_THRESHOLD as _INFER_THRESHOLD
 from hyoka.ingest.grammar import Grammar
 from hyoka.ingest.lines import VALUE_START, Line
 from hyoka.ingest.tree import Frame, Node
-from hyoka.numbering import CIRCLED, garbled_circled, paren_to_circled, split_circled, starts_circled
+from hyoka.numbering import (
+    CIRCLED,
+    GARBLED_CIRCLED,
+    garbled_circled,
+    label_name,
+    paren_to_circled,
+    starts_circled,
+)
 
 ROW_HEADER_MAX: Final = 12
 # "再委託 ④再委託の有無 …": a short row header, a space, then a circled label (one cell).
-# The label may print its circled number in brackets ("再委託 （４）再委託の有無"), as Word lists do.
+# The label may print its circled number in brackets ("再委託 （４）再委託の有無"), as Word lists do,
+# or garbled by OCR ("再委託 @再委託の有無").
 _ROW_HEADER_RE: Final = re.compile(
-    rf"^[ \u3000]*[^\s{CIRCLED}]{{1,{ROW_HEADER_MAX}}}[ \u3000]+(?=[{CIRCLED}]|[(（][0-9０-９]{{1,2}}[)）])")
+    rf"^[ \u3000]*[^\s{CIRCLED}]{{1,{ROW_HEADER_MAX}}}[ \u3000]+"
+    rf"(?=[{CIRCLED}]|[(（][0-9０-９]{{1,2}}[)）]|{GARBLED_CIRCLED})")
 _LABEL_GAP_RE: Final = re.compile(r"[ \u3000]+")  # the first gap in a cell: where a run-on value may start
 _COLON_RE: Final = re.compile(r"^[ \u3000]*([^:：\s]{2,3})[ \u3000]*[:：]")  # a short label and its colon
 
@@ -84,7 +93,7 @@ class LabelJoins:
         if not head or len(head) > ROW_HEADER_MAX or label_cell is None:
             return False
         printed = key(label_cell)
-        label = split_circled(printed)[1]
+        label = label_name(printed)  # "再委託の有無" of "④再委託の有無" or OCR's "@再委託の有無"
         if len(label) <= len(head) or not label.startswith(head):
             return False
         return self._search(printed) is not None or self._search_prefix(printed, label_cell)[0] is not None
@@ -115,7 +124,9 @@ class LabelJoins:
         if alone is not None and alone[0].score > joined[0].score:
             return None
         need = _INFER_THRESHOLD if following.first.startswith(VALUE_START) else THRESHOLD
-        longer = found is not None and joined[0].entry is found[0].entry and len(joined[0].name) > len(found[0].name)
+        # At the same score, the longer name the two lines make wins: "②所属長" (an older wording)
+        # then "の役職名"; "@移転する情報" (③'s name, the number garbled) then "の対象となる本人の数".
+        longer = found is not None and len(joined[0].name) > len(found[0].name)
         if joined[0].score < need or (found is not None and joined[0].score <= found[0].score and not longer):
             return None
         return joined
@@ -207,7 +218,8 @@ class LabelJoins:
             if found is None:
                 continue
             value, boundary = split_label(first, len(found.name))
-            if (starts_circled(printed) and not strict) or boundary or value.startswith(VALUE_START):
+            if boundary or (not read_head(found) and (
+                    (starts_circled(printed) and not strict) or value.startswith(VALUE_START))):
                 return (found, depth, None), value
             return None, ""
         return None, ""
