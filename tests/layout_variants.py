@@ -10,7 +10,8 @@ same item paths and the same values, so every generator keeps these rules:
   that starts a row; label breaks and the space after a circled number touch only label
   cells (one circled-number label or one of the forms' unnumbered labels, without
   brackets, markup or sentence punctuation, followed on its line by another cell);
-  Roman and full-width numerals change only in headings;
+  Roman and full-width numerals change only in headings, OCR's look-alikes of digits only in
+  heading and instance numbers, garbled circled numbers only at the head of label cells;
 * the 別添 blocks (事務の内容, 記録項目) and the 変更箇所 table are text, not structure:
   only page numbers, blank lines and line ends reach them;
 * a variant that finds nothing to change returns the text unchanged (the tests assert
@@ -22,6 +23,7 @@ seeded with ``SEED`` and the variant's name, so a variant gives the same text ev
 
 from __future__ import annotations
 
+import itertools
 import random
 import re
 from collections.abc import Callable
@@ -755,7 +757,7 @@ def ocr_damaged(text: str) -> bool:
 # 001's lost headings) the text then reads in another order, which no reader can undo.
 APPLIES_TO = {name: (lambda text: not ocr_damaged(text))
               for name in ("ocr_confusables", "colon_labels", "single_spaces", "lost_dots", "lost_numbers",
-                           "lost_numerals", "wrapped_labels")}
+                           "lost_numerals", "wrapped_labels", "garbled_circled")}
 # Only a text that prints a long label above a sub-row with an empty label column ("\tその必要性\t…")
 # has a row below for the label's second half to stand in (seeds 002 and 004; the samples print
 # their sub-rows bare or under short labels).
@@ -763,6 +765,94 @@ APPLIES_TO["wrapped_into_rows"] = lambda text: not ocr_damaged(text) and VARIANT
 # 様式2 prints no risk headings and no instances.
 APPLIES_TO["marked_instances"] = lambda text: any(_INSTANCE_HEADER_RE.match(line) for line in text.splitlines())
 APPLIES_TO["risk_styles"] = lambda text: any(_RISK_HEADING_RE.match(line) for line in text.splitlines())
+
+
+# -- OCR's damage to numbers and cover labels (seventeenth session) -----------------------------
+
+_DIGIT_LOOKALIKE = str.maketrans("10１０", "lOlO")
+_INSTANCE_ANY_RE = re.compile(r"^(?P<name>システム|委託事項|提供先|移転先)(?P<num>[0-9０-９]{1,3})(?P<rest>(?:\t.*)?)$")
+
+
+@_lines_variant
+def ocr_digits(lines: list[str]) -> list[str]:
+    """Heading and instance numbers with OCR's look-alikes of their digits: "l. 特定個人情報
+    ファイル名", "lO. その他のリスク対策" (l for 1, O for 0), "システムl", "提供先lO", the dot of
+    every other such heading read as a comma ("l，基礎項目評価")."""
+    count = itertools.count()
+
+    def heading(m: re.Match[str]) -> str:
+        number = m["num"].translate(_DIGIT_LOOKALIKE)
+        dot = m["dot"] if number == m["num"] or next(count) % 2 else "，"
+        return f"{m['lead']}{number}{dot}{m['title']}"
+
+    out = []
+    for line, kind in zip(_respell_headings(lines, heading), regions(lines), strict=True):
+        m = _INSTANCE_ANY_RE.match(line) if kind == "body" else None
+        if m:
+            line = f"{m['name']}{m['num'].translate(_DIGIT_LOOKALIKE)}{m['rest']}"
+        out.append(line)
+    return out
+
+
+# Circled numbers as Japanese OCR garbles them (seed 001 prints "リスク1@" for リスク1⑨).
+_GARBLED_CIRCLED = {"①": "(D", "②": "@", "③": "@", "④": "@", "⑥": "©", "⑧": "®", "⑨": "@"}
+
+
+@_lines_variant
+def garbled_circled(lines: list[str]) -> list[str]:
+    """The circled number of every label cell as OCR garbles it: ① "(D", ②③④⑨ "@", ⑥ "©",
+    ⑧ "®" (⑤, ⑦ and those after ⑨ stay)."""
+    def garble(cells: list[str], labels: list[int]) -> list[str]:
+        for index in labels:
+            cell = cells[index]
+            lead = len(cell) - len(cell.lstrip(" \u3000"))
+            body = cell[lead:]
+            if body[:1] in _GARBLED_CIRCLED and len(body) > 1 and not body[1].isspace():
+                cells[index] = f"{cell[:lead]}{_GARBLED_CIRCLED[body[0]]}{body[1:]}"
+        return cells
+
+    return _edit_body_rows(lines, garble)
+
+
+_WRAP_TITLE_MIN = 8  # titles shorter than this fit their line
+
+
+@_lines_variant
+def wrapped_headings(lines: list[str]) -> list[str]:
+    """Headings alone on their line wrapped onto the next at random, as a narrow row prints a
+    long title: numbered ones ("1. 特定個" / "人情報ファイルを取り扱う事務") and section ones
+    ("Ⅲ 特定個人情報ファイルの取扱いプロセスにおけるリス" / "ク対策 ※(7. ②を除く。)"), never
+    after the title (the section's exception after its ※, a value run on in the cell)."""
+    rng = _rng("wrapped_headings")
+    out = []
+    for line, kind in zip(lines, regions(lines), strict=True):
+        cells = [cell for cell in line.split("\t") if cell.strip()]
+        numbered = _NUMBERED_RE.match(line) if kind == "body" and is_numbered_heading(line) else None
+        section = kind == "body" and section_title(line) is not None
+        if len(cells) == 1 and (numbered or section):
+            text = cells[0].rstrip()
+            start = numbered.end("dot") if numbered else len(text) - len(text.lstrip(" \u3000#")) + 2
+            # The title ends at its ※ or at the blank before a value run on in its cell.
+            end = min((at for at in (text.find("※", start), text.find(" ", start), text.find("\u3000", start))
+                       if at >= 0), default=len(text))
+            if end - start >= _WRAP_TITLE_MIN:
+                at = rng.randrange(start + 2, end - 1)
+                out += [text[:at], text[at:]]
+                continue
+        out.append(line)
+    return out
+
+
+_COVER_LABELS = ("評価書番号", "評価書名", "評価実施機関名", "公表日", "特記事項")
+
+
+def spaced_cover(text: str) -> str:
+    """The cover's labels set in justified cells: a blank between their characters ("評 価 書
+    番 号"), or an ideographic space ("特\u3000記\u3000事\u3000項", which a reader splits into
+    cells), one of the two per label in turn."""
+    for index, label in enumerate(_COVER_LABELS):
+        text = text.replace(label, (" " if index % 2 else "\u3000").join(label), 1)
+    return text
 
 
 def _form_label_keys() -> frozenset[str]:
@@ -836,6 +926,10 @@ VARIANTS: dict[str, Variant] = {
     "ocr_confusables": ocr_confusables,
     "colon_labels": colon_labels,
     "single_spaces": single_spaces,
+    "ocr_digits": ocr_digits,
+    "garbled_circled": garbled_circled,
+    "wrapped_headings": wrapped_headings,
+    "spaced_cover": spaced_cover,
     "combined": combined,
 }
 
@@ -853,7 +947,8 @@ def _then(first: str, second: str) -> Variant:
 # alone did not: a broken label's value lost once cells are single spaces, say).
 PAIRS = (("broken_labels", "single_spaces"), ("lost_numbers", "running_headers"), ("bracketed_labels", "lost_dots"),
          ("marked_instances", "risk_styles"), ("lost_numbers", "marked_instances"), ("lost_numbers", "lost_numerals"),
-         ("wrapped_labels", "single_spaces"), ("no_contents", "bare_folios"), ("repeated_headings", "bare_folios"))
+         ("wrapped_labels", "single_spaces"), ("no_contents", "bare_folios"), ("repeated_headings", "bare_folios"),
+         ("wrapped_labels", "garbled_circled"), ("ocr_digits", "single_spaces"))
 for _first, _second in PAIRS:
     VARIANTS[f"{_first}+{_second}"] = _then(_first, _second)
     if _first in APPLIES_TO or _second in APPLIES_TO:
