@@ -948,12 +948,16 @@ def _then(first: str, second: str) -> Variant:
 PAIRS = (("broken_labels", "single_spaces"), ("lost_numbers", "running_headers"), ("bracketed_labels", "lost_dots"),
          ("marked_instances", "risk_styles"), ("lost_numbers", "marked_instances"), ("lost_numbers", "lost_numerals"),
          ("wrapped_labels", "single_spaces"), ("no_contents", "bare_folios"), ("repeated_headings", "bare_folios"),
-         ("wrapped_labels", "garbled_circled"), ("ocr_digits", "single_spaces"))
+         ("wrapped_labels", "garbled_circled"), ("ocr_digits", "single_spaces"),
+         ("detailed_contents", "wrapped_headings"))
 for _first, _second in PAIRS:
     VARIANTS[f"{_first}+{_second}"] = _then(_first, _second)
     if _first in APPLIES_TO or _second in APPLIES_TO:
         APPLIES_TO[f"{_first}+{_second}"] = (
             lambda text, a=_first, b=_second: APPLIES_TO.get(a, bool)(text) and APPLIES_TO.get(b, bool)(text))
+# The 項目一覧's wrapped entries and the body's are told apart by what follows them; seed 001's OCR
+# ran its headings into each other already.
+APPLIES_TO["detailed_contents+wrapped_headings"] = lambda text: not ocr_damaged(text)
 
 
 # -- content edits (not variants: these DO change what the report says) -----------------------

@@ -170,9 +170,9 @@ def _body_start(lines: Sequence[Line], kinds: dict[int, str], catalogue: Catalog
     by text: then the first headings lost their numbers (Word's automatic numbering does not
     survive extraction) and the body starts there."""
     first_item, sections = next(
-        ((idx, found) for idx, line in enumerate(lines)
-         if idx not in kinds and (found := _item_sections(line, catalogue, _next_line(lines, idx)))
-         and _next_is_text(lines, idx, kinds, catalogue)),
+        ((idx, found[0]) for idx, line in enumerate(lines)
+         if idx not in kinds and (found := _item_heading(line, catalogue, _next_line(lines, idx)))[0]
+         and _next_is_text(lines, idx + found[1], kinds, catalogue)),  # past a title's wrapped half
         (None, set()),
     )
     first_rank = min((section_ordinal(s) or 99 for s in sections), default=99)
@@ -202,7 +202,7 @@ def _next_is_text(lines: Sequence[Line], idx: int, kinds: dict[int, str], catalo
     following = next((i for i in range(idx + 1, len(lines)) if not (is_noise(lines[i]) or _debris(lines[i]))), None)
     if following is None or following in kinds or numbered(lines[following].first) is not None:
         return False
-    return not _item_sections(lines[following], catalogue)
+    return not _item_heading(lines[following], catalogue)[0]
 
 
 def _heading_number(line: Line) -> int:
@@ -215,34 +215,42 @@ def _next_line(lines: Sequence[Line], idx: int) -> Line | None:
     return lines[idx + 1] if idx + 1 < len(lines) else None
 
 
-def _item_sections(line: Line, catalogue: Catalogue, following: Line | None = None) -> set[str]:
+def _item_heading(line: Line, catalogue: Catalogue, following: Line | None = None) -> tuple[set[str], int]:
     """The sections a numbered heading of the form belongs to ("1. 特定個人情報ファイルを取り扱う
-    事務" → {"I"}); empty for any other line. A title too short to tell may have wrapped onto
-    the ``following`` line ("1. 特定個" then "人情報ファイルを取り扱う事務"), which then
-    completes it."""
+    事務" → {"I"}; empty for any other line), and how many lines after it its title took: a
+    title too short to tell may have wrapped onto the ``following`` line ("1. 特定個" then
+    "人情報ファイルを取り扱う事務"), which then completes it (1)."""
     if not line.cells:
-        return set()
+        return set(), 0
     prefix: int | None
     heading, prefix = numbered(line.first), _TITLE_PREFIX
     if heading is None:  # its dot lost ("1 特定個人情報ファイルを取り扱う事務"): the whole title
         heading, prefix = loosely_numbered(line.first), None
     if heading is None:
-        return set()
+        return set(), 0
     title = key(heading[1] + "".join(line.cells[1:]))
-    found = _sections_titled(catalogue, heading[0], title, prefix)
-    if not found and prefix is not None and len(title) < prefix and following is not None and following.cells \
-            and numbered(following.first) is None:
-        found = _sections_titled(catalogue, heading[0], title + key(following.first), prefix)
-    return found
+    found = _titled(catalogue, heading[0], title, prefix)
+    wraps = prefix is not None and following is not None and bool(following.cells) and numbered(following.first) is None
+    if not found and wraps and len(title) < prefix and following is not None:
+        return {section for section, _ in _titled(catalogue, heading[0], title + key(following.first), prefix)}, 1
+    # A title long enough to tell may have wrapped all the same ("2. 特定個人情報ファイ" then "ルを
+    # 取り扱う事務において使用するシステム"): the next line is its second half when the two print
+    # more of one title than the first alone.
+    taken = 1 if wraps and following is not None and any(
+        len(whole) > len(title) and whole.startswith(title + key(following.first)[:1]) for _, whole in found) else 0
+    return {section for section, _ in found}, taken
 
 
-def _sections_titled(catalogue: Catalogue, number: str, title: str, prefix: int | None) -> set[str]:
-    return {
-        section.segment
+def _titled(catalogue: Catalogue, number: str, title: str, prefix: int | None) -> list[tuple[str, str]]:
+    """(section, title key) of the numbered headings of the form with this number whose title the
+    printed one starts with (its first ``prefix`` characters; all of it when None)."""
+    return [
+        (section.segment, whole)
         for section in catalogue.sections()
         for entry in catalogue.children(section.path)
-        if entry.segment == number and entry.title and title.startswith(key(entry.title)[:prefix])
-    }
+        if entry.segment == number and entry.title
+        and title.startswith((whole := key(entry.title))[:prefix])
+    ]
 
 
 def _cover(lines: Sequence[str]) -> tuple[dict[str, str], list[Item]]:
