@@ -34,6 +34,18 @@ def _paths(text: str) -> list[str]:
     return [str(item.path) for item in read_text(text).report.items]
 
 
+def _items(text: str) -> list[tuple[object, object]]:
+    return [(item.path, item.value) for item in read_text(text).report.items]
+
+
+def _sample_reads_the_same_with(clean: str, printed: str, sample: str = "v1") -> None:
+    """The sample ``sakuragawa/{sample}.txt`` with its first ``clean`` printed as ``printed`` gives
+    the same items and values as the sample itself."""
+    text = (SAMPLES / "sakuragawa" / f"{sample}.txt").read_text(encoding="utf-8")
+    assert clean in text
+    assert _items(text.replace(clean, printed, 1)) == _items(text)
+
+
 def test_free_text_starting_with_circled_numbers_stays_in_its_value() -> None:
     text = _insert_after(
         "保管場所",
@@ -329,10 +341,7 @@ def test_a_range_header_is_read_however_its_dash_is_printed(dash: str) -> None:
     """"システム6〜10" (empty instances, printed as one row) carries nothing, however its dash
     is printed: spaced around it, the header is not an instance header run on with a label
     ("システム6 | 〜 10"), which would make an empty システム6."""
-    text = (SAMPLES / "sakuragawa" / "v1.txt").read_text(encoding="utf-8")
-    assert "システム6〜10\t" in text
-    printed = text.replace("システム6〜10\t", f"システム6{dash}10\t")
-    assert _paths(printed) == _paths(text)
+    _sample_reads_the_same_with("システム6〜10\t", f"システム6{dash}10\t")
 
 
 @pytest.mark.parametrize(("clean", "ocr"), [
@@ -349,10 +358,9 @@ def test_a_heading_number_as_ocr_misreads_its_digits(clean: str, ocr: str) -> No
     still read (it used to join the item above as its value, its items with it)."""
     text = (SAMPLES / "sakuragawa" / "v1.txt").read_text(encoding="utf-8")
     rows = text.split("\n")
-    at = [i for i, row in enumerate(rows) if row.startswith(clean)][-1]
+    at = [i for i, row in enumerate(rows) if row.startswith(clean)][-1]  # the body's, not the 項目一覧's
     rows[at] = rows[at].replace(clean, ocr, 1)
-    assert [(i.path, i.value) for i in read_text("\n".join(rows)).report.items] == \
-        [(i.path, i.value) for i in read_text(text).report.items]
+    assert _items("\n".join(rows)) == _items(text)
 
 
 @pytest.mark.parametrize(("clean", "ocr"), [
@@ -367,11 +375,7 @@ def test_an_instance_header_number_as_ocr_misreads_its_digits(clean: str, ocr: s
     """OCR reads the 1 of "システム1" as l, I, | or i and the 0 of "6〜10" as O: still the
     instance (or the range, or the risk). An instance header it no longer was merged two
     instances into one, and every item of the next into #2 duplicates of the first's."""
-    text = (SAMPLES / "sakuragawa" / "v1.txt").read_text(encoding="utf-8")
-    assert clean in text
-    printed = text.replace(clean, ocr, 1)
-    assert [(i.path, i.value) for i in read_text(printed).report.items] == \
-        [(i.path, i.value) for i in read_text(text).report.items]
+    _sample_reads_the_same_with(clean, ocr)
 
 
 @pytest.mark.parametrize(("clean", "ocr"), [
@@ -385,20 +389,12 @@ def test_an_instance_header_number_as_ocr_misreads_its_digits(clean: str, ocr: s
 def test_a_label_whose_circled_number_ocr_garbled(clean: str, ocr: str) -> None:
     """OCR garbles circled numbers: ① as "(D", "CD" or "Φ", ②-④ and ⑨ as "@", ⑥ as "©", ⑧ as
     "®". The label after it still names the item (it used to join the item above as text)."""
-    text = (SAMPLES / "sakuragawa" / "v1.txt").read_text(encoding="utf-8")
-    assert clean in text
-    printed = text.replace(clean, ocr, 1)
-    assert [(i.path, i.value) for i in read_text(printed).report.items] == \
-        [(i.path, i.value) for i in read_text(text).report.items]
+    _sample_reads_the_same_with(clean, ocr)
 
 
 def test_a_garbled_circled_label_after_a_row_header() -> None:
     """"再委託 | (D再委託の有無 | …": a row header before a label whose circled number OCR garbled."""
-    text = (SAMPLES / "sakuragawa" / "v4.txt").read_text(encoding="utf-8")
-    assert "再委託\t④再委託の有無" in text
-    printed = text.replace("再委託\t④再委託の有無", "再委託\t(D再委託の有無", 1)
-    assert [(i.path, i.value) for i in read_text(printed).report.items] == \
-        [(i.path, i.value) for i in read_text(text).report.items]
+    _sample_reads_the_same_with("再委託\t④再委託の有無", "再委託\t(D再委託の有無", sample="v4")
 
 
 @pytest.mark.parametrize("spaced", [" ".join, "\u3000".join, lambda label: f"【{label}】"])
@@ -421,11 +417,7 @@ def test_a_label_wrapped_after_an_older_wording_of_itself(printed: str) -> None:
     """"②所属長" is an older wording of ②所属長の役職名 (an alias of the catalogue) and also the
     label's first half when the cell wraps it: the next line's "の役職名" completes the label,
     whether the value stands beside the first half or the second."""
-    text = (SAMPLES / "sakuragawa" / "v1.txt").read_text(encoding="utf-8")
-    assert "②所属長の役職名\t税務課長" in text
-    wrapped = text.replace("②所属長の役職名\t税務課長", printed, 1)
-    assert [(i.path, i.value) for i in read_text(wrapped).report.items] == \
-        [(i.path, i.value) for i in read_text(text).report.items]
+    _sample_reads_the_same_with("②所属長の役職名\t税務課長", printed)
 
 
 @pytest.mark.parametrize("printed", ["@安全管理体制・規程の職員への周知", "@安全管理体制・規程の職員ヘの周知"])
@@ -438,17 +430,11 @@ def test_a_garbled_label_that_begins_with_a_siblings_name(printed: str) -> None:
         pytest.fail(f"{path} not found: ../shared/seeds must sit beside the clone")
     text = path.read_text(encoding="utf-8")
     assert "④安全管理体制・規程の職員への周知\t" in text
-    garbled = text.replace("④安全管理体制・規程の職員への周知\t", f"{printed}\t")
-    assert [(i.path, i.value) for i in read_text(garbled).report.items] == \
-        [(i.path, i.value) for i in read_text(text).report.items]
+    assert _items(text.replace("④安全管理体制・規程の職員への周知\t", f"{printed}\t")) == _items(text)
 
 
 @pytest.mark.parametrize("head", ["@", "(D", "2"])
 def test_a_garbled_label_with_its_value_run_on_after_a_space(head: str) -> None:
     """A cell per row with one space between label and value (tabs lost), the label's circled
     number garbled or read as a digit: "@事務の内容 地方税法及び…". The label ends at the space."""
-    text = (SAMPLES / "sakuragawa" / "v1.txt").read_text(encoding="utf-8")
-    assert "②事務の内容\t" in text
-    printed = text.replace("②事務の内容\t", f"{head}事務の内容 ", 1)
-    assert [(i.path, i.value) for i in read_text(printed).report.items] == \
-        [(i.path, i.value) for i in read_text(text).report.items]
+    _sample_reads_the_same_with("②事務の内容\t", f"{head}事務の内容 ")
