@@ -230,14 +230,15 @@ def _item_heading(line: Line, catalogue: Catalogue, following: Line | None = Non
         return set(), 0
     title = key(heading[1] + "".join(line.cells[1:]))
     found = _titled(catalogue, heading[0], title, prefix)
-    wraps = prefix is not None and following is not None and bool(following.cells) and numbered(following.first) is None
-    if not found and wraps and len(title) < prefix and following is not None:
-        return {section for section, _ in _titled(catalogue, heading[0], title + key(following.first), prefix)}, 1
+    if prefix is None or following is None or not following.cells or numbered(following.first) is not None:
+        return {section for section, _ in found}, 0
+    tail = key(following.first)
+    if not found and len(title) < prefix:
+        return {section for section, _ in _titled(catalogue, heading[0], title + tail, prefix)}, 1
     # A title long enough to tell may have wrapped all the same ("2. 特定個人情報ファイ" then "ルを
     # 取り扱う事務において使用するシステム"): the next line is its second half when the two print
     # more of one title than the first alone.
-    taken = 1 if wraps and following is not None and any(
-        len(whole) > len(title) and whole.startswith(title + key(following.first)[:1]) for _, whole in found) else 0
+    taken = 1 if any(len(whole) > len(title) and whole.startswith(title + tail[:1]) for _, whole in found) else 0
     return {section for section, _ in found}, taken
 
 
