@@ -311,8 +311,16 @@ class Placer(NumberedHeadings, LabelJoins):
             return 0
         if loose is not None and loose[1][:1] not in self.grammar.heading_starts:
             loose = None  # "1 宛名管理機能 …": a value's numbered line, no heading's title starts so
-        if loose is not None and self._place_numbered(loose, line, strict=False):
-            return 0
+        if loose is not None:
+            # "1 特定個人情報フ" then "ァイル名": a heading whose dot OCR lost, its title wrapped.
+            wrapped = self._wrapped_numbered(loose, line, following)
+            if wrapped is not None and following is not None and self._place_numbered(wrapped[0], wrapped[1],
+                                                                                       strict=False):
+                if wrapped[2]:
+                    self.place(Line(following.number, wrapped[2]), None)
+                return 1
+            if self._place_numbered(loose, line, strict=False):
+                return 0
         bare = heading is None and loose is None
         if bare and not line.rest and self._place_bare(line, exact=True):
             return 0  # "従業者に対する教育・啓発" alone: the heading, though its first label reads the same
