@@ -83,7 +83,7 @@ _GARBLED_CIRCLED_RE: Final = re.compile(rf"^{GARBLED_CIRCLED}(?=[A-Za-z]|[^\x00-
 _GARBLED_CIRCLED_STARTS: Final = frozenset("(C@©®Φ")
 # The characters each pattern above can start with (after blanks, for those that allow them):
 # tested first, as most lines start otherwise and a test is cheaper than a match.
-_NUMERAL_STARTS = frozenset("IVXⅠⅡⅢⅣⅤⅥⅦΙпшvl|1234567")
+NUMERAL_STARTS: Final = frozenset("IVXⅠⅡⅢⅣⅤⅥⅦΙпшvl|1234567")  # what a section numeral may start with
 _PAREN_NUMBER_STARTS = frozenset("(（")
 _MARK_OPENERS: Final = frozenset("【[〔<(")
 _RISK_STARTS = frozenset("【[〔リ")
@@ -162,7 +162,7 @@ def roman_value(token: str) -> str | None:
 
 def strip_roman(folded: str) -> tuple[str | None, str]:
     """(numeral as printed or None, the rest) of a folded heading line ("Ⅲ リスク対策" → ("Ⅲ", "リスク対策"))."""
-    if folded.lstrip()[:1] not in _NUMERAL_STARTS:  # \s is what str.isspace (and lstrip) is
+    if folded.lstrip()[:1] not in NUMERAL_STARTS:  # \s is what str.isspace (and lstrip) is
         return None, folded.strip()
     head = _ROMAN_HEAD_RE.match(folded) or _lookalike_head(folded) or _DIGIT_HEAD_RE.match(folded)
     if not head:

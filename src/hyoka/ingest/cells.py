@@ -47,7 +47,10 @@ _COUNT_ANY_RE = re.compile(r"[(（]\s*(?:\[\s*\]\s*)?(\d*)\s*[)）]\s*件")
 _CHOICE_FOLD = str.maketrans({"［": "[", "］": "]"})
 # Brackets OCR prints for a choice's [ ] (parse_choice); () stay: a count is "(6)件".
 _OCR_BRACKETS: Final = str.maketrans({"「": "[", "」": "]", "【": "[", "】": "]", "〔": "[", "〕": "]"})
-_OCR_BRACKET_CHARS: Final = frozenset("「」【】〔〕")
+_OCR_BRACKET_CHARS: Final = "「」【】〔〕"
+# The selection's bracket stands at the head of the cell, after a garbled caption or two: an
+# OCR bracket further on is an option's own (【行政機関等のみ】) or prose's.
+_OCR_BRACKET_REACH: Final = 40
 _CHOICE_SLACK: Final = 16  # two captions ("<選択肢>" garbled and again), the brackets, a count
 _OPTION_SLACK: Final = 3  # "10)" before each option
 _CAPTION_RE = re.compile(r"[<＜〈《(（]\s*選択肢\s*[>＞〉》)）]")
@@ -222,7 +225,7 @@ def parse_choice(text: str) -> Choice | Count | None:
     the bracket then names one of its printed options and the choice keeps all the cell says
     (OCR also runs the next rows' text into a cell, which a choice would drop)."""
     found = _parse_choice(text)
-    if found is None and _OCR_BRACKET_CHARS.intersection(text) and "選択肢" in text:
+    if found is None and "選択肢" in text and any(ch in text[:_OCR_BRACKET_REACH] for ch in _OCR_BRACKET_CHARS):
         again = _parse_choice(text.translate(_OCR_BRACKETS))
         if again is not None and again.selected and _option_named(again.selected, again.options) \
                 and not _drops_text(text, again):

@@ -96,6 +96,11 @@ class Grammar:
         self.all_names = sorted(
             {n for e in catalogue.entries if not e.segment.isdigit() and not e.segment.endswith("N") for n in names(e)}
         )
+        # Names that begin a longer name of their own item (an older wording, "②所属長" of
+        # ②所属長の役職名): a label so named may have wrapped after them (the placer's _names_part).
+        self.name_heads = frozenset(
+            name for e in catalogue.entries if e.aliases or e.title  # else an entry has one name
+            for name in names(e) if any(len(other) > len(name) and other.startswith(name) for other in names(e)))
         self._names_by_length = sorted(self.all_names, key=len)  # for names_a_label's length window
         self._name_lengths = [len(name) for name in self._names_by_length]
         self._labelled: dict[tuple[str, ...], list[Entry]] = {}

@@ -50,6 +50,8 @@ def ends_a_sentence(text: str) -> bool:
     a bracket opened on the line above (the title wrapped inside it)."""
     if "。" not in text:
         return False
+    if ")" not in text and "）" not in text:
+        return True  # no bracket closes: a "。" outside one (most sentences end here, in C)
     depth, ended = 0, False
     for ch in text:
         if ch in "(（":
@@ -154,8 +156,11 @@ class NumberedHeadings:
                      for rank, section in enumerate(self._sections_in_scope())]
             return max((match[1] for match in found if match is not None), default=0.0)
 
+        alone = best(key(printed_title))
+        if alone >= 100.0:
+            return None  # the title printed whole (most headings): nothing reads better
         wrapped, taken = best(key(f"{head}{following.first}")), 1
-        if wrapped < THRESHOLD or wrapped <= best(key(printed_title)):
+        if wrapped < THRESHOLD or wrapped <= alone:
             return None
         for more in range(2, min(len(following.cells), 3) + 1):
             if wrapped >= 100.0 or ends_a_sentence(following.cells[more - 1]):

@@ -20,7 +20,7 @@ from typing import Final
 
 from hyoka.errors import InputError
 from hyoka.forms import Catalogue, Entry
-from hyoka.forms.match import Match, key, label_of, names, split_after, split_label
+from hyoka.forms.match import Match, key, label_of, split_after, split_label
 from hyoka.ingest.grammar import INFER_THRESHOLD as _INFER_THRESHOLD
 from hyoka.ingest.grammar import grammar
 from hyoka.ingest.heads import mend_head
@@ -61,14 +61,6 @@ def _clean_label(label: str) -> str:
     """The label an item keeps (no ※, spaces folded, at most MAX_LABEL characters), remembered:
     every reading opens the same few hundred labels again."""
     return collapse_space(label.replace("※", " "))[:MAX_LABEL].strip() or "項目"
-
-
-def _names_part(found: Found) -> bool:
-    """Whether a label was named exactly by a name that begins another name of its item: an
-    older wording ("②所属長" of ②所属長の役職名) is also the first half of the label wrapped in
-    its cell, whose second half ("の役職名") the next line may hold."""
-    name = found[0].name
-    return any(len(other) > len(name) and other.startswith(name) for other in names(found[0].entry))
 
 
 class Placer(NumberedHeadings, LabelJoins):
@@ -232,6 +224,12 @@ class Placer(NumberedHeadings, LabelJoins):
         same-numbered header that names something else is still a second instance."""
         return (child is None and self._names_again(frame, entry, segment, printed)
                 and frame is not None and frame.node is not None and frame.node.printed_value == " ".join(rest))
+
+    def _names_part(self, found: Found) -> bool:
+        """Whether a label was named exactly by a name that begins another name of its item: an
+        older wording ("②所属長" of ②所属長の役職名) is also the first half of the label wrapped in
+        its cell, whose second half ("の役職名") the next line may hold."""
+        return found[0].name in self.grammar.name_heads
 
     @staticmethod
     def _names_again(frame: Frame | None, entry: Entry, segment: str, printed: str) -> bool:
@@ -579,10 +577,10 @@ class Placer(NumberedHeadings, LabelJoins):
         consumed = 0
         leftover: tuple[str, ...] = ()
         if (
-            (found is None or not found[0].exact or _names_part(found))
-            and len(as_printed) >= 2
+            len(as_printed) >= 2
             and following is not None
             and following.cells
+            and (found is None or not found[0].exact or self._names_part(found))
         ):
             # A label wrapped in its cell while the value fitted on the first line: the row's
             # first line is the label's first half and the value, the next line starts with the
@@ -597,10 +595,10 @@ class Placer(NumberedHeadings, LabelJoins):
         spaced = None if consumed else self._spaced_label(as_printed, found, following)
         if (
             not consumed
-            and (found is None or not found[0].exact or _names_part(found))
             and len(cells) == 1
             and following is not None
             and following.cells
+            and (found is None or not found[0].exact or self._names_part(found))
         ):
             # A label broken over two lines, its value after the second half (which may start
             # like a list item, "・失効の管理": then only a near-exact label counts).

@@ -11,6 +11,7 @@ raises on noise, only when no form can be recognised anywhere in the file.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import replace
@@ -28,7 +29,7 @@ from hyoka.ingest.placer import Node, Placer
 from hyoka.ingest.reading import Diagnostics, Reading
 from hyoka.model import CATALOGUE_READER, FormKind, Item, ItemPath, Report, ReportMeta, Text
 from hyoka.normalize import collapse_space, label_key, nfkc_keep_circled, unix_newlines
-from hyoka.numbering import FILE_SECTIONS, loosely_numbered, numbered, section_ordinal, strip_roman
+from hyoka.numbering import FILE_SECTIONS, NUMERAL_STARTS, loosely_numbered, numbered, section_ordinal, strip_roman
 
 _FORM_MARKERS: tuple[tuple[str, FormKind], ...] = (
     ("全項目評価書", "全項目"),
@@ -126,6 +127,9 @@ def _join_wrapped_sections(lines: list[Line], placer: Placer) -> None:
         line, following = lines[idx], lines[idx + 1]
         if line.rest or not line.cells or not following.cells or len(line.first) > 120:
             continue
+        start = line.first.lstrip(" \u3000")[:1]
+        if start not in NUMERAL_STARTS and unicodedata.is_normalized("NFKC", start):
+            continue  # no numeral starts the line, nor will once folded (most lines)
         numeral, title = strip_roman(nfkc_keep_circled(line.first))
         if numeral is None:
             continue
