@@ -767,7 +767,7 @@ APPLIES_TO["marked_instances"] = lambda text: any(_INSTANCE_HEADER_RE.match(line
 APPLIES_TO["risk_styles"] = lambda text: any(_RISK_HEADING_RE.match(line) for line in text.splitlines())
 
 
-# -- OCR's damage to numbers and cover labels (seventeenth session) -----------------------------
+# -- OCR's damage to numbers and cover labels (sixteenth session) ------------------------------
 
 _DIGIT_LOOKALIKE = str.maketrans("10１０", "lOlO")
 _INSTANCE_ANY_RE = re.compile(r"^(?P<name>システム|委託事項|提供先|移転先)(?P<num>[0-9０-９]{1,3})(?P<rest>(?:\t.*)?)$")
