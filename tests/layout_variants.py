@@ -949,7 +949,8 @@ PAIRS = (("broken_labels", "single_spaces"), ("lost_numbers", "running_headers")
          ("marked_instances", "risk_styles"), ("lost_numbers", "marked_instances"), ("lost_numbers", "lost_numerals"),
          ("wrapped_labels", "single_spaces"), ("no_contents", "bare_folios"), ("repeated_headings", "bare_folios"),
          ("wrapped_labels", "garbled_circled"), ("ocr_digits", "single_spaces"),
-         ("detailed_contents", "wrapped_headings"), ("wrapped_headings", "lost_dots"))
+         ("detailed_contents", "wrapped_headings"), ("wrapped_headings", "lost_dots"),
+         ("wrapped_headings", "lost_numbers"))
 for _first, _second in PAIRS:
     VARIANTS[f"{_first}+{_second}"] = _then(_first, _second)
     if _first in APPLIES_TO or _second in APPLIES_TO:

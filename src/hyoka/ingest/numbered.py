@@ -225,12 +225,25 @@ class NumberedHeadings:
                         *, inferring: bool) -> tuple[Entry, float, int] | None:
         return self.grammar.numbered_match(section.path, number, title_key, inferring)
 
-    def _place_bare(self, line: Line, *, exact: bool = False) -> bool:
+    def _bare_title_whole(self, line: Line) -> bool:
+        """Whether the line begins with one of the next numbered headings' titles whole (what
+        :meth:`_place_bare` would read from it, a value run on or not)."""
+        if not self.chain:
+            return False
+        title_key = key(fold(line.first).replace("※", " ").strip())
+        if not self.grammar.may_name_heading(title_key):
+            return False
+        after = self.chain[1].entry.segment if len(self.chain) > 1 and self._pending_repeat is None else None
+        found = self.grammar.bare_heading(self.chain[0].entry.path, after, title_key)
+        return found is not None and found[1] >= 100.0
+
+    def _place_bare(self, line: Line, *, exact: bool = False, title_exact: bool = False) -> bool:
         """A line that begins with the title of one of the next numbered headings of the open
         section ("基本情報", "特定個人情報の提供・移転(…) [○] 提供・移転しない"): the heading, its
         number lost (Word's automatic numbering does not survive extraction). Only when no label
         of the open items took the line, and only with nothing after the title but ※ or a value
-        the form prints there (a choice, a check box); ``exact``: the title alone, whole."""
+        the form prints there (a choice, a check box); ``exact``: the title alone, whole;
+        ``title_exact``: the title whole, a value may follow."""
         if not self.chain:
             return False
         first = fold(line.first)  # as numbered() reads a heading's title
@@ -244,10 +257,10 @@ class NumberedHeadings:
         if found is None:
             # The open heading's title again, alone, that no label took: printed again over a
             # page break, as a numbered heading is (the place is kept).
-            return (not exact and not line.rest and after is not None and bool(self.chain[1].entry.title)
-                    and title_key == key(self.chain[1].entry.title))
+            return (not exact and not title_exact and not line.rest and after is not None
+                    and bool(self.chain[1].entry.title) and title_key == key(self.chain[1].entry.title))
         entry, score, consumed = found
-        if exact and (score < 100.0 or consumed < len(title_key)):
+        if ((exact or title_exact) and score < 100.0) or (exact and consumed < len(title_key)):
             return False
         value = split_after(title, consumed) if consumed < len(title_key) else ""
         if value and not value.startswith(VALUE_START):

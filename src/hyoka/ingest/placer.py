@@ -322,6 +322,10 @@ class Placer(NumberedHeadings, LabelJoins):
         bare = heading is None and loose is None
         if bare and not line.rest and self._place_bare(line, exact=True):
             return 0  # "従業者に対する教育・啓発" alone: the heading, though its first label reads the same
+        if (bare and not line.rest and following is not None and following.cells
+                and not self._bare_title_whole(line) and self._place_bare(
+                    Line(line.number, (line.first + following.first, *following.cells[1:])), title_exact=True)):
+            return 1  # "特定個人情報フ" then "ァイル名": a heading without its number, its title wrapped
         consumed = self._place_label(line, following)
         if consumed is not None:
             return consumed
