@@ -89,6 +89,11 @@ class Grammar:
         self._heading_heads = frozenset(
             key(e.title)[:BARE_MIN_KEY] for e in catalogue.entries if e.segment.isdigit() and e.title)
         self.heading_starts = frozenset(head[:1] for head in self._heading_heads if head)
+        # Every proper beginning of a numbered heading's title (keys): what the first half of a
+        # title wrapped onto the next line can be (the placer asks it of lines no rule took).
+        self.title_beginnings = frozenset(
+            title[:end] for e in catalogue.entries if e.segment.isdigit() and e.title
+            for title in (key(e.title),) for end in range(1, len(title)))
         # The same test as one search in C (every line of a reading is asked): a head of
         # BARE_MIN_KEY characters anywhere in the line's first _BARE_HEAD.
         whole = sorted(h for h in self._heading_heads if len(h) == BARE_MIN_KEY)

@@ -323,6 +323,7 @@ class Placer(NumberedHeadings, LabelJoins):
         if bare and not line.rest and self._place_bare(line, exact=True):
             return 0  # "従業者に対する教育・啓発" alone: the heading, though its first label reads the same
         if (bare and not line.rest and following is not None and following.cells
+                and key(line.first.replace("※", "")) in self.grammar.title_beginnings
                 and not self._bare_title_whole(line) and self._place_bare(
                     Line(line.number, (line.first + following.first, *following.cells[1:])), title_exact=True)):
             return 1  # "特定個人情報フ" then "ァイル名": a heading without its number, its title wrapped
