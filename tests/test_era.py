@@ -79,6 +79,7 @@ def test_an_appendix_row_keeps_its_abbreviated_date() -> None:
     ("令和7年8月29日", "2025-08-29"), ("2025年8月29日", "2025-08-29"), ("２０２５年８月２９日", "2025-08-29"),
     ("R7.8.29", "2025-08-29"), ("Ｒ７．８．２９", "2025-08-29"), ("令和7.8.29", "2025-08-29"),
     ("令和7年8月29日(金)", "2025-08-29"), ("令和7年8月29日（金）", "2025-08-29"), ("2025/8/29 (金)", "2025-08-29"),
+    ("R7年8月29日", "2025-08-29"), ("Ｈ３０年５月１日", "2018-05-01"),
 ])
 def test_a_date_cell_in_any_notation_offices_print(text: str, iso: str) -> None:
     """A cell holding only a date is a date however an office prints it: era, abbreviated era,
@@ -86,7 +87,8 @@ def test_a_date_cell_in_any_notation_offices_print(text: str, iso: str) -> None:
     assert whole_date(text) == dt.date.fromisoformat(iso)
 
 
-@pytest.mark.parametrize("text", ["令和7年8月29日から", "7.8.29", "R7.13.1", "2025年8月", "令和7年8月29日(祝日)"])
+@pytest.mark.parametrize("text", ["令和7年8月29日から", "7.8.29", "R7.13.1", "2025年8月", "令和7年8月29日(祝日)",
+                                  "XR7年8月29日"])
 def test_a_cell_with_more_than_a_date_is_no_date_cell(text: str) -> None:
     assert whole_date(text) is None
 

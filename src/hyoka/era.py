@@ -1,7 +1,7 @@
 """和暦 ⇄ date.
 
 Reports print dates as 令和7年8月29日, 令和元年5月1日, 平成28年1月1日, 2024/5/27 or, in
-tables, abbreviated as R5.6.1 / H30.4.1; the store and the audit trail need real dates to sort
+tables, abbreviated as R5.6.1 / H30.4.1 / R5年6月1日; the store and the audit trail need real dates to sort
 and compare.
 """
 
@@ -18,7 +18,8 @@ ERAS: tuple[tuple[str, dt.date], ...] = (
     ("昭和", dt.date(1926, 12, 25)),
 )
 
-_ERA_RE = re.compile(r"(令和|平成|昭和)\s*(元|\d{1,3})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
+# The era by name or by its letter ("R7年8月29日", as some offices abbreviate it too).
+_ERA_RE = re.compile(r"(令和|平成|昭和|(?<![A-Za-z])[RHS])\s*(元|\d{1,3})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 _ISO_RE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?")
 # The abbreviated era dates offices write in tables: R5.6.1, H30/4/1, 令和5.6.1 (matched on NFKC text,
 # so Ｒ５．６．１ too); never inside a word or a longer number.
@@ -32,7 +33,7 @@ _LETTER_ERAS = {"R": "令和", "H": "平成", "S": "昭和"}
 # perhaps with the midnight time pandas and some exporters print for a date cell
 # ("2016-01-01 00:00:00"). Digits, letters and signs may be full width (\d is any digit).
 _WHOLE_DATE_RE = re.compile(
-    r"^(?:(?:令和|平成|昭和)\s*(?:元|\d{1,2})\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日"
+    r"^(?:(?:令和|平成|昭和|[RHSＲＨＳ])\s*(?:元|\d{1,2})\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日"
     r"|(?:令和|平成|昭和|[RHSＲＨＳ])\s*(?:元|\d{1,2})\s*[./．／]\s*\d{1,2}\s*[./．／]\s*\d{1,2}"
     r"|\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日"
     r"|\d{4}\s*[/.-]\s*\d{1,2}\s*[/.-]\s*\d{1,2}(?:[ T]00:00(?::00)?)?)"
@@ -51,7 +52,7 @@ def parse_date(text: str) -> dt.date | None:
     m = _ERA_RE.search(folded)
     if m:
         era, year_text, month, day = m.groups()
-        start = dict(ERAS)[era]
+        start = dict(ERAS)[_LETTER_ERAS.get(era, era)]
         year = 1 if year_text == "元" else int(year_text)
         try:
             return dt.date(start.year + year - 1, int(month), int(day))
