@@ -217,7 +217,8 @@ def test_head_menders_and_page_headers_as_their_patterns(first: str, second: str
     if heads._INSTANCE_RUN_ON_RE.match(folded):
         assert first[:1] not in CIRCLED and folded.startswith(GROUP_NAMES)
     run_on = heads._INSTANCE_RUN_ON_RE.match(folded)
-    if run_on is not None and numbering.group_instance(run_on.group(1)) and not first.startswith("【"):
+    if (run_on is not None and numbering.group_instance(run_on.group(1)) and not first.startswith("【")
+            and not numbering.group_range(folded)):  # "システム6 〜 10" stays a range header (66a671c)
         assert heads.mended_cells((first, second)) == (run_on.group(1), run_on.group(2), second)
     if heads._BRACKETED_LABEL_RE.match(first):
         assert first.startswith("【")
