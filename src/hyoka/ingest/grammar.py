@@ -343,6 +343,12 @@ class Grammar:
             return entry, f"{entry.segment} {heading}", remainder, numeral is None
         return None
 
+    def prints_title_whole(self, section: Entry, printed: str) -> bool:
+        """Whether a section heading's line prints ``section``'s title whole, as
+        :meth:`section_heading` reads it without similarity (else OCR garbled it, or it wrapped)."""
+        compact = strip_roman(nfkc_keep_circled(printed))[1].replace(" ", "")
+        return any(entry is section and compact.startswith(title) for entry, title in self.titles)
+
     def names_a_label(self, printed: str) -> bool:
         """Whether the printed key is (nearly exactly) some label of the form, wherever it is."""
         found = self._anywhere.get(printed)

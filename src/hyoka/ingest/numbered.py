@@ -225,16 +225,20 @@ class NumberedHeadings:
                         *, inferring: bool) -> tuple[Entry, float, int] | None:
         return self.grammar.numbered_match(section.path, number, title_key, inferring)
 
+    def _bare_heading(self, title_key: str) -> tuple[tuple[Entry, float, int] | None, str | None]:
+        """(what :meth:`Grammar.bare_heading` finds for a line's title key among the next numbered
+        headings of the open section, the open heading's segment they come after); (None, None)
+        for a value's line (most of them) or before any section."""
+        if not self.chain or not self.grammar.may_name_heading(title_key):
+            return None, None
+        # After a repeated section heading, numbering may start again (the next file's section).
+        after = self.chain[1].entry.segment if len(self.chain) > 1 and self._pending_repeat is None else None
+        return self.grammar.bare_heading(self.chain[0].entry.path, after, title_key), after
+
     def _bare_title_whole(self, line: Line) -> bool:
         """Whether the line begins with one of the next numbered headings' titles whole (what
         :meth:`_place_bare` would read from it, a value run on or not)."""
-        if not self.chain:
-            return False
-        title_key = key(fold(line.first).replace("※", " ").strip())
-        if not self.grammar.may_name_heading(title_key):
-            return False
-        after = self.chain[1].entry.segment if len(self.chain) > 1 and self._pending_repeat is None else None
-        found = self.grammar.bare_heading(self.chain[0].entry.path, after, title_key)
+        found, _ = self._bare_heading(key(fold(line.first).replace("※", " ").strip()))
         return found is not None and found[1] >= 100.0
 
     def _place_bare(self, line: Line, *, exact: bool = False, title_exact: bool = False) -> bool:
@@ -244,16 +248,10 @@ class NumberedHeadings:
         of the open items took the line, and only with nothing after the title but ※ or a value
         the form prints there (a choice, a check box); ``exact``: the title alone, whole;
         ``title_exact``: the title whole, a value may follow."""
-        if not self.chain:
-            return False
         first = fold(line.first)  # as numbered() reads a heading's title
         title = first.replace("※", " ").strip()
         title_key = key(title)
-        if not self.grammar.may_name_heading(title_key):
-            return False  # a value's line, most of them
-        # After a repeated section heading, numbering may start again (the next file's section).
-        after = self.chain[1].entry.segment if len(self.chain) > 1 and self._pending_repeat is None else None
-        found = self.grammar.bare_heading(self.chain[0].entry.path, after, title_key)
+        found, after = self._bare_heading(title_key)
         if found is None:
             # The open heading's title again, alone, that no label took: printed again over a
             # page break, as a numbered heading is (the place is kept).

@@ -300,23 +300,16 @@ class Placer(NumberedHeadings, LabelJoins):
                 return placed
         if marked is not None and self._place_marked_instance(*marked, line):
             return 0
-        wrapped = self._wrapped_numbered(heading, line, following) if heading is not None else None
-        if wrapped is not None and following is not None and self._place_numbered(wrapped[0], wrapped[1]):
-            if wrapped[2]:  # what follows the title's second half is a line of its own
-                self.place(Line(following.number, wrapped[2]), None)
-            return 1
-        if heading is not None and self._place_numbered(heading, line):
-            return 0
+        if heading is not None:
+            if self._place_wrapped_numbered(heading, line, following, strict=True):
+                return 1
+            if self._place_numbered(heading, line):
+                return 0
         if loose is not None and loose[1][:1] not in self.grammar.heading_starts:
             loose = None  # "1 宛名管理機能 …": a value's numbered line, no heading's title starts so
         if loose is not None:
-            # "1 特定個人情報フ" then "ァイル名": a heading whose dot OCR lost, its title wrapped.
-            wrapped = self._wrapped_numbered(loose, line, following)
-            if wrapped is not None and following is not None and self._place_numbered(wrapped[0], wrapped[1],
-                                                                                       strict=False):
-                if wrapped[2]:
-                    self.place(Line(following.number, wrapped[2]), None)
-                return 1
+            if self._place_wrapped_numbered(loose, line, following, strict=False):
+                return 1  # "1 特定個人情報フ" then "ァイル名": its dot lost too
             if self._place_numbered(loose, line, strict=False):
                 return 0
         bare = heading is None and loose is None
@@ -367,6 +360,17 @@ class Placer(NumberedHeadings, LabelJoins):
         return not (first.startswith(VALUE_START) or first[0].isdigit() or first.endswith(("。", "、")))
 
     # -- risks and group instances -------------------------------------------
+    def _place_wrapped_numbered(self, heading: tuple[str, str], line: Line, following: Line | None, *,
+                                strict: bool) -> bool:
+        """A numbered heading whose title wrapped onto the next line (:meth:`_wrapped_numbered`),
+        placed with the next line's first cells; what follows them there is a line of its own."""
+        wrapped = self._wrapped_numbered(heading, line, following)
+        if wrapped is None or following is None or not self._place_numbered(wrapped[0], wrapped[1], strict=strict):
+            return False
+        if wrapped[2]:
+            self.place(Line(following.number, wrapped[2]), None)
+        return True
+
     def _place_risk(self, risk: RiskHeading, line: Line, following: Line | None) -> int | None:
         """A risk heading: named like a risk of the open numbered heading (by its printed name,
         else by its number), or, by its name alone, like a risk of a heading printed next whose

@@ -20,7 +20,7 @@ from typing import Final
 
 from hyoka.collector import collector_paused
 from hyoka.errors import InputError
-from hyoka.forms import Catalogue, Entry, load_catalogue
+from hyoka.forms import Catalogue, load_catalogue
 from hyoka.forms.match import key
 from hyoka.ingest.appendix import find_appendix_start, parse_appendix
 from hyoka.ingest.cells import parse_value, strip_markup
@@ -123,6 +123,7 @@ def _join_wrapped_sections(lines: list[Line], placer: Placer) -> None:
     Only a line that opens with a section numeral and does not print a section's title whole,
     or prints it whole but its ※ or bracket went on, before a line that is no heading itself
     (a bare title is read as such); and only when together they print a section's title whole."""
+    grammar = placer.grammar
     for idx in range(len(lines) - 1):
         line, following = lines[idx], lines[idx + 1]
         if line.rest or not line.cells or not following.cells or len(line.first) > 120:
@@ -134,21 +135,14 @@ def _join_wrapped_sections(lines: list[Line], placer: Placer) -> None:
         if numeral is None:
             continue
         alone = placer.section_heading(line.joined)
-        if alone is not None and _whole_title(placer, alone[0], line.first) and not _goes_on(alone[2], following):
+        if alone is not None and grammar.prints_title_whole(alone[0], line.first) and not _goes_on(alone[2], following):
             continue
         if placer.section_heading(following.joined) is not None or numbered(following.first) is not None:
             continue
         joined = (line.first + ("" if title else " ") + following.first, *following.cells[1:])
         heading = placer.section_heading(" ".join(cell for cell in joined if cell))
-        if heading is not None and _whole_title(placer, heading[0], joined[0]):
+        if heading is not None and grammar.prints_title_whole(heading[0], joined[0]):
             lines[idx], lines[idx + 1] = Line(line.number, joined), Line(following.number, ())
-
-
-def _whole_title(placer: Placer, section: Entry, printed: str) -> bool:
-    """Whether a section heading's line prints the section's title whole (else OCR garbled it,
-    or it wrapped)."""
-    compact = strip_roman(nfkc_keep_circled(printed))[1].replace(" ", "")
-    return any(entry is section and compact.startswith(title) for entry, title in placer.grammar.titles)
 
 
 def _goes_on(remainder: str, following: Line) -> bool:
